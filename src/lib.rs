@@ -1,0 +1,25 @@
+//! gradphoto: China's graduation-photo collection (毕业图像采集) on the user's device.
+//!
+//! The same pipeline runs natively (CLI, tests, benchmarks) and in the browser (WASM).
+//!
+//! Module map, in pipeline order:
+//! - [`input`]: bytes or canvas RGBA → upright RGB [`Photo`], with limits and EXIF.
+//! - [`preset`]: photo specifications as data (`presets/*.json`).
+//! - [`resample`]: Lanczos3 region resampling to an exact output size.
+//! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
+//! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
+//! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
+
+pub mod encode;
+pub mod error;
+pub mod input;
+pub mod preset;
+pub mod resample;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_api;
+
+pub use encode::{centre_crop_encode, encode_to_spec, EncodedJpeg};
+pub use error::{Error, ErrorInfo, Result};
+pub use input::{decode, Limits, Photo, SourceInfo};
+pub use preset::{Preset, DEFAULT_PRESET};

@@ -1,0 +1,231 @@
+//! Photo specifications as data. Every threshold the pipeline uses comes from a [`Preset`]; the
+//! built-in ones are the JSON files in `presets/`, embedded at compile time, each with a `sources`
+//! map saying where its numbers come from. Callers may pass their own preset as JSON.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+const BUILTIN: &[&str] = &[
+    include_str!("../presets/chsi-graduation.json"),
+    include_str!("../presets/id-card.json"),
+    include_str!("../presets/social-security.json"),
+    include_str!("../presets/one-inch.json"),
+    include_str!("../presets/two-inch.json"),
+];
+
+/// The id of the preset used when none is named.
+pub const DEFAULT_PRESET: &str = "chsi-graduation";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preset {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Where each group of numbers comes from (free text, shown in docs and reports).
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    pub output: OutputSpec,
+    pub geometry: GeometrySpec,
+    pub background: BackgroundSpec,
+    pub pose: PoseSpec,
+    /// Free automatic pre-checks per order, where the collector has such a rule.
+    #[serde(default)]
+    pub free_prechecks: Option<u32>,
+}
+
+/// The file the collector accepts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    pub width: u32,
+    pub height: u32,
+    /// Written into the JFIF density fields.
+    pub dpi: u16,
+    /// Lowest acceptable JPEG quality factor (1–100).
+    pub min_quality: u8,
+    /// File-size window. `min_kb` is read as KiB (× 1024) and `max_kb` as kB (× 1000), so the file
+    /// is inside the window whichever unit the collector's uploader uses.
+    pub min_kb: Option<u32>,
+    pub max_kb: Option<u32>,
+}
+
+/// Head geometry on the output canvas, in output pixels from the top edge. `None` where the
+/// standard says nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeometrySpec {
+    pub crown_px: Option<[f32; 2]>,
+    pub eye_line_px: Option<[f32; 2]>,
+    pub face_width_px: Option<[f32; 2]>,
+    /// Whether standardisation may rotate the photo to level the eyes (CHSI: no).
+    pub allow_rotation: bool,
+    /// Whether area beyond the photo's bottom edge may be filled (below the shoulders).
+    pub allow_fill_below_shoulders: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundSpec {
+    /// `#RRGGBB`.
+    pub color: String,
+    #[serde(default)]
+    pub alternatives: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoseSpec {
+    pub max_yaw_deg: f32,
+    pub max_pitch_deg: f32,
+    pub max_roll_deg: f32,
+}
+
+impl OutputSpec {
+    /// The byte window from `min_kb` / `max_kb` (see there for the units).
+    pub fn byte_range(&self) -> (u64, u64) {
+        let min = self.min_kb.map_or(0, |kb| u64::from(kb) * 1024);
+        let max = self.max_kb.map_or(u64::MAX, |kb| u64::from(kb) * 1000);
+        (min, max)
+    }
+}
+
+impl BackgroundSpec {
+    pub fn rgb(&self) -> Result<[u8; 3]> {
+        parse_hex_color(&self.color)
+    }
+}
+
+/// `#RRGGBB` → `[r, g, b]`.
+pub fn parse_hex_color(s: &str) -> Result<[u8; 3]> {
+    let hex = s.strip_prefix('#').unwrap_or(s);
+    let bad = || Error::InvalidPreset { detail: format!("colour '{s}' is not #RRGGBB") };
+    if hex.len() != 6 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad());
+    Ok([byte(0)?, byte(2)?, byte(4)?])
+}
+
+impl Preset {
+    /// A built-in preset by id.
+    pub fn builtin(id: &str) -> Result<Preset> {
+        Preset::all_builtin()
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::UnknownPreset { id: id.chars().take(64).collect() })
+    }
+
+    /// Every built-in preset, in a stable order.
+    pub fn all_builtin() -> Vec<Preset> {
+        // The embedded files are validated by a unit test, so a failure here is a build defect;
+        // skip rather than panic in a user's browser.
+        BUILTIN.iter().filter_map(|json| Preset::from_json(json).ok()).collect()
+    }
+
+    /// Parse and validate a custom preset.
+    pub fn from_json(json: &str) -> Result<Preset> {
+        let preset: Preset = serde_json::from_str(json)
+            .map_err(|e| Error::InvalidPreset { detail: e.to_string() })?;
+        preset.validate()?;
+        Ok(preset)
+    }
+
+    /// Reject numbers the pipeline could not honour, with the field named.
+    pub fn validate(&self) -> Result<()> {
+        let fail = |detail: String| Err(Error::InvalidPreset { detail });
+        let o = &self.output;
+        if self.id.trim().is_empty() {
+            return fail("id is empty".into());
+        }
+        if !(16..=4096).contains(&o.width) || !(16..=4096).contains(&o.height) {
+            return fail(format!("output size {}×{} outside 16–4096 px", o.width, o.height));
+        }
+        if o.dpi == 0 {
+            return fail("output.dpi is 0".into());
+        }
+        if !(1..=100).contains(&o.min_quality) {
+            return fail(format!("output.min_quality {} outside 1–100", o.min_quality));
+        }
+        if let (Some(min), Some(max)) = (o.min_kb, o.max_kb) {
+            if min >= max {
+                return fail(format!("output.min_kb {min} is not below max_kb {max}"));
+            }
+        }
+        let g = &self.geometry;
+        let ranges = [
+            ("geometry.crown_px", g.crown_px, o.height),
+            ("geometry.eye_line_px", g.eye_line_px, o.height),
+            ("geometry.face_width_px", g.face_width_px, o.width),
+        ];
+        for (name, range, limit) in ranges {
+            if let Some([lo, hi]) = range {
+                if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= limit as f32)
+                {
+                    return fail(format!("{name} [{lo}, {hi}] is not an increasing range in 0–{limit}"));
+                }
+            }
+        }
+        self.background.rgb()?;
+        for alt in &self.background.alternatives {
+            parse_hex_color(alt)?;
+        }
+        let p = &self.pose;
+        for (name, v) in [("yaw", p.max_yaw_deg), ("pitch", p.max_pitch_deg), ("roll", p.max_roll_deg)] {
+            if !(v.is_finite() && (0.0..=90.0).contains(&v)) {
+                return fail(format!("pose.max_{name}_deg {v} outside 0–90"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_preset_parses_and_validates() {
+        for json in BUILTIN {
+            let preset = Preset::from_json(json).unwrap();
+            assert!(!preset.sources.is_empty(), "{} has no sources", preset.id);
+        }
+        assert_eq!(Preset::all_builtin().len(), BUILTIN.len());
+    }
+
+    #[test]
+    fn chsi_numbers_match_the_brief() {
+        let p = Preset::builtin(DEFAULT_PRESET).unwrap();
+        assert_eq!((p.output.width, p.output.height, p.output.dpi), (480, 640, 300));
+        assert_eq!(p.output.min_quality, 60);
+        assert_eq!(p.output.byte_range(), (20 * 1024, 40_000));
+        assert_eq!(p.geometry.crown_px, Some([50.0, 110.0]));
+        assert_eq!(p.geometry.eye_line_px, Some([200.0, 300.0]));
+        assert_eq!(p.geometry.face_width_px, Some([180.0, 300.0]));
+        assert_eq!(p.background.rgb().unwrap(), [100, 197, 255]);
+    }
+
+    #[test]
+    fn invalid_presets_are_typed_errors() {
+        let base = include_str!("../presets/chsi-graduation.json");
+        let cases = [
+            base.replace("\"width\": 480", "\"width\": 0"),
+            base.replace("\"min_kb\": 20", "\"min_kb\": 50"),
+            base.replace("#64C5FF", "#64C5FZ"),
+            base.replace("[200, 300]", "[300, 200]"),
+            base.replace("\"min_quality\": 60", "\"min_quality\": 0"),
+            "{".to_string(),
+            base.replace("\"free_prechecks\"", "\"unexpected\""),
+        ];
+        for json in cases {
+            match Preset::from_json(&json) {
+                Err(Error::InvalidPreset { .. }) => {}
+                other => panic!("expected InvalidPreset, got {other:?}"),
+            }
+        }
+        assert!(matches!(Preset::builtin("nope"), Err(Error::UnknownPreset { .. })));
+    }
+}

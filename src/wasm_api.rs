@@ -1,0 +1,92 @@
+//! The JavaScript face of the crate: a thin adapter, no logic. Every function converts arguments,
+//! calls the Rust API and converts the result; errors become plain JS objects
+//! `{ code, message_zh, message_en }` (thrown), never a panic.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Error, Limits, Photo, Preset};
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+fn err(e: Error) -> JsValue {
+    to_js(&e.info()).unwrap_or_else(|_| JsValue::from_str(&e.message_en()))
+}
+
+fn preset(id_or_json: &str) -> Result<Preset, JsValue> {
+    let p = if id_or_json.trim_start().starts_with('{') {
+        Preset::from_json(id_or_json)
+    } else {
+        Preset::builtin(id_or_json)
+    };
+    p.map_err(err)
+}
+
+/// The gradphoto version, for bug reports.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// All built-in presets as plain objects.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsValue> {
+    to_js(&Preset::all_builtin())
+}
+
+/// Validate a preset (built-in id or custom JSON) and return it as an object.
+#[wasm_bindgen(js_name = loadPreset)]
+pub fn load_preset(id_or_json: &str) -> Result<JsValue, JsValue> {
+    to_js(&preset(id_or_json)?)
+}
+
+/// Decode a file's bytes and describe it (dimensions, orientation, EXIF summary).
+#[wasm_bindgen]
+pub fn info(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+    to_js(&photo.info)
+}
+
+/// The encoded file and what the size search chose.
+#[derive(Serialize)]
+struct EncodeResult<'a> {
+    #[serde(flatten)]
+    meta: &'a crate::EncodedJpeg,
+    #[serde(with = "serde_bytes_as_array")]
+    jpeg: &'a [u8],
+}
+
+mod serde_bytes_as_array {
+    pub fn serialize<S: serde::Serializer>(bytes: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+}
+
+fn encode_photo(photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
+    let preset = preset(preset_id)?;
+    let encoded = crate::centre_crop_encode(&photo.image, &preset.output).map_err(err)?;
+    to_js(&EncodeResult { meta: &encoded, jpeg: &encoded.bytes })
+}
+
+/// Decode a file, centre-crop it to the preset's size and encode it to the preset's file spec.
+/// Returns `{ jpeg: Uint8Array, quality, size_bytes, width, height, dpi, attempts }`.
+#[wasm_bindgen]
+pub fn encode(bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
+    let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+    encode_photo(&photo, preset_id)
+}
+
+/// The same from canvas pixels (`ImageData.data`), which the browser decoded for us.
+#[wasm_bindgen(js_name = encodeRgba)]
+pub fn encode_rgba(rgba: &[u8], width: u32, height: u32, preset_id: &str) -> Result<JsValue, JsValue> {
+    let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+    encode_photo(&photo, preset_id)
+}

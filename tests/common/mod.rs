@@ -1,0 +1,161 @@
+//! Shared helpers for the integration tests, native and WASM alike. Test inputs are real photos
+//! (`tests/data/`) and controlled variants made from them here.
+#![allow(dead_code)]
+
+use image::RgbImage;
+
+pub const GRACE_JPG: &[u8] = include_bytes!("../data/grace_hopper.jpg");
+pub const ASTRONAUT_PNG: &[u8] = include_bytes!("../data/astronaut.png");
+
+pub fn grace() -> RgbImage {
+    gradphoto::decode(GRACE_JPG, &Default::default()).unwrap().image
+}
+
+pub fn astronaut() -> RgbImage {
+    gradphoto::decode(ASTRONAUT_PNG, &Default::default()).unwrap().image
+}
+
+/// A JPEG of `image` at quality 90 with a raw EXIF block attached.
+pub fn jpeg_with_exif(image: &RgbImage, exif: Option<Vec<u8>>) -> Vec<u8> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    if let Some(exif) = exif {
+        enc.set_exif_metadata(exif).unwrap();
+    }
+    enc.write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+pub fn png(image: &image::DynamicImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// One EXIF field for [`tiff_exif`].
+pub enum Field {
+    Short(u16, u16),
+    Ascii(u16, &'static str),
+    Rational(u16, u32, u32),
+}
+
+/// A minimal little-endian TIFF/EXIF block: IFD0 with the given fields, plus an Exif sub-IFD for
+/// `exif_fields` (where LensModel and FocalLength live in real files).
+pub fn tiff_exif(ifd0: &[Field], exif_fields: &[Field]) -> Vec<u8> {
+    fn ifd(fields: &[Field], start: u32, extra_pointer: Option<(u16, u32)>) -> (Vec<u8>, Vec<u8>) {
+        let count = fields.len() + usize::from(extra_pointer.is_some());
+        let data_start = start + 2 + 12 * count as u32 + 4;
+        let mut table = (count as u16).to_le_bytes().to_vec();
+        let mut data = Vec::new();
+        let mut entries: Vec<(u16, u16, u32, [u8; 4])> = Vec::new();
+        for f in fields {
+            match f {
+                Field::Short(tag, v) => {
+                    let mut val = [0u8; 4];
+                    val[..2].copy_from_slice(&v.to_le_bytes());
+                    entries.push((*tag, 3, 1, val));
+                }
+                Field::Ascii(tag, s) => {
+                    let mut bytes = s.as_bytes().to_vec();
+                    bytes.push(0);
+                    let off = data_start + data.len() as u32;
+                    entries.push((*tag, 2, bytes.len() as u32, off.to_le_bytes()));
+                    data.extend_from_slice(&bytes);
+                    if data.len() % 2 == 1 {
+                        data.push(0);
+                    }
+                }
+                Field::Rational(tag, n, d) => {
+                    let off = data_start + data.len() as u32;
+                    entries.push((*tag, 5, 1, off.to_le_bytes()));
+                    data.extend_from_slice(&n.to_le_bytes());
+                    data.extend_from_slice(&d.to_le_bytes());
+                }
+            }
+        }
+        if let Some((tag, offset)) = extra_pointer {
+            entries.push((tag, 4, 1, offset.to_le_bytes()));
+        }
+        entries.sort_by_key(|e| e.0);
+        for (tag, typ, n, val) in entries {
+            table.extend_from_slice(&tag.to_le_bytes());
+            table.extend_from_slice(&typ.to_le_bytes());
+            table.extend_from_slice(&n.to_le_bytes());
+            table.extend_from_slice(&val);
+        }
+        table.extend_from_slice(&0u32.to_le_bytes());
+        (table, data)
+    }
+    let mut out = b"II*\0".to_vec();
+    out.extend_from_slice(&8u32.to_le_bytes());
+    // Lay out IFD0 first to learn where the Exif IFD goes.
+    let has_exif = !exif_fields.is_empty();
+    let (t0, d0) = ifd(ifd0, 8, has_exif.then_some((0x8769, 0)));
+    let exif_start = 8 + (t0.len() + d0.len()) as u32;
+    let (t0, d0) = ifd(ifd0, 8, has_exif.then_some((0x8769, exif_start)));
+    out.extend_from_slice(&t0);
+    out.extend_from_slice(&d0);
+    if has_exif {
+        let (t1, d1) = ifd(exif_fields, exif_start, None);
+        out.extend_from_slice(&t1);
+        out.extend_from_slice(&d1);
+    }
+    out
+}
+
+/// PNG bytes with the IHDR width/height rewritten (CRC fixed), for header-only attacks.
+pub fn png_with_header_size(png: &[u8], width: u32, height: u32) -> Vec<u8> {
+    let mut out = png.to_vec();
+    out[16..20].copy_from_slice(&width.to_be_bytes());
+    out[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&out[12..29]);
+    out[29..33].copy_from_slice(&crc.to_be_bytes());
+    out
+}
+
+/// JPEG bytes with the first frame header's height/width (and optionally component count)
+/// rewritten.
+pub fn jpeg_with_frame(jpeg: &[u8], width: Option<u16>, height: Option<u16>, components: Option<u8>) -> Vec<u8> {
+    let mut out = jpeg.to_vec();
+    let mut i = 2;
+    while i + 4 < out.len() {
+        let marker = out[i + 1];
+        let len = u16::from_be_bytes([out[i + 2], out[i + 3]]) as usize;
+        if matches!(marker, 0xC0 | 0xC1 | 0xC2) {
+            if let Some(h) = height {
+                out[i + 5..i + 7].copy_from_slice(&h.to_be_bytes());
+            }
+            if let Some(w) = width {
+                out[i + 7..i + 9].copy_from_slice(&w.to_be_bytes());
+            }
+            if let Some(c) = components {
+                out[i + 9] = c;
+            }
+            return out;
+        }
+        i += 2 + len;
+    }
+    panic!("no SOF in test JPEG");
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// Read the JFIF density unit and X/Y density of an encoded JPEG.
+pub fn jfif_density(jpeg: &[u8]) -> Option<(u8, u16, u16)> {
+    let app0 = jpeg.get(2..20)?;
+    if app0[0..2] != [0xFF, 0xE0] || &app0[4..9] != b"JFIF\0" {
+        return None;
+    }
+    Some((app0[11], u16::from_be_bytes([app0[12], app0[13]]), u16::from_be_bytes([app0[14], app0[15]])))
+}

@@ -1,0 +1,101 @@
+//! The file spec: exact size, JFIF density, the quality/size search, and presets.
+//! Runs natively and in headless Chromium.
+
+mod common;
+
+use common::*;
+use gradphoto::preset::OutputSpec;
+use gradphoto::{centre_crop_encode, decode, encode_to_spec, Error, Limits, Preset};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn chsi() -> Preset {
+    Preset::builtin("chsi-graduation").unwrap()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn real_photos_meet_the_chsi_file_spec() {
+    let spec = chsi().output;
+    for (name, img) in [("grace", grace()), ("astronaut", astronaut())] {
+        let out = centre_crop_encode(&img, &spec).unwrap();
+        assert!((20 * 1024..=40_000).contains(&out.bytes.len()), "{name}: {} bytes", out.bytes.len());
+        assert!(out.quality >= 60, "{name}: quality {}", out.quality);
+        assert_eq!(jfif_density(&out.bytes), Some((1, 300, 300)), "{name}: JFIF density");
+        let back = decode(&out.bytes, &Limits::default()).unwrap();
+        assert_eq!((back.info.width, back.info.height), (480, 640));
+        // The search picked the highest quality that fits: one step up no longer does.
+        if out.quality < 100 {
+            let above = gradphoto::encode::encode_jpeg(
+                &gradphoto::resample::resample(
+                    &img,
+                    gradphoto::resample::centre_crop(img.width(), img.height(), 480, 640),
+                    480,
+                    640,
+                )
+                .unwrap(),
+                out.quality + 1,
+                300,
+            )
+            .unwrap();
+            assert!(above.len() > 40_000, "{name}: quality {} also fits", out.quality + 1);
+        }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn unreachable_windows_are_typed_errors_not_padding() {
+    // A flat grey card compresses far below 20 KB even at quality 100.
+    let flat = image::RgbImage::from_pixel(480, 640, image::Rgb([128, 128, 128]));
+    match encode_to_spec(&flat, &chsi().output) {
+        Err(Error::SizeUnreachable { detail, .. }) => assert!(detail.contains("quality 100")),
+        other => panic!("{other:?}"),
+    }
+    // A busy photo cannot get under 5 KB at quality ≥ 60.
+    let tiny = OutputSpec { min_kb: None, max_kb: Some(5), ..chsi().output };
+    let resized = gradphoto::resample::resample(
+        &grace(),
+        gradphoto::resample::centre_crop(512, 600, 480, 640),
+        480,
+        640,
+    )
+    .unwrap();
+    assert!(matches!(encode_to_spec(&resized, &tiny), Err(Error::SizeUnreachable { .. })));
+    // Without a window the best quality is taken.
+    let open = OutputSpec { min_kb: None, max_kb: None, ..chsi().output };
+    assert_eq!(encode_to_spec(&resized, &open).unwrap().quality, 100);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_builtin_preset_encodes_its_own_size_and_density() {
+    let img = grace();
+    for preset in Preset::all_builtin() {
+        let out = match centre_crop_encode(&img, &preset.output) {
+            Ok(out) => out,
+            Err(e) => panic!("{}: {e}", preset.id),
+        };
+        assert_eq!((out.width, out.height), (preset.output.width, preset.output.height));
+        let d = preset.output.dpi;
+        assert_eq!(jfif_density(&out.bytes), Some((1, d, d)), "{}", preset.id);
+        let (lo, hi) = preset.output.byte_range();
+        assert!((lo..=hi).contains(&(out.bytes.len() as u64)), "{}", preset.id);
+    }
+    assert!(Preset::all_builtin().len() >= 5);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn custom_preset_json_round_trips_and_bad_json_is_typed() {
+    let mut p = chsi();
+    p.id = "school-30-60".into();
+    p.output.min_kb = Some(30);
+    p.output.max_kb = Some(60);
+    let json = serde_json::to_string(&p).unwrap();
+    assert_eq!(Preset::from_json(&json).unwrap(), p);
+    let out = centre_crop_encode(&grace(), &p.output).unwrap();
+    assert!((30 * 1024..=60_000).contains(&out.bytes.len()));
+    assert!(matches!(Preset::from_json("{\"id\": 1}"), Err(Error::InvalidPreset { .. })));
+}

@@ -11,7 +11,7 @@ use image::codecs::webp::WebPDecoder;
 use image::{ColorType, DynamicImage, ImageDecoder, ImageError, RgbImage};
 
 use super::exif::{read_exif, ExifSummary};
-use super::sniff::{jpeg_header, sniff, Sniffed};
+use super::sniff::{jpeg_header, png_dimensions, sniff, Sniffed};
 use super::{Limits, Photo, SourceFormat, SourceInfo};
 use crate::error::{Error, Result};
 
@@ -41,6 +41,8 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Photo> {
             finish(decoder, SourceFormat::Jpeg, size, limits)
         }
         Sniffed::Png => {
+            let (width, height) = png_dimensions(bytes).ok_or_else(|| corrupt("PNG has no IHDR header"))?;
+            limits.check_dimensions(width, height)?;
             let decoder = PngDecoder::with_limits(Cursor::new(bytes), image::Limits::no_limits())
                 .map_err(map_image_error)?;
             if decoder.is_apng().map_err(map_image_error)? {

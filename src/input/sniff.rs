@@ -44,6 +44,16 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     }
 }
 
+/// Width and height from a PNG's IHDR chunk, read before the decoder is built (on 32-bit targets
+/// the decoder's own size arithmetic fails first on giant headers, with a less useful error).
+pub fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.get(12..16) != Some(b"IHDR") {
+        return None;
+    }
+    let be = |at: usize| Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    Some((be(16)?, be(20)?))
+}
+
 /// Header facts of a JPEG that the decoder would silently paper over: colour components and
 /// sample precision from the first frame header, and whether an end-of-image marker follows the
 /// first scan. The `image` crate decodes leniently, so a truncated file would otherwise come back

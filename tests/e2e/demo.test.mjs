@@ -1,0 +1,58 @@
+// Browser end-to-end tests of www/: the real demo page, served as scripts/demo serves it, driven in
+// Debian's Chromium by playwright-core. Needs `scripts/build` to have produced pkg/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+const photo = (name) => new URL(`../data/${name}`, import.meta.url).pathname;
+let server, browser, base;
+
+before(async () => {
+  server = await serve(0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+async function openDemo() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready]');
+  return { page, errors };
+}
+
+test('uploading a real photo gives a 480×640, 300 dpi, 20–40 KB JPEG', async () => {
+  const { page, errors } = await openDemo();
+  await page.setInputFiles('#file', photo('grace_hopper.jpg'));
+  await page.waitForSelector('#result:not([hidden])');
+  const result = JSON.parse(await page.getAttribute('#outinfo', 'data-result'));
+  assert.equal(result.width, 480);
+  assert.equal(result.height, 640);
+  assert.equal(result.dpi, 300);
+  assert.ok(result.size_bytes >= 20 * 1024 && result.size_bytes <= 40000, `size ${result.size_bytes}`);
+  assert.ok(result.quality >= 60);
+  const natural = await page.$eval('#output', (img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
+  assert.deepEqual(natural, [480, 640]);
+  const info = await page.textContent('#info');
+  assert.match(info, /512×600/);
+  assert.deepEqual(errors, []);
+});
+
+test('a broken file shows a typed error in Chinese, then English, and the page keeps working', async () => {
+  const { page, errors } = await openDemo();
+  await page.setInputFiles('#file', { name: 'photo.heic', mimeType: 'image/heic', buffer: Buffer.from('\0\0\0\x18ftypheic\0\0\0\0mif1heic') });
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /HEIC.*input\.unsupported_format/);
+  await page.click('#lang');
+  assert.match(await page.textContent('#error'), /not supported/);
+  await page.setInputFiles('#file', photo('astronaut.png'));
+  await page.waitForSelector('#result:not([hidden])');
+  assert.equal(await page.isHidden('#error'), true);
+  assert.deepEqual(errors, []);
+});

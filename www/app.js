@@ -1,0 +1,103 @@
+// The demo shell: picks a photo, hands pixels to gradphoto, renders what it returns.
+// It decides nothing itself: sizes, limits and errors all come from the WASM module.
+import init, { presets, info, encodeRgba, version } from '../pkg/gradphoto.js';
+
+const $ = (id) => document.getElementById(id);
+const text = {
+  zh: { title: '毕业图像采集', loading: '正在加载…', ready: '请选择一张照片', pick: '选择照片', preset: '规格',
+        source: '原图', output: '输出文件', download: '下载 JPEG', working: '处理中…', done: '完成',
+        size: '尺寸', format: '格式', orientation: 'EXIF 方向', camera: '相机', lens: '镜头', software: '软件',
+        focal: '焦距', taken: '拍摄时间', quality: '质量', bytes: '大小', dpi: '分辨率', lang: 'English' },
+  en: { title: 'Graduation photo', loading: 'Loading…', ready: 'Pick a photo', pick: 'Pick a photo', preset: 'Spec',
+        source: 'Original', output: 'Output file', download: 'Download JPEG', working: 'Working…', done: 'Done',
+        size: 'Size', format: 'Format', orientation: 'EXIF orientation', camera: 'Camera', lens: 'Lens', software: 'Software',
+        focal: 'Focal length', taken: 'Taken', quality: 'Quality', bytes: 'File size', dpi: 'Density', lang: '中文' },
+};
+let lang = 'zh';
+let lastError = null;
+const t = (k) => text[lang][k];
+
+function applyLanguage() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  $('lang').textContent = t('lang');
+  if (lastError) showError(lastError);
+}
+
+function showError(e) {
+  lastError = e;
+  const msg = e && e.code ? `${lang === 'zh' ? e.message_zh : e.message_en} (${e.code})` : String(e);
+  $('error').textContent = msg;
+  $('error').hidden = false;
+}
+
+function row(dl, key, value) {
+  const dt = document.createElement('dt'); dt.textContent = t(key);
+  const dd = document.createElement('dd'); dd.textContent = value ?? '–';
+  dl.append(dt, dd);
+}
+
+async function pixelsOf(file) {
+  // The browser decodes faster than WASM and applies EXIF orientation itself.
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width; canvas.height = bitmap.height;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+async function onFile(file) {
+  $('error').hidden = true; lastError = null;
+  $('result').hidden = true;
+  $('status').textContent = t('working');
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const meta = info(bytes); // validates the file and reads EXIF; throws a typed error
+    const img = await pixelsOf(file);
+    const out = encodeRgba(img.data, img.width, img.height, $('preset').value);
+    const dl = $('info'); dl.replaceChildren();
+    row(dl, 'size', `${meta.width}×${meta.height}`);
+    row(dl, 'format', meta.format);
+    row(dl, 'orientation', meta.orientation);
+    row(dl, 'camera', [meta.exif.make, meta.exif.model].filter(Boolean).join(' ') || null);
+    row(dl, 'lens', meta.exif.lens_model);
+    row(dl, 'software', meta.exif.software);
+    row(dl, 'focal', meta.exif.focal_length_mm ? `${meta.exif.focal_length_mm.toFixed(1)} mm` : null);
+    row(dl, 'taken', meta.exif.date_time_original);
+    const blob = new Blob([out.jpeg], { type: 'image/jpeg' });
+    const url = URL.createObjectURL(blob);
+    $('output').src = url;
+    $('download').href = url;
+    $('outinfo').textContent = `${out.width}×${out.height} · ${out.dpi} dpi · ${t('quality')} ${out.quality} · ${(out.size_bytes / 1024).toFixed(1)} KB`;
+    $('outinfo').dataset.result = JSON.stringify({ ...out, jpeg: undefined });
+    $('result').hidden = false;
+    $('status').textContent = t('done');
+  } catch (e) {
+    showError(e);
+    $('status').textContent = t('ready');
+  }
+}
+
+async function main() {
+  $('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; applyLanguage(); });
+  try {
+    await init();
+  } catch (e) {
+    // Engines without WebAssembly SIMD fail to compile the module: say so plainly.
+    showError(lang === 'zh' ? '此浏览器不支持 WebAssembly SIMD，请更新微信或浏览器。' : 'This browser lacks WebAssembly SIMD; please update WeChat or the browser.');
+    return;
+  }
+  for (const p of presets()) {
+    const o = document.createElement('option');
+    o.value = p.id; o.textContent = `${p.name_zh} ${p.output.width}×${p.output.height}`;
+    $('preset').append(o);
+  }
+  $('file').disabled = false;
+  $('file').addEventListener('change', (ev) => ev.target.files[0] && onFile(ev.target.files[0]));
+  $('status').textContent = t('ready');
+  document.body.dataset.ready = version();
+}
+
+main();

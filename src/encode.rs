@@ -90,7 +90,10 @@ pub fn encode_to_spec(image: &RgbImage, spec: &OutputSpec) -> Result<EncodedJpeg
     };
     if (bytes.len() as u64) < min_bytes {
         let why = if quality == 100 {
-            format!("quality 100 gives only {} bytes, below the {min_bytes}-byte minimum", bytes.len())
+            format!(
+                "quality 100 gives only {} bytes, below the {min_bytes}-byte minimum",
+                bytes.len()
+            )
         } else {
             format!(
                 "quality {quality} gives {} bytes and quality {} exceeds {max_bytes}: the window is too narrow",
@@ -114,7 +117,8 @@ pub fn encode_to_spec(image: &RgbImage, spec: &OutputSpec) -> Result<EncodedJpeg
 /// Centre-crop to the spec's aspect ratio, resample to its exact size and size-search encode.
 /// The plain framing used before face analysis exists (and by `gradphoto encode`).
 pub fn centre_crop_encode(image: &RgbImage, spec: &OutputSpec) -> Result<EncodedJpeg> {
-    let region = crate::resample::centre_crop(image.width(), image.height(), spec.width, spec.height);
+    let region =
+        crate::resample::centre_crop(image.width(), image.height(), spec.width, spec.height);
     let resized = crate::resample::resample(image, region, spec.width, spec.height)?;
     encode_to_spec(&resized, spec)
 }

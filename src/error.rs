@@ -15,7 +15,11 @@ pub enum Error {
     #[error("the file is {bytes} bytes, more than the {max} bytes allowed")]
     TooManyBytes { bytes: u64, max: u64 },
     #[error("the image is {width}×{height}, more than the {max_pixels} pixels allowed")]
-    TooManyPixels { width: u32, height: u32, max_pixels: u64 },
+    TooManyPixels {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
     #[error("the image has a zero width or height")]
     ZeroDimensions,
     #[error("{format} images are not supported")]
@@ -29,13 +33,23 @@ pub enum Error {
     #[error("the image file is damaged or incomplete: {detail}")]
     Corrupt { detail: String },
     #[error("raw pixel buffer has {got} bytes, expected {expected} for {width}×{height} RGBA")]
-    InvalidPixels { width: u32, height: u32, expected: u64, got: u64 },
+    InvalidPixels {
+        width: u32,
+        height: u32,
+        expected: u64,
+        got: u64,
+    },
     #[error("unknown preset '{id}'")]
     UnknownPreset { id: String },
     #[error("invalid preset: {detail}")]
     InvalidPreset { detail: String },
     #[error("no JPEG quality between {min_quality} and 100 gives a file of {min_kb}–{max_kb} KB ({detail})")]
-    SizeUnreachable { min_quality: u8, min_kb: u32, max_kb: u32, detail: String },
+    SizeUnreachable {
+        min_quality: u8,
+        min_kb: u32,
+        max_kb: u32,
+        detail: String,
+    },
     #[error("JPEG encoding failed: {detail}")]
     Encode { detail: String },
 }

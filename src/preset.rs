@@ -102,7 +102,9 @@ impl BackgroundSpec {
 /// `#RRGGBB` → `[r, g, b]`.
 pub fn parse_hex_color(s: &str) -> Result<[u8; 3]> {
     let hex = s.strip_prefix('#').unwrap_or(s);
-    let bad = || Error::InvalidPreset { detail: format!("colour '{s}' is not #RRGGBB") };
+    let bad = || Error::InvalidPreset {
+        detail: format!("colour '{s}' is not #RRGGBB"),
+    };
     if hex.len() != 6 || !hex.is_ascii() {
         return Err(bad());
     }
@@ -116,20 +118,26 @@ impl Preset {
         Preset::all_builtin()
             .into_iter()
             .find(|p| p.id == id)
-            .ok_or_else(|| Error::UnknownPreset { id: id.chars().take(64).collect() })
+            .ok_or_else(|| Error::UnknownPreset {
+                id: id.chars().take(64).collect(),
+            })
     }
 
     /// Every built-in preset, in a stable order.
     pub fn all_builtin() -> Vec<Preset> {
         // The embedded files are validated by a unit test, so a failure here is a build defect;
         // skip rather than panic in a user's browser.
-        BUILTIN.iter().filter_map(|json| Preset::from_json(json).ok()).collect()
+        BUILTIN
+            .iter()
+            .filter_map(|json| Preset::from_json(json).ok())
+            .collect()
     }
 
     /// Parse and validate a custom preset.
     pub fn from_json(json: &str) -> Result<Preset> {
-        let preset: Preset = serde_json::from_str(json)
-            .map_err(|e| Error::InvalidPreset { detail: e.to_string() })?;
+        let preset: Preset = serde_json::from_str(json).map_err(|e| Error::InvalidPreset {
+            detail: e.to_string(),
+        })?;
         preset.validate()?;
         Ok(preset)
     }
@@ -142,13 +150,19 @@ impl Preset {
             return fail("id is empty".into());
         }
         if !(16..=4096).contains(&o.width) || !(16..=4096).contains(&o.height) {
-            return fail(format!("output size {}×{} outside 16–4096 px", o.width, o.height));
+            return fail(format!(
+                "output size {}×{} outside 16–4096 px",
+                o.width, o.height
+            ));
         }
         if o.dpi == 0 {
             return fail("output.dpi is 0".into());
         }
         if !(1..=100).contains(&o.min_quality) {
-            return fail(format!("output.min_quality {} outside 1–100", o.min_quality));
+            return fail(format!(
+                "output.min_quality {} outside 1–100",
+                o.min_quality
+            ));
         }
         if let (Some(min), Some(max)) = (o.min_kb, o.max_kb) {
             if min >= max {
@@ -163,9 +177,15 @@ impl Preset {
         ];
         for (name, range, limit) in ranges {
             if let Some([lo, hi]) = range {
-                if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= limit as f32)
+                if !(lo.is_finite()
+                    && hi.is_finite()
+                    && 0.0 <= lo
+                    && lo <= hi
+                    && hi <= limit as f32)
                 {
-                    return fail(format!("{name} [{lo}, {hi}] is not an increasing range in 0–{limit}"));
+                    return fail(format!(
+                        "{name} [{lo}, {hi}] is not an increasing range in 0–{limit}"
+                    ));
                 }
             }
         }
@@ -174,7 +194,11 @@ impl Preset {
             parse_hex_color(alt)?;
         }
         let p = &self.pose;
-        for (name, v) in [("yaw", p.max_yaw_deg), ("pitch", p.max_pitch_deg), ("roll", p.max_roll_deg)] {
+        for (name, v) in [
+            ("yaw", p.max_yaw_deg),
+            ("pitch", p.max_pitch_deg),
+            ("roll", p.max_roll_deg),
+        ] {
             if !(v.is_finite() && (0.0..=90.0).contains(&v)) {
                 return fail(format!("pose.max_{name}_deg {v} outside 0–90"));
             }
@@ -199,7 +223,10 @@ mod tests {
     #[test]
     fn chsi_numbers_match_the_brief() {
         let p = Preset::builtin(DEFAULT_PRESET).unwrap();
-        assert_eq!((p.output.width, p.output.height, p.output.dpi), (480, 640, 300));
+        assert_eq!(
+            (p.output.width, p.output.height, p.output.dpi),
+            (480, 640, 300)
+        );
         assert_eq!(p.output.min_quality, 60);
         assert_eq!(p.output.byte_range(), (20 * 1024, 40_000));
         assert_eq!(p.geometry.crown_px, Some([50.0, 110.0]));
@@ -226,6 +253,9 @@ mod tests {
                 other => panic!("expected InvalidPreset, got {other:?}"),
             }
         }
-        assert!(matches!(Preset::builtin("nope"), Err(Error::UnknownPreset { .. })));
+        assert!(matches!(
+            Preset::builtin("nope"),
+            Err(Error::UnknownPreset { .. })
+        ));
     }
 }

@@ -20,8 +20,17 @@ pub struct Rect {
 pub fn centre_crop(src_width: u32, src_height: u32, out_width: u32, out_height: u32) -> Rect {
     let (sw, sh) = (f64::from(src_width), f64::from(src_height));
     let aspect = f64::from(out_width) / f64::from(out_height);
-    let (width, height) = if sw / sh > aspect { (sh * aspect, sh) } else { (sw, sw / aspect) };
-    Rect { left: (sw - width) / 2.0, top: (sh - height) / 2.0, width, height }
+    let (width, height) = if sw / sh > aspect {
+        (sh * aspect, sh)
+    } else {
+        (sw, sw / aspect)
+    };
+    Rect {
+        left: (sw - width) / 2.0,
+        top: (sh - height) / 2.0,
+        width,
+        height,
+    }
 }
 
 /// Resample `region` of `src` to `out_width × out_height` with Lanczos3. The region must lie
@@ -34,7 +43,9 @@ pub fn resample(src: &RgbImage, region: Rect, out_width: u32, out_height: u32) -
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
         .crop(region.left, region.top, region.width, region.height);
-    Resizer::new().resize(&src_view, &mut dst, &options).map_err(|e| fail(e.to_string()))?;
+    Resizer::new()
+        .resize(&src_view, &mut dst, &options)
+        .map_err(|e| fail(e.to_string()))?;
     RgbImage::from_raw(out_width, out_height, dst.into_vec())
         .ok_or_else(|| fail("resampled buffer has the wrong size".into()))
 }

@@ -14,7 +14,9 @@ fn start() {
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| JsValue::from_str(&e.to_string()))
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 fn err(e: Error) -> JsValue {
@@ -55,25 +57,18 @@ pub fn info(bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&photo.info)
 }
 
-/// The encoded file and what the size search chose.
-#[derive(Serialize)]
-struct EncodeResult<'a> {
-    #[serde(flatten)]
-    meta: &'a crate::EncodedJpeg,
-    #[serde(with = "serde_bytes_as_array")]
-    jpeg: &'a [u8],
-}
-
-mod serde_bytes_as_array {
-    pub fn serialize<S: serde::Serializer>(bytes: &&[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(bytes)
-    }
+/// `{ ...EncodedJpeg, jpeg: Uint8Array }`: the metadata as a plain object plus the file bytes.
+fn encoded_to_js(encoded: &crate::EncodedJpeg) -> Result<JsValue, JsValue> {
+    let object = to_js(encoded)?;
+    let bytes = js_sys::Uint8Array::from(encoded.bytes.as_slice());
+    js_sys::Reflect::set(&object, &JsValue::from_str("jpeg"), &bytes)?;
+    Ok(object)
 }
 
 fn encode_photo(photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
     let preset = preset(preset_id)?;
     let encoded = crate::centre_crop_encode(&photo.image, &preset.output).map_err(err)?;
-    to_js(&EncodeResult { meta: &encoded, jpeg: &encoded.bytes })
+    encoded_to_js(&encoded)
 }
 
 /// Decode a file, centre-crop it to the preset's size and encode it to the preset's file spec.
@@ -86,7 +81,12 @@ pub fn encode(bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
 
 /// The same from canvas pixels (`ImageData.data`), which the browser decoded for us.
 #[wasm_bindgen(js_name = encodeRgba)]
-pub fn encode_rgba(rgba: &[u8], width: u32, height: u32, preset_id: &str) -> Result<JsValue, JsValue> {
+pub fn encode_rgba(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    preset_id: &str,
+) -> Result<JsValue, JsValue> {
     let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
     encode_photo(&photo, preset_id)
 }

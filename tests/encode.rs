@@ -20,9 +20,17 @@ fn real_photos_meet_the_chsi_file_spec() {
     let spec = chsi().output;
     for (name, img) in [("grace", grace()), ("astronaut", astronaut())] {
         let out = centre_crop_encode(&img, &spec).unwrap();
-        assert!((20 * 1024..=40_000).contains(&out.bytes.len()), "{name}: {} bytes", out.bytes.len());
+        assert!(
+            (20 * 1024..=40_000).contains(&out.bytes.len()),
+            "{name}: {} bytes",
+            out.bytes.len()
+        );
         assert!(out.quality >= 60, "{name}: quality {}", out.quality);
-        assert_eq!(jfif_density(&out.bytes), Some((1, 300, 300)), "{name}: JFIF density");
+        assert_eq!(
+            jfif_density(&out.bytes),
+            Some((1, 300, 300)),
+            "{name}: JFIF density"
+        );
         let back = decode(&out.bytes, &Limits::default()).unwrap();
         assert_eq!((back.info.width, back.info.height), (480, 640));
         // The search picked the highest quality that fits: one step up no longer does.
@@ -39,7 +47,11 @@ fn real_photos_meet_the_chsi_file_spec() {
                 300,
             )
             .unwrap();
-            assert!(above.len() > 40_000, "{name}: quality {} also fits", out.quality + 1);
+            assert!(
+                above.len() > 40_000,
+                "{name}: quality {} also fits",
+                out.quality + 1
+            );
         }
     }
 }
@@ -54,7 +66,11 @@ fn unreachable_windows_are_typed_errors_not_padding() {
         other => panic!("{other:?}"),
     }
     // A busy photo cannot get under 5 KB at quality ≥ 60.
-    let tiny = OutputSpec { min_kb: None, max_kb: Some(5), ..chsi().output };
+    let tiny = OutputSpec {
+        min_kb: None,
+        max_kb: Some(5),
+        ..chsi().output
+    };
     let resized = gradphoto::resample::resample(
         &grace(),
         gradphoto::resample::centre_crop(512, 600, 480, 640),
@@ -62,9 +78,16 @@ fn unreachable_windows_are_typed_errors_not_padding() {
         640,
     )
     .unwrap();
-    assert!(matches!(encode_to_spec(&resized, &tiny), Err(Error::SizeUnreachable { .. })));
+    assert!(matches!(
+        encode_to_spec(&resized, &tiny),
+        Err(Error::SizeUnreachable { .. })
+    ));
     // Without a window the best quality is taken.
-    let open = OutputSpec { min_kb: None, max_kb: None, ..chsi().output };
+    let open = OutputSpec {
+        min_kb: None,
+        max_kb: None,
+        ..chsi().output
+    };
     assert_eq!(encode_to_spec(&resized, &open).unwrap().quality, 100);
 }
 
@@ -77,11 +100,18 @@ fn every_builtin_preset_encodes_its_own_size_and_density() {
             Ok(out) => out,
             Err(e) => panic!("{}: {e}", preset.id),
         };
-        assert_eq!((out.width, out.height), (preset.output.width, preset.output.height));
+        assert_eq!(
+            (out.width, out.height),
+            (preset.output.width, preset.output.height)
+        );
         let d = preset.output.dpi;
         assert_eq!(jfif_density(&out.bytes), Some((1, d, d)), "{}", preset.id);
         let (lo, hi) = preset.output.byte_range();
-        assert!((lo..=hi).contains(&(out.bytes.len() as u64)), "{}", preset.id);
+        assert!(
+            (lo..=hi).contains(&(out.bytes.len() as u64)),
+            "{}",
+            preset.id
+        );
     }
     assert!(Preset::all_builtin().len() >= 5);
 }
@@ -97,5 +127,8 @@ fn custom_preset_json_round_trips_and_bad_json_is_typed() {
     assert_eq!(Preset::from_json(&json).unwrap(), p);
     let out = centre_crop_encode(&grace(), &p.output).unwrap();
     assert!((30 * 1024..=60_000).contains(&out.bytes.len()));
-    assert!(matches!(Preset::from_json("{\"id\": 1}"), Err(Error::InvalidPreset { .. })));
+    assert!(matches!(
+        Preset::from_json("{\"id\": 1}"),
+        Err(Error::InvalidPreset { .. })
+    ));
 }

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use gradphoto::{Error, Limits, Preset};
 
 #[derive(Parser)]
-#[command(name = "gradphoto", version, about = "Graduation photo checks and standardisation")]
+#[command(
+    name = "gradphoto",
+    version,
+    about = "Graduation photo checks and standardisation"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,14 +58,26 @@ impl From<Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let json = matches!(cli.command, Command::Info { json: true, .. } | Command::Encode { json: true, .. });
+    let json = matches!(
+        cli.command,
+        Command::Info { json: true, .. } | Command::Encode { json: true, .. }
+    );
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(e)) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "error": e.info() })).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "error": e.info() }))
+                        .unwrap_or_default()
+                );
             } else {
-                eprintln!("error [{}]: {}\n{}", e.code(), e.message_en(), e.message_zh());
+                eprintln!(
+                    "error [{}]: {}\n{}",
+                    e.code(),
+                    e.message_en(),
+                    e.message_zh()
+                );
             }
             ExitCode::from(2)
         }
@@ -74,9 +90,14 @@ fn main() -> ExitCode {
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     let limits = Limits::default();
-    let meta = std::fs::metadata(path).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
     if meta.len() > limits.max_bytes {
-        return Err(Error::TooManyBytes { bytes: meta.len(), max: limits.max_bytes }.into());
+        return Err(Error::TooManyBytes {
+            bytes: meta.len(),
+            max: limits.max_bytes,
+        }
+        .into());
     }
     std::fs::read(path).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))
 }
@@ -91,7 +112,10 @@ fn load_preset(arg: &str) -> Result<Preset, Failure> {
 }
 
 fn print_json(value: &impl serde::Serialize) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 fn run(command: Command) -> Result<(), Failure> {
@@ -105,7 +129,10 @@ fn run(command: Command) -> Result<(), Failure> {
                 println!("format       {:?}", info.format);
                 println!("file         {} bytes", info.file_bytes);
                 println!("stored       {}×{}", info.stored_width, info.stored_height);
-                println!("upright      {}×{} (EXIF orientation {})", info.width, info.height, info.orientation);
+                println!(
+                    "upright      {}×{} (EXIF orientation {})",
+                    info.width, info.height, info.orientation
+                );
                 let e = &info.exif;
                 let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
                 println!("camera       {} {}", show(&e.make), show(&e.model));
@@ -113,12 +140,18 @@ fn run(command: Command) -> Result<(), Failure> {
                 println!("software     {}", show(&e.software));
                 println!(
                     "focal length {}",
-                    e.focal_length_mm.map_or("-".into(), |f| format!("{f:.1} mm"))
+                    e.focal_length_mm
+                        .map_or("-".into(), |f| format!("{f:.1} mm"))
                 );
                 println!("taken        {}", show(&e.date_time_original));
             }
         }
-        Command::Encode { image, output, preset, json } => {
+        Command::Encode {
+            image,
+            output,
+            preset,
+            json,
+        } => {
             let preset = load_preset(&preset)?;
             let photo = gradphoto::decode(&read(&image)?, &Limits::default())?;
             let encoded = gradphoto::centre_crop_encode(&photo.image, &preset.output)?;
@@ -141,7 +174,10 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Presets => {
             for p in Preset::all_builtin() {
-                println!("{:<18} {}×{} @{} dpi  {} / {}", p.id, p.output.width, p.output.height, p.output.dpi, p.name_zh, p.name_en);
+                println!(
+                    "{:<18} {}×{} @{} dpi  {} / {}",
+                    p.id, p.output.width, p.output.height, p.output.dpi, p.name_zh, p.name_en
+                );
             }
         }
     }

@@ -21,7 +21,10 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Photo> {
         return Err(Error::Empty);
     }
     if bytes.len() as u64 > limits.max_bytes {
-        return Err(Error::TooManyBytes { bytes: bytes.len() as u64, max: limits.max_bytes });
+        return Err(Error::TooManyBytes {
+            bytes: bytes.len() as u64,
+            max: limits.max_bytes,
+        });
     }
     let size = bytes.len() as u64;
     match sniff(bytes) {
@@ -32,16 +35,21 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Photo> {
                 return Err(Error::Cmyk);
             }
             if header.precision > 8 {
-                return Err(Error::HighBitDepth { bits: header.precision });
+                return Err(Error::HighBitDepth {
+                    bits: header.precision,
+                });
             }
             if !header.complete {
-                return Err(corrupt("the JPEG ends before its end-of-image marker (truncated)"));
+                return Err(corrupt(
+                    "the JPEG ends before its end-of-image marker (truncated)",
+                ));
             }
             let decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(map_image_error)?;
             finish(decoder, SourceFormat::Jpeg, size, limits)
         }
         Sniffed::Png => {
-            let (width, height) = png_dimensions(bytes).ok_or_else(|| corrupt("PNG has no IHDR header"))?;
+            let (width, height) =
+                png_dimensions(bytes).ok_or_else(|| corrupt("PNG has no IHDR header"))?;
             limits.check_dimensions(width, height)?;
             let decoder = PngDecoder::with_limits(Cursor::new(bytes), image::Limits::no_limits())
                 .map_err(map_image_error)?;
@@ -57,8 +65,12 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Photo> {
             }
             finish(decoder, SourceFormat::Webp, size, limits)
         }
-        Sniffed::Unsupported(name) => Err(Error::UnsupportedFormat { format: name.to_string() }),
-        Sniffed::Unknown => Err(Error::UnsupportedFormat { format: "unknown".to_string() }),
+        Sniffed::Unsupported(name) => Err(Error::UnsupportedFormat {
+            format: name.to_string(),
+        }),
+        Sniffed::Unknown => Err(Error::UnsupportedFormat {
+            format: "unknown".to_string(),
+        }),
     }
 }
 
@@ -81,7 +93,9 @@ fn finish(
         Ok(Some(raw)) => read_exif(raw),
         _ => ExifSummary::default(),
     };
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut io_limits = image::Limits::default();
     io_limits.max_image_width = Some(stored_width);
     io_limits.max_image_height = Some(stored_height);
@@ -136,13 +150,21 @@ fn exif_orientation_code(o: image::metadata::Orientation) -> u16 {
 }
 
 fn corrupt(detail: &str) -> Error {
-    Error::Corrupt { detail: detail.to_string() }
+    Error::Corrupt {
+        detail: detail.to_string(),
+    }
 }
 
 fn map_image_error(e: ImageError) -> Error {
     match e {
-        ImageError::Unsupported(u) => Error::UnsupportedFormat { format: u.to_string() },
-        ImageError::Limits(l) => Error::Corrupt { detail: format!("decoder limit: {l}") },
-        other => Error::Corrupt { detail: other.to_string() },
+        ImageError::Unsupported(u) => Error::UnsupportedFormat {
+            format: u.to_string(),
+        },
+        ImageError::Limits(l) => Error::Corrupt {
+            detail: format!("decoder limit: {l}"),
+        },
+        other => Error::Corrupt {
+            detail: other.to_string(),
+        },
     }
 }

@@ -29,17 +29,21 @@ pub fn read_exif(raw: Vec<u8>) -> ExifSummary {
         return ExifSummary::default();
     };
     let text = |tag| {
-        exif.get_field(tag, exif::In::PRIMARY).and_then(|f| match &f.value {
-            exif::Value::Ascii(parts) => {
-                let joined: Vec<u8> = parts.iter().flatten().copied().take(MAX_TEXT).collect();
-                let s = String::from_utf8_lossy(&joined).trim_matches(['\0', ' ']).to_string();
-                (!s.is_empty()).then_some(s)
-            }
-            _ => None,
-        })
+        exif.get_field(tag, exif::In::PRIMARY)
+            .and_then(|f| match &f.value {
+                exif::Value::Ascii(parts) => {
+                    let joined: Vec<u8> = parts.iter().flatten().copied().take(MAX_TEXT).collect();
+                    let s = String::from_utf8_lossy(&joined)
+                        .trim_matches(['\0', ' '])
+                        .to_string();
+                    (!s.is_empty()).then_some(s)
+                }
+                _ => None,
+            })
     };
     let uint = |tag| {
-        exif.get_field(tag, exif::In::PRIMARY).and_then(|f| f.value.get_uint(0))
+        exif.get_field(tag, exif::In::PRIMARY)
+            .and_then(|f| f.value.get_uint(0))
     };
     let focal_length_mm = exif
         .get_field(exif::Tag::FocalLength, exif::In::PRIMARY)

@@ -27,7 +27,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_pixels: 50_000_000, max_bytes: 30 * 1024 * 1024 }
+        Limits {
+            max_pixels: 50_000_000,
+            max_bytes: 30 * 1024 * 1024,
+        }
     }
 }
 
@@ -37,7 +40,11 @@ impl Limits {
             return Err(Error::ZeroDimensions);
         }
         if u64::from(width) * u64::from(height) > self.max_pixels {
-            return Err(Error::TooManyPixels { width, height, max_pixels: self.max_pixels });
+            return Err(Error::TooManyPixels {
+                width,
+                height,
+                max_pixels: self.max_pixels,
+            });
         }
         Ok(())
     }
@@ -101,9 +108,17 @@ impl Photo {
         limits.check_dimensions(width, height)?;
         let expected = u64::from(width) * u64::from(height) * 4;
         if rgba.len() as u64 != expected {
-            return Err(Error::InvalidPixels { width, height, expected, got: rgba.len() as u64 });
+            return Err(Error::InvalidPixels {
+                width,
+                height,
+                expected,
+                got: rgba.len() as u64,
+            });
         }
-        let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        let rgb: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
         let image = RgbImage::from_raw(width, height, rgb).ok_or(Error::InvalidPixels {
             width,
             height,

@@ -84,7 +84,10 @@ pub fn jpeg_header(bytes: &[u8]) -> Option<JpegHeader> {
             return None;
         }
         // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) && frame.is_none() {
+        if (0xC0..=0xCF).contains(&marker)
+            && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
+            && frame.is_none()
+        {
             frame = Some((*bytes.get(i + 4)?, *bytes.get(i + 9)?));
         }
         if marker == 0xDA {
@@ -94,7 +97,11 @@ pub fn jpeg_header(bytes: &[u8]) -> Option<JpegHeader> {
             // it (some phones add a trailer) does not matter.
             let rest = bytes.get(i + 2 + len..).unwrap_or(&[]);
             let complete = rest.windows(2).any(|w| w == [0xFF, 0xD9]);
-            return Some(JpegHeader { precision, components, complete });
+            return Some(JpegHeader {
+                precision,
+                components,
+                complete,
+            });
         }
         i += 2 + len;
     }
@@ -119,7 +126,9 @@ mod tests {
 
     #[test]
     fn jpeg_header_survives_truncation() {
-        let data = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0, 1];
+        let data = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0, 1,
+        ];
         for n in 0..data.len() {
             assert_eq!(jpeg_header(&data[..n]), None);
         }

@@ -8,11 +8,15 @@ pub const GRACE_JPG: &[u8] = include_bytes!("../data/grace_hopper.jpg");
 pub const ASTRONAUT_PNG: &[u8] = include_bytes!("../data/astronaut.png");
 
 pub fn grace() -> RgbImage {
-    gradphoto::decode(GRACE_JPG, &Default::default()).unwrap().image
+    gradphoto::decode(GRACE_JPG, &Default::default())
+        .unwrap()
+        .image
 }
 
 pub fn astronaut() -> RgbImage {
-    gradphoto::decode(ASTRONAUT_PNG, &Default::default()).unwrap().image
+    gradphoto::decode(ASTRONAUT_PNG, &Default::default())
+        .unwrap()
+        .image
 }
 
 /// A JPEG of `image` at quality 90 with a raw EXIF block attached.
@@ -23,8 +27,13 @@ pub fn jpeg_with_exif(image: &RgbImage, exif: Option<Vec<u8>>) -> Vec<u8> {
     if let Some(exif) = exif {
         enc.set_exif_metadata(exif).unwrap();
     }
-    enc.write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
-        .unwrap();
+    enc.write_image(
+        image.as_raw(),
+        image.width(),
+        image.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
     out
 }
 
@@ -117,13 +126,18 @@ pub fn png_with_header_size(png: &[u8], width: u32, height: u32) -> Vec<u8> {
 
 /// JPEG bytes with the first frame header's height/width (and optionally component count)
 /// rewritten.
-pub fn jpeg_with_frame(jpeg: &[u8], width: Option<u16>, height: Option<u16>, components: Option<u8>) -> Vec<u8> {
+pub fn jpeg_with_frame(
+    jpeg: &[u8],
+    width: Option<u16>,
+    height: Option<u16>,
+    components: Option<u8>,
+) -> Vec<u8> {
     let mut out = jpeg.to_vec();
     let mut i = 2;
     while i + 4 < out.len() {
         let marker = out[i + 1];
         let len = u16::from_be_bytes([out[i + 2], out[i + 3]]) as usize;
-        if matches!(marker, 0xC0 | 0xC1 | 0xC2) {
+        if (0xC0..=0xC2).contains(&marker) {
             if let Some(h) = height {
                 out[i + 5..i + 7].copy_from_slice(&h.to_be_bytes());
             }
@@ -145,7 +159,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -157,5 +175,9 @@ pub fn jfif_density(jpeg: &[u8]) -> Option<(u8, u16, u16)> {
     if app0[0..2] != [0xFF, 0xE0] || &app0[4..9] != b"JFIF\0" {
         return None;
     }
-    Some((app0[11], u16::from_be_bytes([app0[12], app0[13]]), u16::from_be_bytes([app0[14], app0[15]])))
+    Some((
+        app0[11],
+        u16::from_be_bytes([app0[12], app0[13]]),
+        u16::from_be_bytes([app0[14], app0[15]]),
+    ))
 }

@@ -52,6 +52,12 @@ pub enum Error {
     },
     #[error("JPEG encoding failed: {detail}")]
     Encode { detail: String },
+    #[error("the {model} model could not be loaded: {detail}")]
+    ModelLoad { model: &'static str, detail: String },
+    #[error("the {model} model failed to run: {detail}")]
+    Inference { model: &'static str, detail: String },
+    #[error("the face models are not loaded yet")]
+    ModelsNotLoaded,
 }
 
 impl Error {
@@ -72,6 +78,9 @@ impl Error {
             Error::InvalidPreset { .. } => "preset.invalid",
             Error::SizeUnreachable { .. } => "encode.size_unreachable",
             Error::Encode { .. } => "encode.failed",
+            Error::ModelLoad { .. } => "model.load_failed",
+            Error::Inference { .. } => "model.inference_failed",
+            Error::ModelsNotLoaded => "model.not_loaded",
         }
     }
 
@@ -98,7 +107,11 @@ impl Error {
             Error::SizeUnreachable { .. } => {
                 "Check the preset's file-size range; a plainer or busier photo changes the size."
             }
-            Error::Encode { .. } => "Try again; if it persists, report it.",
+            Error::Encode { .. } | Error::Inference { .. } => {
+                "Try again; if it persists, report it."
+            }
+            Error::ModelLoad { .. } => "Reload the page; the model download may have been cut off.",
+            Error::ModelsNotLoaded => "Wait for the models to finish loading, then try again.",
         };
         format!("{self}. {hint}")
     }
@@ -132,6 +145,11 @@ impl Error {
                 "在质量 {min_quality}–100 之间无法得到 {min_kb}–{max_kb} KB 的文件。请检查规格的文件大小范围。"
             ),
             Error::Encode { .. } => "JPEG 编码失败。请重试；如仍失败请反馈。".into(),
+            Error::ModelLoad { model, .. } => {
+                format!("模型 {model} 加载失败。请刷新页面，模型可能未下载完整。")
+            }
+            Error::Inference { model, .. } => format!("模型 {model} 运行失败。请重试；如仍失败请反馈。"),
+            Error::ModelsNotLoaded => "人脸模型尚未加载完成，请稍候再试。".into(),
         }
     }
 

@@ -5,20 +5,25 @@
 //! Module map, in pipeline order:
 //! - [`input`]: bytes or canvas RGBA → upright RGB [`Photo`], with limits and EXIF.
 //! - [`preset`]: photo specifications as data (`presets/*.json`).
+//! - [`analysis`]: face detection, 468-point mesh, head pose, person mask, regions.
 //! - [`resample`]: Lanczos3 region resampling to an exact output size.
 //! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
+//! - [`overlay`]: an analysis drawn over its photo.
 //! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
 //! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
 
+pub mod analysis;
 pub mod encode;
 pub mod error;
 pub mod input;
+pub mod overlay;
 pub mod preset;
 pub mod resample;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm_api;
 
+pub use analysis::{Analysis, Analyzer, Face, ModelBytes};
 pub use encode::{centre_crop_encode, encode_to_spec, EncodedJpeg};
 pub use error::{Error, ErrorInfo, Result};
 pub use input::{decode, Limits, Photo, SourceInfo};

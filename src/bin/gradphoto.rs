@@ -40,6 +40,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find the face: box, 468 landmarks, eye line, pose, crown, person mask.
+    Analyze {
+        image: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Write a PNG with the analysis drawn over the photo.
+        #[arg(long)]
+        overlay: Option<PathBuf>,
+    },
     /// List the built-in presets.
     Presets,
 }
@@ -60,7 +69,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = matches!(
         cli.command,
-        Command::Info { json: true, .. } | Command::Encode { json: true, .. }
+        Command::Info { json: true, .. }
+            | Command::Encode { json: true, .. }
+            | Command::Analyze { json: true, .. }
     );
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -170,6 +181,74 @@ fn run(command: Command) -> Result<(), Failure> {
                     encoded.size_bytes,
                     encoded.attempts
                 );
+            }
+        }
+        Command::Analyze {
+            image,
+            json,
+            overlay,
+        } => {
+            let photo = gradphoto::decode(&read(&image)?, &Limits::default())?;
+            let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
+            let analysis = analyzer.analyze(&photo.image)?;
+            if let Some(path) = overlay {
+                gradphoto::overlay::draw(&photo.image, &analysis)
+                    .save(&path)
+                    .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+            }
+            if json {
+                print_json(&analysis);
+            } else {
+                println!(
+                    "{}×{}, {} face(s) ({} detector)",
+                    analysis.image_width,
+                    analysis.image_height,
+                    analysis.faces.len(),
+                    analysis.detector
+                );
+                for (i, f) in analysis.faces.iter().enumerate() {
+                    let g = &f.geometry;
+                    println!(
+                        "face {i}: score {:.2}, box {:.0},{:.0} {:.0}×{:.0}, mesh score {:.2}",
+                        f.score, f.bbox.x, f.bbox.y, f.bbox.width, f.bbox.height, f.landmark_score
+                    );
+                    println!(
+                        "  eyes ({:.0},{:.0}) ({:.0},{:.0}), distance {:.1} px, line {:+.1}°",
+                        g.eye_right.x,
+                        g.eye_right.y,
+                        g.eye_left.x,
+                        g.eye_left.y,
+                        g.inter_eye_px,
+                        g.eye_line_deg
+                    );
+                    println!(
+                        "  face width {:.1} px, chin ({:.0},{:.0})",
+                        g.face_width_px, g.chin.x, g.chin.y
+                    );
+                    if let Some(p) = g.pose {
+                        println!(
+                            "  pose yaw {:+.1}°, pitch {:+.1}°, roll {:+.1}° (fit error {:.3})",
+                            p.yaw_deg, p.pitch_deg, p.roll_deg, p.fit_error
+                        );
+                    }
+                    println!(
+                        "  mouth open {:.3}, eyes open {:.3} / {:.3}",
+                        g.mouth_open_ratio, g.eye_open_right, g.eye_open_left
+                    );
+                    match g.crown {
+                        Some(c) => println!(
+                            "  crown ({:.0},{:.0}){}",
+                            c.x,
+                            c.y,
+                            if g.crown_at_edge {
+                                " at the image edge (cut off)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        None => println!("  crown not found"),
+                    }
+                }
             }
         }
         Command::Presets => {

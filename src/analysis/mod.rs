@@ -1,0 +1,286 @@
+//! Face analysis: where the face is, its 468-point mesh, head pose, and the person mask.
+//!
+//! Stages, each its own module:
+//! - `preprocess`: photo → normalised model inputs (letterbox, stretch, rotated crop).
+//! - `detect`: BlazeFace anchors, decoding and weighted NMS (short range; full range only when
+//!   short range finds nothing).
+//! - `landmarks`: the face mesh on an eye-levelled crop, refined by a second, mesh-centred pass.
+//! - `segment`: the selfie person mask.
+//! - `pose`: yaw / pitch / roll by fitting a canonical 3-D face to the mesh.
+//! - `geometry`: eye centres, face width, chin, mouth and eye opening, crown.
+//! - `regions`: background / face / hair / neck / clothing labels.
+//! - `runtime`: the inference runtime behind one small trait.
+//! - `mesh`: named mesh indices.
+
+pub mod detect;
+pub mod geometry;
+pub mod landmarks;
+pub mod mesh;
+pub mod pose;
+pub mod preprocess;
+pub mod regions;
+pub mod runtime;
+pub mod segment;
+
+use image::RgbImage;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::resample::{resample, Rect};
+pub use detect::Detection;
+pub use geometry::FaceGeometry;
+pub use pose::HeadPose;
+use runtime::{Network, RtenNetwork};
+pub use segment::PersonMask;
+
+/// A point in image pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Point {
+    pub fn dist(self, o: Point) -> f32 {
+        (self.x - o.x).hypot(self.y - o.y)
+    }
+
+    pub fn unit(self) -> Point {
+        let n = self.x.hypot(self.y).max(1e-6);
+        Point {
+            x: self.x / n,
+            y: self.y / n,
+        }
+    }
+
+    fn scaled(self, k: f32) -> Point {
+        Point {
+            x: self.x * k,
+            y: self.y * k,
+        }
+    }
+}
+
+/// An axis-aligned box in image pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BoxF {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+impl BoxF {
+    pub fn contains(&self, p: Point) -> bool {
+        p.x >= self.x && p.y >= self.y && p.x <= self.x + self.width && p.y <= self.y + self.height
+    }
+}
+
+/// The model files, as bytes (the browser fetches them; native code may embed or read them).
+pub struct ModelBytes {
+    pub detector: Vec<u8>,
+    pub landmarks: Vec<u8>,
+    pub segmenter: Vec<u8>,
+    /// Optional: used only when the short-range detector finds no face.
+    pub detector_full_range: Option<Vec<u8>>,
+}
+
+#[cfg(feature = "embed-models")]
+impl ModelBytes {
+    /// The models in `models/`, compiled into the binary (CLI and benchmarks).
+    pub fn embedded() -> ModelBytes {
+        ModelBytes {
+            detector: include_bytes!("../../models/face_detection_short_range_w16.onnx").to_vec(),
+            landmarks: include_bytes!("../../models/face_landmark_w16.onnx").to_vec(),
+            segmenter: include_bytes!("../../models/selfie_segmentation_fixed_w16.onnx").to_vec(),
+            detector_full_range: Some(
+                include_bytes!("../../models/face_detection_full_range.onnx").to_vec(),
+            ),
+        }
+    }
+}
+
+/// One face: detection, mesh and what is measured from them, all in source-image pixels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Face {
+    pub score: f32,
+    pub bbox: BoxF,
+    /// Right eye, left eye, nose tip, mouth centre, right ear, left ear.
+    pub keypoints: [Point; 6],
+    /// 468 × (x, y, z); z in the same pixel scale, smaller is nearer the camera.
+    pub landmarks: Vec<[f32; 3]>,
+    /// The mesh model's confidence that its crop holds a face.
+    pub landmark_score: f32,
+    pub geometry: FaceGeometry,
+}
+
+/// Everything the checks and standardisation need to know about a photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub image_width: u32,
+    pub image_height: u32,
+    /// Best first.
+    pub faces: Vec<Face>,
+    /// Which detector found the faces: `"short_range"`, `"full_range"` or `"none"`.
+    pub detector: &'static str,
+    pub mask: PersonMask,
+}
+
+/// The models, loaded once; `analyze` may be called any number of times.
+pub struct Analyzer {
+    detector: RtenNetwork,
+    detector_full_range: Option<RtenNetwork>,
+    landmarks: RtenNetwork,
+    segmenter: RtenNetwork,
+}
+
+/// Analysis runs on a copy no larger than this on its long side: the models' inputs are 128–256
+/// px, and 1280 px keeps the face crop for the mesh sharp for any framing we accept.
+const WORK_MAX_SIDE: u32 = 1280;
+/// Faces beyond this many (best first) are not meshed: a group photo fails anyway.
+const MAX_FACES: usize = 4;
+
+impl Analyzer {
+    pub fn new(models: ModelBytes) -> Result<Analyzer> {
+        Ok(Analyzer {
+            detector: RtenNetwork::load(
+                "face_detection_short_range",
+                models.detector,
+                &["regressors", "classificators"],
+            )?,
+            detector_full_range: models
+                .detector_full_range
+                .map(|b| {
+                    RtenNetwork::load(
+                        "face_detection_full_range",
+                        b,
+                        &["reshaped_regressor_face_4", "reshaped_classifier_face_4"],
+                    )
+                })
+                .transpose()?,
+            landmarks: RtenNetwork::load(
+                "face_landmark",
+                models.landmarks,
+                &["conv2d_21", "conv2d_31"],
+            )?,
+            segmenter: RtenNetwork::load(
+                "selfie_segmentation",
+                models.segmenter,
+                &["activation_10"],
+            )?,
+        })
+    }
+
+    /// A copy of the photo small enough for the models, and the factor back to the original.
+    pub fn working_copy(image: &RgbImage) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
+        let long = image.width().max(image.height());
+        if long <= WORK_MAX_SIDE {
+            return Ok((std::borrow::Cow::Borrowed(image), 1.0));
+        }
+        let k = WORK_MAX_SIDE as f32 / long as f32;
+        let (w, h) = (
+            ((image.width() as f32 * k).round() as u32).max(1),
+            ((image.height() as f32 * k).round() as u32).max(1),
+        );
+        let full = Rect {
+            left: 0.0,
+            top: 0.0,
+            width: image.width().into(),
+            height: image.height().into(),
+        };
+        let small = resample(image, full, w, h)?;
+        Ok((
+            std::borrow::Cow::Owned(small),
+            image.width() as f32 / w as f32,
+        ))
+    }
+
+    /// Faces in `work` (working-copy pixels), short range first, full range as the fallback.
+    pub fn detect(&self, work: &RgbImage) -> Result<(Vec<Detection>, &'static str)> {
+        let run = |net: &RtenNetwork, spec: &detect::DetectorSpec| -> Result<Vec<Detection>> {
+            let (input, transform) =
+                preprocess::letterbox(work, spec.input_size, preprocess::SIGNED)?;
+            let size = spec.input_size as usize;
+            let out = net.run(input, size, size)?;
+            Ok(spec.decode(&out[0], &out[1], &transform))
+        };
+        let found = run(&self.detector, &detect::SHORT_RANGE)?;
+        if !found.is_empty() {
+            return Ok((found, "short_range"));
+        }
+        if let Some(full) = &self.detector_full_range {
+            let found = run(full, &detect::FULL_RANGE)?;
+            if !found.is_empty() {
+                return Ok((found, "full_range"));
+            }
+        }
+        Ok((Vec::new(), "none"))
+    }
+
+    /// The mesh for one detection, in `work` pixels: a detection-based pass, then a mesh-based one.
+    pub fn mesh(&self, work: &RgbImage, detection: &Detection) -> Result<landmarks::Mesh> {
+        let first = landmarks::run(
+            &self.landmarks,
+            work,
+            &landmarks::Roi::from_detection(detection),
+        )?;
+        if first.points.len() < 468 {
+            return Ok(first);
+        }
+        landmarks::run(
+            &self.landmarks,
+            work,
+            &landmarks::Roi::from_mesh(&first.points),
+        )
+    }
+
+    /// The person mask over the whole photo.
+    pub fn segment(
+        &self,
+        work: &RgbImage,
+        image_width: u32,
+        image_height: u32,
+    ) -> Result<PersonMask> {
+        segment::run(&self.segmenter, work, image_width, image_height)
+    }
+
+    /// The whole analysis of an upright photo.
+    pub fn analyze(&self, image: &RgbImage) -> Result<Analysis> {
+        let (work, k) = Analyzer::working_copy(image)?;
+        let (detections, detector) = self.detect(&work)?;
+        let mask = self.segment(&work, image.width(), image.height())?;
+        let mut faces = Vec::new();
+        for d in detections.iter().take(MAX_FACES) {
+            let mesh = self.mesh(&work, d)?;
+            let landmarks: Vec<[f32; 3]> = mesh
+                .points
+                .iter()
+                .map(|p| [p[0] * k, p[1] * k, p[2] * k])
+                .collect();
+            if landmarks.len() < 468 {
+                continue;
+            }
+            let geometry = geometry::measure(&landmarks, Some(&mask));
+            faces.push(Face {
+                score: d.score,
+                bbox: BoxF {
+                    x: d.bbox.x * k,
+                    y: d.bbox.y * k,
+                    width: d.bbox.width * k,
+                    height: d.bbox.height * k,
+                },
+                keypoints: d.keypoints.map(|p| p.scaled(k)),
+                landmarks,
+                landmark_score: mesh.presence,
+                geometry,
+            });
+        }
+        Ok(Analysis {
+            image_width: image.width(),
+            image_height: image.height(),
+            faces,
+            detector,
+            mask,
+        })
+    }
+}

@@ -181,3 +181,48 @@ pub fn jfif_density(jpeg: &[u8]) -> Option<(u8, u16, u16)> {
         u16::from_be_bytes([app0[14], app0[15]]),
     ))
 }
+
+/// The analyzer with the committed models, built once per test binary.
+pub fn analyzer() -> &'static gradphoto::Analyzer {
+    static ANALYZER: std::sync::OnceLock<gradphoto::Analyzer> = std::sync::OnceLock::new();
+    ANALYZER.get_or_init(|| {
+        gradphoto::Analyzer::new(gradphoto::ModelBytes {
+            detector: include_bytes!("../../models/face_detection_short_range_w16.onnx").to_vec(),
+            landmarks: include_bytes!("../../models/face_landmark_w16.onnx").to_vec(),
+            segmenter: include_bytes!("../../models/selfie_segmentation_fixed_w16.onnx").to_vec(),
+            detector_full_range: Some(
+                include_bytes!("../../models/face_detection_full_range.onnx").to_vec(),
+            ),
+        })
+        .unwrap()
+    })
+}
+
+/// Rotate the picture content counter-clockwise (as seen) by `degrees` about the image centre,
+/// same canvas size, bilinear, with uncovered corners filled by the nearest edge pixel.
+pub fn rotate(img: &RgbImage, degrees: f32) -> RgbImage {
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    let (s, c) = degrees.to_radians().sin_cos();
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+        // Inverse of a counter-clockwise turn on screen (y down): rotate the sample point clockwise.
+        let sx = cx + c * dx - s * dy - 0.5;
+        let sy = cy + s * dx + c * dy - 0.5;
+        let sx = sx.clamp(0.0, w - 1.0);
+        let sy = sy.clamp(0.0, h - 1.0);
+        let (x0, y0) = (sx.floor() as u32, sy.floor() as u32);
+        let (x1, y1) = (
+            (x0 + 1).min(img.width() - 1),
+            (y0 + 1).min(img.height() - 1),
+        );
+        let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+        let p = |xx, yy| img.get_pixel(xx, yy).0.map(f32::from);
+        let (a, b, cc, d) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
+        image::Rgb(std::array::from_fn(|i| {
+            let top = a[i] + (b[i] - a[i]) * fx;
+            let bottom = cc[i] + (d[i] - cc[i]) * fx;
+            (top + (bottom - top) * fy).round() as u8
+        }))
+    })
+}

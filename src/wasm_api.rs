@@ -90,3 +90,48 @@ pub fn encode_rgba(
     let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
     encode_photo(&photo, preset_id)
 }
+
+/// Face analysis with the models loaded once. JS fetches the model files (see `loader.js` in the
+/// package for a fetch with progress) and passes their bytes.
+#[wasm_bindgen(js_name = Analyzer)]
+pub struct JsAnalyzer(crate::Analyzer);
+
+#[wasm_bindgen(js_class = Analyzer)]
+impl JsAnalyzer {
+    /// Load the models: short-range detector, face mesh, person segmentation, and optionally the
+    /// full-range detector (used only when the short-range one finds no face).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        detector: Vec<u8>,
+        landmarks: Vec<u8>,
+        segmenter: Vec<u8>,
+        detector_full_range: Option<Vec<u8>>,
+    ) -> Result<JsAnalyzer, JsValue> {
+        let models = crate::ModelBytes { detector, landmarks, segmenter, detector_full_range };
+        crate::Analyzer::new(models).map(JsAnalyzer).map_err(err)
+    }
+
+    /// Decode a file and analyse it.
+    pub fn analyze(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+        to_js(&self.0.analyze(&photo.image).map_err(err)?)
+    }
+
+    /// Analyse canvas pixels (`ImageData.data`).
+    #[wasm_bindgen(js_name = analyzeRgba)]
+    pub fn analyze_rgba(&self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsValue> {
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        to_js(&self.0.analyze(&photo.image).map_err(err)?)
+    }
+
+    /// Analyse canvas pixels and return them with the analysis drawn on (RGBA, same size), for
+    /// `new ImageData(result, width, height)`.
+    #[wasm_bindgen(js_name = overlayRgba)]
+    pub fn overlay_rgba(&self, rgba: &[u8], width: u32, height: u32) -> Result<js_sys::Uint8ClampedArray, JsValue> {
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let drawn = crate::overlay::draw(&photo.image, &analysis);
+        let out: Vec<u8> = drawn.pixels().flat_map(|p| [p.0[0], p.0[1], p.0[2], 255]).collect();
+        Ok(js_sys::Uint8ClampedArray::from(out.as_slice()))
+    }
+}

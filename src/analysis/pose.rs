@@ -149,15 +149,16 @@ fn dominant_eigenvector(mut a: [[f64; 4]; 4]) -> Option<[f64; 4]> {
                 let t = if theta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for k in 0..4 {
-                    let (akp, akq) = (a[k][p], a[k][q]);
-                    a[k][p] = c * akp - s * akq;
-                    a[k][q] = s * akp + c * akq;
+                // A ← Jᵀ A J: first the columns p and q, then the rows.
+                for row in a.iter_mut() {
+                    let (akp, akq) = (row[p], row[q]);
+                    row[p] = c * akp - s * akq;
+                    row[q] = s * akp + c * akq;
                 }
+                let (row_p, row_q) = (a[p], a[q]);
                 for k in 0..4 {
-                    let (apk, aqk) = (a[p][k], a[q][k]);
-                    a[p][k] = c * apk - s * aqk;
-                    a[q][k] = s * apk + c * aqk;
+                    a[p][k] = c * row_p[k] - s * row_q[k];
+                    a[q][k] = s * row_p[k] + c * row_q[k];
                 }
                 for row in v.iter_mut() {
                     let (vkp, vkq) = (row[p], row[q]);

@@ -6,7 +6,10 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
-const mounts = [['/pkg/', join(root, 'pkg')], ['/models/', join(root, 'models')], ['/', join(root, 'www')]];
+const mounts = [
+  ['/pkg/', join(root, 'pkg')], ['/models/', join(root, 'models')],
+  ['/bench-inputs/', join(root, 'target/bench/inputs')], ['/', join(root, 'www')],
+];
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',

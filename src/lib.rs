@@ -9,10 +9,12 @@
 //! - [`resample`]: Lanczos3 region resampling to an exact output size.
 //! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
 //! - [`overlay`]: an analysis drawn over its photo.
+//! - [`bench`]: stage timings with an injected clock (native and browser benchmarks).
 //! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
 //! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
 
 pub mod analysis;
+pub mod bench;
 pub mod encode;
 pub mod error;
 pub mod input;

@@ -107,7 +107,12 @@ impl JsAnalyzer {
         segmenter: Vec<u8>,
         detector_full_range: Option<Vec<u8>>,
     ) -> Result<JsAnalyzer, JsValue> {
-        let models = crate::ModelBytes { detector, landmarks, segmenter, detector_full_range };
+        let models = crate::ModelBytes {
+            detector,
+            landmarks,
+            segmenter,
+            detector_full_range,
+        };
         crate::Analyzer::new(models).map(JsAnalyzer).map_err(err)
     }
 
@@ -124,14 +129,51 @@ impl JsAnalyzer {
         to_js(&self.0.analyze(&photo.image).map_err(err)?)
     }
 
-    /// Analyse canvas pixels and return them with the analysis drawn on (RGBA, same size), for
-    /// `new ImageData(result, width, height)`.
+    /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where
+    /// `overlay` is RGBA of the same size for `new ImageData(overlay, width, height)`.
     #[wasm_bindgen(js_name = overlayRgba)]
-    pub fn overlay_rgba(&self, rgba: &[u8], width: u32, height: u32) -> Result<js_sys::Uint8ClampedArray, JsValue> {
+    pub fn overlay_rgba(&self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
         let analysis = self.0.analyze(&photo.image).map_err(err)?;
         let drawn = crate::overlay::draw(&photo.image, &analysis);
-        let out: Vec<u8> = drawn.pixels().flat_map(|p| [p.0[0], p.0[1], p.0[2], 255]).collect();
-        Ok(js_sys::Uint8ClampedArray::from(out.as_slice()))
+        let pixels: Vec<u8> = drawn
+            .pixels()
+            .flat_map(|p| [p.0[0], p.0[1], p.0[2], 255])
+            .collect();
+        let object = js_sys::Object::new();
+        js_sys::Reflect::set(&object, &JsValue::from_str("analysis"), &to_js(&analysis)?)?;
+        let overlay = js_sys::Uint8ClampedArray::from(pixels.as_slice());
+        js_sys::Reflect::set(&object, &JsValue::from_str("overlay"), &overlay)?;
+        Ok(object.into())
     }
+}
+
+/// Benchmark every stage on a JPEG inside this WASM instance (`performance.now()` as the clock):
+/// one warm-up, then the median of `runs`. Used by `www/bench.html`.
+#[wasm_bindgen(js_name = benchStages)]
+pub fn bench_stages(
+    jpeg: &[u8],
+    detector: Vec<u8>,
+    landmarks: Vec<u8>,
+    segmenter: Vec<u8>,
+    detector_full_range: Option<Vec<u8>>,
+    runs: usize,
+) -> Result<JsValue, JsValue> {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))?;
+    let now_fn: js_sys::Function =
+        js_sys::Reflect::get(&performance, &JsValue::from_str("now"))?.into();
+    let now = || {
+        now_fn
+            .call0(&performance)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    let models = crate::ModelBytes {
+        detector,
+        landmarks,
+        segmenter,
+        detector_full_range,
+    };
+    to_js(&crate::bench::measure(&models, jpeg, runs, &now).map_err(err)?)
 }

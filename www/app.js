@@ -1,17 +1,22 @@
 // The demo shell: picks a photo, hands pixels to gradphoto, renders what it returns.
 // It decides nothing itself: sizes, limits and errors all come from the WASM module.
 import init, { presets, info, encodeRgba, version } from '../pkg/gradphoto.js';
+import { loadAnalyzer } from '../pkg/loader.js';
 
 const $ = (id) => document.getElementById(id);
 const text = {
   zh: { title: '毕业图像采集', loading: '正在加载…', ready: '请选择一张照片', pick: '选择照片', preset: '规格',
         source: '原图', output: '输出文件', download: '下载 JPEG', working: '处理中…', done: '完成',
         size: '尺寸', format: '格式', orientation: 'EXIF 方向', camera: '相机', lens: '镜头', software: '软件',
-        focal: '焦距', taken: '拍摄时间', quality: '质量', bytes: '大小', dpi: '分辨率', lang: 'English' },
+        focal: '焦距', taken: '拍摄时间', quality: '质量', bytes: '大小', dpi: '分辨率', lang: 'English',
+        face: '面部分析', live: '实时取景', start: '打开相机', models: '正在下载模型', faces: '人脸数', eyes: '双眼间距',
+        eyeline: '眼线倾角', facewidth: '脸宽', pose: '姿态（偏航/俯仰/翻滚）', mouth: '张嘴比例', crown: '头顶位置', noface: '未检测到人脸' },
   en: { title: 'Graduation photo', loading: 'Loading…', ready: 'Pick a photo', pick: 'Pick a photo', preset: 'Spec',
         source: 'Original', output: 'Output file', download: 'Download JPEG', working: 'Working…', done: 'Done',
         size: 'Size', format: 'Format', orientation: 'EXIF orientation', camera: 'Camera', lens: 'Lens', software: 'Software',
-        focal: 'Focal length', taken: 'Taken', quality: 'Quality', bytes: 'File size', dpi: 'Density', lang: '中文' },
+        focal: 'Focal length', taken: 'Taken', quality: 'Quality', bytes: 'File size', dpi: 'Density', lang: '中文',
+        face: 'Face analysis', live: 'Live view', start: 'Start camera', models: 'Downloading models', faces: 'Faces', eyes: 'Eye distance',
+        eyeline: 'Eye-line tilt', facewidth: 'Face width', pose: 'Pose (yaw/pitch/roll)', mouth: 'Mouth opening', crown: 'Crown', noface: 'No face found' },
 };
 let lang = 'zh';
 let lastError = null;
@@ -73,10 +78,74 @@ async function onFile(file) {
     $('outinfo').textContent = `${out.width}×${out.height} · ${out.dpi} dpi · ${t('quality')} ${out.quality} · ${(out.size_bytes / 1024).toFixed(1)} KB`;
     $('outinfo').dataset.result = JSON.stringify({ ...out, jpeg: undefined });
     $('result').hidden = false;
+    await showAnalysis(img);
     $('status').textContent = t('done');
   } catch (e) {
     showError(e);
     $('status').textContent = t('ready');
+  }
+}
+
+function analyzer() {
+  return loadAnalyzer({
+    baseUrl: new URL('../pkg/models/', import.meta.url),
+    onProgress: (loaded, total) => { $('status').textContent = `${t('models')} ${Math.round(100 * loaded / (total || 1))}%`; },
+  });
+}
+
+// Draw what Rust measured; the numbers and the drawing both come from the WASM module.
+async function showAnalysis(img) {
+  const a = await analyzer();
+  const { analysis, overlay } = a.overlayRgba(img.data, img.width, img.height);
+  const canvas = $('overlay');
+  canvas.width = img.width; canvas.height = img.height;
+  canvas.getContext('2d').putImageData(new ImageData(overlay, img.width, img.height), 0, 0);
+  const dl = $('facts'); dl.replaceChildren();
+  row(dl, 'faces', String(analysis.faces.length));
+  const f = analysis.faces[0];
+  if (f) {
+    const g = f.geometry;
+    row(dl, 'eyes', `${g.inter_eye_px.toFixed(1)} px`);
+    row(dl, 'eyeline', `${g.eye_line_deg.toFixed(1)}°`);
+    row(dl, 'facewidth', `${g.face_width_px.toFixed(1)} px`);
+    if (g.pose) row(dl, 'pose', `${g.pose.yaw_deg.toFixed(1)}° / ${g.pose.pitch_deg.toFixed(1)}° / ${g.pose.roll_deg.toFixed(1)}°`);
+    row(dl, 'mouth', g.mouth_open_ratio.toFixed(3));
+    row(dl, 'crown', g.crown ? `y = ${g.crown.y.toFixed(0)} px` : '–');
+  } else {
+    row(dl, 'faces', t('noface'));
+  }
+  $('analysis').dataset.result = JSON.stringify({ faces: analysis.faces.length, geometry: f?.geometry ?? null });
+  $('analysis').hidden = false;
+}
+
+async function startCamera() {
+  const video = $('video');
+  try {
+    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: 640, height: 480 } });
+    await video.play();
+    const a = await analyzer();
+    const work = document.createElement('canvas');
+    const live = $('live');
+    let frames = 0, since = performance.now();
+    const tick = () => {
+      if (!video.videoWidth) return requestAnimationFrame(tick);
+      work.width = live.width = video.videoWidth; work.height = live.height = video.videoHeight;
+      const ctx = work.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(video, 0, 0);
+      const frame = ctx.getImageData(0, 0, work.width, work.height);
+      try {
+        const { overlay, analysis } = a.overlayRgba(frame.data, frame.width, frame.height);
+        live.getContext('2d').putImageData(new ImageData(overlay, frame.width, frame.height), 0, 0);
+        live.dataset.faces = analysis.faces.length;
+      } catch (e) { showError(e); return; }
+      frames += 1;
+      const now = performance.now();
+      if (now - since > 1000) { $('camstatus').textContent = `${(frames * 1000 / (now - since)).toFixed(1)} fps`; frames = 0; since = now; }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  } catch (e) {
+    showError(e && e.code ? e : String(e));
   }
 }
 
@@ -95,6 +164,7 @@ async function main() {
     $('preset').append(o);
   }
   $('file').disabled = false;
+  $('camera').addEventListener('click', startCamera);
   $('file').addEventListener('change', (ev) => ev.target.files[0] && onFile(ev.target.files[0]));
   $('status').textContent = t('ready');
   document.body.dataset.ready = version();

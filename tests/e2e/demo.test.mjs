@@ -41,6 +41,14 @@ test('uploading a real photo gives a 480×640, 300 dpi, 20–40 KB JPEG', async 
   assert.deepEqual(natural, [480, 640]);
   const info = await page.textContent('#info');
   assert.match(info, /512×600/);
+  // The face panel: one face, with the eye line and face width measured in WASM.
+  await page.waitForSelector('#analysis:not([hidden])');
+  const analysis = JSON.parse(await page.getAttribute('#analysis', 'data-result'));
+  assert.equal(analysis.faces, 1);
+  assert.ok(analysis.geometry.inter_eye_px > 80 && analysis.geometry.inter_eye_px < 100, `eyes ${analysis.geometry.inter_eye_px}`);
+  assert.ok(analysis.geometry.crown.y < analysis.geometry.eye_mid.y);
+  const painted = await page.$eval('#overlay', (c) => [c.width, c.height]);
+  assert.deepEqual(painted, [512, 600]);
   assert.deepEqual(errors, []);
 });
 

@@ -1,0 +1,55 @@
+// Browser half of scripts/bench: the release WASM build on the inputs the native bench wrote,
+// every stage timed inside WASM (benchStages), plus what only the page can measure: the
+// browser's own decode path and a live-guide frame through the JS API. Results land in
+// window.benchResult for the driver.
+import init, { benchStages, Analyzer, encodeRgba } from '../pkg/gradphoto.js';
+import { MODEL_FILES } from '../pkg/loader.js';
+
+const runs = Number(new URLSearchParams(location.search).get('runs') ?? 5);
+const fetchBytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+async function time(f) {
+  await f();
+  const samples = [];
+  for (let i = 0; i < runs; i++) { const t = performance.now(); await f(); samples.push(performance.now() - t); }
+  return median(samples);
+}
+
+async function browserDecode(bytes) {
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+async function main() {
+  const t0 = performance.now();
+  const { memory } = await init();
+  const initMs = performance.now() - t0;
+  const models = await Promise.all(Object.values(MODEL_FILES).map((f) => fetchBytes(`../pkg/models/${f}`)));
+  const result = { init_ms: initMs, runs, inputs: {} };
+  let peak = memory.buffer.byteLength;
+  const track = () => { peak = Math.max(peak, memory.buffer.byteLength); };
+  const tLoad = performance.now();
+  const analyzer = new Analyzer(models[0], models[1], models[2], models[3]);
+  result.analyzer_new_ms = performance.now() - tLoad;
+  for (const name of ['12mp', '3mp', '640x480']) {
+    const jpeg = await fetchBytes(`/bench-inputs/${name}.jpg`);
+    const stages = benchStages(jpeg, models[0], models[1], models[2], models[3], runs);
+    track();
+    let img;
+    const browser_decode_ms = await time(async () => { img = await browserDecode(jpeg); });
+    const analyze_rgba_ms = await time(() => analyzer.analyzeRgba(img.data, img.width, img.height));
+    track();
+    const encode_rgba_ms = await time(() => encodeRgba(img.data, img.width, img.height, 'chsi-graduation'));
+    track();
+    result.inputs[name] = { ...stages, browser_decode_ms, analyze_rgba_ms, encode_rgba_ms };
+  }
+  result.peak_memory_bytes = peak;
+  window.benchResult = result;
+  document.getElementById('out').textContent = JSON.stringify(result, null, 2);
+}
+
+main().catch((e) => { window.benchResult = { error: e?.message_en ?? String(e) }; });

@@ -47,8 +47,8 @@ pub struct OutputSpec {
     pub dpi: u16,
     /// Lowest acceptable JPEG quality factor (1–100).
     pub min_quality: u8,
-    /// File-size window. `min_kb` is read as KiB (× 1024) and `max_kb` as kB (× 1000), so the file
-    /// is inside the window whichever unit the collector's uploader uses.
+    /// File-size window in KB of 1024 bytes, the unit Windows and the collectors' upload pages
+    /// display.
     pub min_kb: Option<u32>,
     pub max_kb: Option<u32>,
 }
@@ -88,7 +88,7 @@ impl OutputSpec {
     /// The byte window from `min_kb` / `max_kb` (see there for the units).
     pub fn byte_range(&self) -> (u64, u64) {
         let min = self.min_kb.map_or(0, |kb| u64::from(kb) * 1024);
-        let max = self.max_kb.map_or(u64::MAX, |kb| u64::from(kb) * 1000);
+        let max = self.max_kb.map_or(u64::MAX, |kb| u64::from(kb) * 1024);
         (min, max)
     }
 }
@@ -228,7 +228,7 @@ mod tests {
             (480, 640, 300)
         );
         assert_eq!(p.output.min_quality, 60);
-        assert_eq!(p.output.byte_range(), (20 * 1024, 40_000));
+        assert_eq!(p.output.byte_range(), (20 * 1024, 40 * 1024));
         assert_eq!(p.geometry.crown_px, Some([50.0, 110.0]));
         assert_eq!(p.geometry.eye_line_px, Some([200.0, 300.0]));
         assert_eq!(p.geometry.face_width_px, Some([180.0, 300.0]));

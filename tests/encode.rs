@@ -21,7 +21,7 @@ fn real_photos_meet_the_chsi_file_spec() {
     for (name, img) in [("grace", grace()), ("astronaut", astronaut())] {
         let out = centre_crop_encode(&img, &spec).unwrap();
         assert!(
-            (20 * 1024..=40_000).contains(&out.bytes.len()),
+            (20 * 1024..=40 * 1024).contains(&out.bytes.len()),
             "{name}: {} bytes",
             out.bytes.len()
         );
@@ -48,11 +48,34 @@ fn real_photos_meet_the_chsi_file_spec() {
             )
             .unwrap();
             assert!(
-                above.len() > 40_000,
+                above.len() > 40 * 1024,
                 "{name}: quality {} also fits",
                 out.quality + 1
             );
         }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn encoded_files_decode_to_the_picture_that_went_in() {
+    let img = grace();
+    let region = gradphoto::resample::centre_crop(img.width(), img.height(), 480, 640);
+    let resized = gradphoto::resample::resample(&img, region, 480, 640).unwrap();
+    for quality in [60u8, 85, 100] {
+        let jpeg = gradphoto::encode::encode_jpeg(&resized, quality, 300).unwrap();
+        let back = decode(&jpeg, &Limits::default()).unwrap().image;
+        let mean_error = resized
+            .as_raw()
+            .iter()
+            .zip(back.as_raw())
+            .map(|(a, b)| f64::from(a.abs_diff(*b)))
+            .sum::<f64>()
+            / resized.as_raw().len() as f64;
+        assert!(
+            mean_error < 4.0,
+            "quality {quality}: mean error {mean_error:.2} levels"
+        );
     }
 }
 
@@ -126,7 +149,7 @@ fn custom_preset_json_round_trips_and_bad_json_is_typed() {
     let json = serde_json::to_string(&p).unwrap();
     assert_eq!(Preset::from_json(&json).unwrap(), p);
     let out = centre_crop_encode(&grace(), &p.output).unwrap();
-    assert!((30 * 1024..=60_000).contains(&out.bytes.len()));
+    assert!((30 * 1024..=60 * 1024).contains(&out.bytes.len()));
     assert!(matches!(
         Preset::from_json("{\"id\": 1}"),
         Err(Error::InvalidPreset { .. })

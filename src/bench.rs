@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::runtime::RtenNetwork;
-use crate::analysis::{Analyzer, ModelBytes};
+use crate::analysis::{Analyzer, Mode, ModelBytes};
 use crate::error::Result;
 use crate::{centre_crop_encode, decode, Limits, Preset};
 
@@ -25,6 +25,8 @@ pub struct StageTimings {
     pub segment_ms: f64,
     /// The whole `Analyzer::analyze` call (working copy, detection, mesh, mask, geometry).
     pub analyze_ms: f64,
+    /// `analyze` in live mode (detection, one mesh pass, no mask): the live-guide frame.
+    pub live_ms: f64,
     /// Centre crop, resample and size-searched JPEG encode to the CHSI spec.
     pub encode_ms: f64,
 }
@@ -80,7 +82,7 @@ pub fn measure(
     let detect_ms = time(&mut || analyzer.detect(&work).map(|_| ()))?;
     let (detections, _) = analyzer.detect(&work)?;
     let mesh_ms = match detections.first() {
-        Some(d) => time(&mut || analyzer.mesh(&work, d).map(|_| ()))?,
+        Some(d) => time(&mut || analyzer.mesh(&work, d, Mode::Full).map(|_| ()))?,
         None => f64::NAN,
     };
     let segment_ms = time(&mut || {
@@ -89,6 +91,7 @@ pub fn measure(
             .map(|_| ())
     })?;
     let analyze_ms = time(&mut || analyzer.analyze(image).map(|_| ()))?;
+    let live_ms = time(&mut || analyzer.analyze_with(image, Mode::Live).map(|_| ()))?;
     let spec = Preset::builtin(crate::DEFAULT_PRESET)?.output;
     let encode_ms = time(&mut || centre_crop_encode(image, &spec).map(|_| ()))?;
     Ok(StageTimings {
@@ -102,6 +105,7 @@ pub fn measure(
         mesh_ms,
         segment_ms,
         analyze_ms,
+        live_ms,
         encode_ms,
     })
 }

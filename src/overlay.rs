@@ -71,7 +71,7 @@ pub fn draw(image: &RgbImage, analysis: &Analysis) -> RgbImage {
 }
 
 fn draw_mask_outline(out: &mut RgbImage, analysis: &Analysis) {
-    let m = &analysis.mask;
+    let Some(m) = &analysis.mask else { return };
     let (w, h) = (out.width(), out.height());
     // Sample the mask on a coarse grid and mark cells where it crosses 0.5.
     let step = (w.max(h) / 400).max(1);

@@ -91,6 +91,14 @@ pub fn encode_rgba(
     encode_photo(&photo, preset_id)
 }
 
+fn mode(live: Option<bool>) -> crate::analysis::Mode {
+    if live == Some(true) {
+        crate::analysis::Mode::Live
+    } else {
+        crate::analysis::Mode::Full
+    }
+}
+
 /// Face analysis with the models loaded once. JS fetches the model files (see `loader.js` in the
 /// package for a fetch with progress) and passes their bytes.
 #[wasm_bindgen(js_name = Analyzer)]
@@ -122,19 +130,32 @@ impl JsAnalyzer {
         to_js(&self.0.analyze(&photo.image).map_err(err)?)
     }
 
-    /// Analyse canvas pixels (`ImageData.data`).
+    /// Analyse canvas pixels (`ImageData.data`). `live = true` is the camera-guide mode:
+    /// detection and one mesh pass, no person mask.
     #[wasm_bindgen(js_name = analyzeRgba)]
-    pub fn analyze_rgba(&self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsValue> {
+    pub fn analyze_rgba(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        live: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
-        to_js(&self.0.analyze(&photo.image).map_err(err)?)
+        to_js(&self.0.analyze_with(&photo.image, mode(live)).map_err(err)?)
     }
 
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where
     /// `overlay` is RGBA of the same size for `new ImageData(overlay, width, height)`.
     #[wasm_bindgen(js_name = overlayRgba)]
-    pub fn overlay_rgba(&self, rgba: &[u8], width: u32, height: u32) -> Result<JsValue, JsValue> {
+    pub fn overlay_rgba(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        live: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let analysis = self.0.analyze_with(&photo.image, mode(live)).map_err(err)?;
         let drawn = crate::overlay::draw(&photo.image, &analysis);
         let pixels: Vec<u8> = drawn
             .pixels()

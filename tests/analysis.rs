@@ -151,21 +151,21 @@ fn mask_covers_the_face_and_not_the_top_corners() {
         let g = &one_face(&a).geometry;
         for p in [g.eye_right, g.eye_left, g.eye_mid, g.chin] {
             assert!(
-                a.mask.at(p.x, p.y) > 0.8,
+                a.mask.as_ref().unwrap().at(p.x, p.y) > 0.8,
                 "mask {} at {p:?}",
-                a.mask.at(p.x, p.y)
+                a.mask.as_ref().unwrap().at(p.x, p.y)
             );
         }
         let (w, h) = (img.width() as f32, img.height() as f32);
         for (x, y) in [(2.0, 2.0), (w - 3.0, 2.0)] {
             assert!(
-                a.mask.at(x, y) < 0.2,
+                a.mask.as_ref().unwrap().at(x, y) < 0.2,
                 "mask {} at corner ({x},{y})",
-                a.mask.at(x, y)
+                a.mask.as_ref().unwrap().at(x, y)
             );
         }
         // Both photos show the person down to the bottom edge, between the corners.
-        assert!(a.mask.at(w / 2.0, h - 3.0) > 0.5);
+        assert!(a.mask.as_ref().unwrap().at(w / 2.0, h - 3.0) > 0.5);
     }
 }
 
@@ -177,7 +177,7 @@ fn regions_put_face_hair_and_clothing_where_they_are() {
     let a = analyzer().analyze(&img).unwrap();
     let f = one_face(&a);
     let map = label(
-        &a.mask,
+        a.mask.as_ref().unwrap(),
         &f.landmarks,
         &f.geometry,
         img.width(),
@@ -269,4 +269,27 @@ fn native_and_wasm_agree_with_the_reference() {
         );
         std::fs::write(path, serde_json::to_string_pretty(&current).unwrap() + "\n").unwrap();
     }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn live_mode_finds_the_same_eyes_without_a_mask() {
+    let img = grace();
+    let full = analyzer().analyze(&img).unwrap();
+    let live = analyzer()
+        .analyze_with(&img, gradphoto::analysis::Mode::Live)
+        .unwrap();
+    assert!(live.mask.is_none());
+    let (f, l) = (
+        one_face(&full).geometry.clone(),
+        one_face(&live).geometry.clone(),
+    );
+    assert!(l.crown.is_none());
+    // One mesh pass instead of two: the eyes agree within 2 % of their distance.
+    assert!(
+        f.eye_mid.dist(l.eye_mid) < 0.02 * f.inter_eye_px,
+        "{:?} vs {:?}",
+        f.eye_mid,
+        l.eye_mid
+    );
 }

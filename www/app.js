@@ -134,7 +134,7 @@ async function startCamera() {
       ctx.drawImage(video, 0, 0);
       const frame = ctx.getImageData(0, 0, work.width, work.height);
       try {
-        const { overlay, analysis } = a.overlayRgba(frame.data, frame.width, frame.height);
+        const { overlay, analysis } = a.overlayRgba(frame.data, frame.width, frame.height, true);
         live.getContext('2d').putImageData(new ImageData(overlay, frame.width, frame.height), 0, 0);
         live.dataset.faces = analysis.faces.length;
       } catch (e) { showError(e); return; }

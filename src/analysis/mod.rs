@@ -123,7 +123,19 @@ pub struct Analysis {
     pub faces: Vec<Face>,
     /// Which detector found the faces: `"short_range"`, `"full_range"` or `"none"`.
     pub detector: &'static str,
-    pub mask: PersonMask,
+    /// The person mask; `None` in [`Mode::Live`].
+    pub mask: Option<PersonMask>,
+}
+
+/// How much work `analyze` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Everything: both mesh passes and the person mask (crown, regions). For checks and output.
+    #[default]
+    Full,
+    /// The live camera guide: detection and one mesh pass, no person mask (so no crown). About a
+    /// third of the full cost; enough for "closer / further / level your head".
+    Live,
 }
 
 /// The models, loaded once; `analyze` may be called any number of times.
@@ -217,14 +229,20 @@ impl Analyzer {
         Ok((Vec::new(), "none"))
     }
 
-    /// The mesh for one detection, in `work` pixels: a detection-based pass, then a mesh-based one.
-    pub fn mesh(&self, work: &RgbImage, detection: &Detection) -> Result<landmarks::Mesh> {
+    /// The mesh for one detection, in `work` pixels: a detection-based pass, then (in full mode)
+    /// a mesh-based one.
+    pub fn mesh(
+        &self,
+        work: &RgbImage,
+        detection: &Detection,
+        mode: Mode,
+    ) -> Result<landmarks::Mesh> {
         let first = landmarks::run(
             &self.landmarks,
             work,
             &landmarks::Roi::from_detection(detection),
         )?;
-        if first.points.len() < 468 {
+        if first.points.len() < 468 || mode == Mode::Live {
             return Ok(first);
         }
         landmarks::run(
@@ -246,12 +264,20 @@ impl Analyzer {
 
     /// The whole analysis of an upright photo.
     pub fn analyze(&self, image: &RgbImage) -> Result<Analysis> {
+        self.analyze_with(image, Mode::Full)
+    }
+
+    /// The analysis with a chosen amount of work (see [`Mode`]).
+    pub fn analyze_with(&self, image: &RgbImage, mode: Mode) -> Result<Analysis> {
         let (work, k) = Analyzer::working_copy(image)?;
         let (detections, detector) = self.detect(&work)?;
-        let mask = self.segment(&work, image.width(), image.height())?;
+        let mask = match mode {
+            Mode::Full => Some(self.segment(&work, image.width(), image.height())?),
+            Mode::Live => None,
+        };
         let mut faces = Vec::new();
         for d in detections.iter().take(MAX_FACES) {
-            let mesh = self.mesh(&work, d)?;
+            let mesh = self.mesh(&work, d, mode)?;
             let landmarks: Vec<[f32; 3]> = mesh
                 .points
                 .iter()
@@ -260,7 +286,7 @@ impl Analyzer {
             if landmarks.len() < 468 {
                 continue;
             }
-            let geometry = geometry::measure(&landmarks, Some(&mask));
+            let geometry = geometry::measure(&landmarks, mask.as_ref());
             faces.push(Face {
                 score: d.score,
                 bbox: BoxF {

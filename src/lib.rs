@@ -6,6 +6,9 @@
 //! - [`input`]: bytes or canvas RGBA → upright RGB [`Photo`], with limits and EXIF.
 //! - [`preset`]: photo specifications as data (`presets/*.json`).
 //! - [`analysis`]: face detection, 468-point mesh, head pose, person mask, regions.
+//! - [`checks`]: every rule of the standard → a report with measured values and zh/en hints.
+//! - [`framing`]: the crop that puts crown, eye line and face width in the preset's ranges.
+//! - [`colour`]: sRGB → CIELAB and ΔE.
 //! - [`resample`]: Lanczos3 region resampling to an exact output size.
 //! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
 //! - [`overlay`]: an analysis drawn over its photo.
@@ -15,8 +18,11 @@
 
 pub mod analysis;
 pub mod bench;
+pub mod checks;
+pub mod colour;
 pub mod encode;
 pub mod error;
+pub mod framing;
 pub mod input;
 pub mod overlay;
 pub mod preset;
@@ -26,6 +32,7 @@ pub mod resample;
 mod wasm_api;
 
 pub use analysis::{Analysis, Analyzer, Face, ModelBytes};
+pub use checks::{check, Report};
 pub use encode::{centre_crop_encode, encode_to_spec, EncodedJpeg};
 pub use error::{Error, ErrorInfo, Result};
 pub use input::{decode, Limits, Photo, SourceInfo};

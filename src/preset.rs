@@ -35,6 +35,35 @@ pub struct Preset {
     /// Free automatic pre-checks per order, where the collector has such a rule.
     #[serde(default)]
     pub free_prechecks: Option<u32>,
+    /// Check thresholds overriding `presets/checks.json`, by rule id.
+    #[serde(default)]
+    pub checks: BTreeMap<String, Threshold>,
+}
+
+/// A bound on what a check measures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Where the number comes from.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The default thresholds merged with the preset's overrides.
+pub fn thresholds(preset: &Preset) -> BTreeMap<String, Threshold> {
+    let mut out: BTreeMap<String, Threshold> = serde_json::from_str::<
+        BTreeMap<String, serde_json::Value>,
+    >(include_str!("../presets/checks.json"))
+    .unwrap_or_default()
+    .into_iter()
+    .filter_map(|(k, v)| Some((k, serde_json::from_value(v).ok()?)))
+    .collect();
+    out.extend(preset.checks.iter().map(|(k, v)| (k.clone(), v.clone())));
+    out
 }
 
 /// The file the collector accepts.
@@ -218,6 +247,13 @@ mod tests {
             assert!(!preset.sources.is_empty(), "{} has no sources", preset.id);
         }
         assert_eq!(Preset::all_builtin().len(), BUILTIN.len());
+    }
+
+    #[test]
+    fn default_thresholds_parse() {
+        let t = thresholds(&Preset::builtin(DEFAULT_PRESET).unwrap());
+        assert!(t.len() >= 20, "{}", t.len());
+        assert!(t.values().all(|v| v.min.is_some() || v.max.is_some()));
     }
 
     #[test]

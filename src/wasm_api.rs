@@ -144,6 +144,30 @@ impl JsAnalyzer {
         to_js(&self.0.analyze_with(&photo.image, mode(live)).map_err(err)?)
     }
 
+    /// Decode a file (keeping its EXIF, which the capture rules read), analyse it and judge it
+    /// against a preset (built-in id or JSON). Returns the report object.
+    pub fn check(&self, bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        to_js(&crate::check(&photo, &analysis, &preset).map_err(err)?)
+    }
+
+    /// The same from canvas pixels (no EXIF: the capture rules say `not_evaluated`).
+    #[wasm_bindgen(js_name = checkRgba)]
+    pub fn check_rgba(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        preset_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        to_js(&crate::check(&photo, &analysis, &preset).map_err(err)?)
+    }
+
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where
     /// `overlay` is RGBA of the same size for `new ImageData(overlay, width, height)`.
     #[wasm_bindgen(js_name = overlayRgba)]

@@ -10,16 +10,41 @@ const text = {
         size: '尺寸', format: '格式', orientation: 'EXIF 方向', camera: '相机', lens: '镜头', software: '软件',
         focal: '焦距', taken: '拍摄时间', quality: '质量', bytes: '大小', dpi: '分辨率', lang: 'English',
         face: '面部分析', live: '实时取景', start: '打开相机', models: '正在下载模型', faces: '人脸数', eyes: '双眼间距',
+        checklist: '合规检查', pass: '通过', fail: '不通过', warn: '需注意', not_evaluated: '未判断', measured: '测量值', allowed: '允许范围',
         eyeline: '眼线倾角', facewidth: '脸宽', pose: '姿态（偏航/俯仰/翻滚）', mouth: '张嘴比例', crown: '头顶位置', noface: '未检测到人脸' },
   en: { title: 'Graduation photo', loading: 'Loading…', ready: 'Pick a photo', pick: 'Pick a photo', preset: 'Spec',
         source: 'Original', output: 'Output file', download: 'Download JPEG', working: 'Working…', done: 'Done',
         size: 'Size', format: 'Format', orientation: 'EXIF orientation', camera: 'Camera', lens: 'Lens', software: 'Software',
         focal: 'Focal length', taken: 'Taken', quality: 'Quality', bytes: 'File size', dpi: 'Density', lang: '中文',
         face: 'Face analysis', live: 'Live view', start: 'Start camera', models: 'Downloading models', faces: 'Faces', eyes: 'Eye distance',
+        checklist: 'Compliance check', pass: 'Pass', fail: 'Fail', warn: 'Check', not_evaluated: 'Not judged', measured: 'measured', allowed: 'allowed',
         eyeline: 'Eye-line tilt', facewidth: 'Face width', pose: 'Pose (yaw/pitch/roll)', mouth: 'Mouth opening', crown: 'Crown', noface: 'No face found' },
 };
 let lang = 'zh';
 let lastError = null;
+let lastReport = null;
+
+// The checklist: what Rust judged, in the chosen language. Failing rules first.
+function renderReport() {
+  if (!lastReport) return;
+  const order = { fail: 0, warn: 1, not_evaluated: 2, pass: 3 };
+  const icon = { pass: '✓', fail: '✗', warn: '!', not_evaluated: '–' };
+  $('verdict').textContent = `${t(lastReport.verdict)} · ${lastReport.rules.filter((r) => r.status === 'fail').length} ${t('fail')}`;
+  const list = $('rules'); list.replaceChildren();
+  for (const r of [...lastReport.rules].sort((a, b) => order[a.status] - order[b.status])) {
+    const li = document.createElement('li');
+    li.className = r.status; li.dataset.id = r.id; li.dataset.status = r.status;
+    const range = r.allowed ? `[${r.allowed.min ?? ''}, ${r.allowed.max ?? ''}]` : '';
+    const value = r.measured == null ? '' : ` ${t('measured')} ${r.measured} ${r.unit} ${t('allowed')} ${range}`;
+    li.innerHTML = '<span class="icon"></span><span class="what"></span><span class="hint"></span>';
+    li.querySelector('.icon').textContent = icon[r.status];
+    li.querySelector('.what').textContent = `${r.id}${value}`;
+    li.querySelector('.hint').textContent = lang === 'zh' ? r.hint_zh : r.hint_en;
+    list.append(li);
+  }
+  $('report').dataset.verdict = lastReport.verdict;
+  $('report').hidden = false;
+}
 const t = (k) => text[lang][k];
 
 function applyLanguage() {
@@ -27,6 +52,7 @@ function applyLanguage() {
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $('lang').textContent = t('lang');
   if (lastError) showError(lastError);
+  renderReport();
 }
 
 function showError(e) {
@@ -54,7 +80,7 @@ async function pixelsOf(file) {
 }
 
 async function onFile(file) {
-  $('error').hidden = true; lastError = null;
+  $('error').hidden = true; lastError = null; lastReport = null; $('report').hidden = true;
   $('result').hidden = true;
   $('status').textContent = t('working');
   try {
@@ -79,6 +105,9 @@ async function onFile(file) {
     $('outinfo').dataset.result = JSON.stringify({ ...out, jpeg: undefined });
     $('result').hidden = false;
     await showAnalysis(img);
+    const analyzerReady = await analyzer();
+    lastReport = analyzerReady.check(bytes, $('preset').value);
+    renderReport();
     $('status').textContent = t('done');
   } catch (e) {
     showError(e);

@@ -49,6 +49,18 @@ enum Command {
         #[arg(long)]
         overlay: Option<PathBuf>,
     },
+    /// Judge a photo against every rule of the preset. Exit 1 when a rule fails.
+    Check {
+        image: PathBuf,
+        /// Built-in preset id, or a path to a preset JSON file.
+        #[arg(long, default_value = gradphoto::DEFAULT_PRESET)]
+        preset: String,
+        #[arg(long)]
+        json: bool,
+        /// Chinese hints (default English).
+        #[arg(long)]
+        zh: bool,
+    },
     /// List the built-in presets.
     Presets,
 }
@@ -72,9 +84,11 @@ fn main() -> ExitCode {
         Command::Info { json: true, .. }
             | Command::Encode { json: true, .. }
             | Command::Analyze { json: true, .. }
+            | Command::Check { json: true, .. }
     );
     match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
         Err(Failure::Input(e)) => {
             if json {
                 println!(
@@ -129,7 +143,8 @@ fn print_json(value: &impl serde::Serialize) {
     );
 }
 
-fn run(command: Command) -> Result<(), Failure> {
+/// `Ok(false)` when the photo was judged and failed.
+fn run(command: Command) -> Result<bool, Failure> {
     match command {
         Command::Info { image, json } => {
             let photo = gradphoto::decode(&read(&image)?, &Limits::default())?;
@@ -251,6 +266,47 @@ fn run(command: Command) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Check {
+            image,
+            preset,
+            json,
+            zh,
+        } => {
+            let preset = load_preset(&preset)?;
+            let photo = gradphoto::decode(&read(&image)?, &Limits::default())?;
+            let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
+            let analysis = analyzer.analyze(&photo.image)?;
+            let report = gradphoto::check(&photo, &analysis, &preset)?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "{} — {} face(s), verdict {:?}",
+                    report.preset, report.faces, report.verdict
+                );
+                for r in &report.rules {
+                    let measured = r.measured.map_or("–".to_string(), |v| format!("{v}"));
+                    let allowed = r.allowed.map_or(String::new(), |a| {
+                        format!(
+                            "[{}, {}]",
+                            a.min.map_or("".into(), |v| v.to_string()),
+                            a.max.map_or("".into(), |v| v.to_string())
+                        )
+                    });
+                    let hint = if zh { &r.hint_zh } else { &r.hint_en };
+                    println!(
+                        "{:<14} {:<24} {:>9} {:<12} {:<11} {}",
+                        format!("{:?}", r.status),
+                        r.id,
+                        measured,
+                        allowed,
+                        r.unit,
+                        hint
+                    );
+                }
+            }
+            return Ok(report.verdict != gradphoto::checks::Verdict::Fail);
+        }
         Command::Presets => {
             for p in Preset::all_builtin() {
                 println!(
@@ -260,5 +316,5 @@ fn run(command: Command) -> Result<(), Failure> {
             }
         }
     }
-    Ok(())
+    Ok(true)
 }

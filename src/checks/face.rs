@@ -1,0 +1,145 @@
+//! Head pose, eyes, mouth and expression, from the mesh.
+
+use super::{bbox_of, no_single_face, not_evaluated, Context, Hints, RuleResult};
+use crate::analysis::{mesh, Point};
+
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+    let Some(face) = ctx.face else {
+        for (id, unit) in [
+            ("pose.yaw", "°"),
+            ("pose.pitch", "°"),
+            ("pose.roll", "°"),
+            ("eyes.open", "ratio"),
+            ("mouth.closed", "ratio"),
+            ("expression.neutral", "ratio"),
+        ] {
+            out.push(no_single_face(id, unit));
+        }
+        return;
+    };
+    let g = &face.geometry;
+    let p = |i: usize| Point {
+        x: face.landmarks[i][0],
+        y: face.landmarks[i][1],
+    };
+    let face_box = Some(face.bbox);
+    match g.pose {
+        Some(pose) => {
+            out.push(ctx.judge(
+                "pose.yaw",
+                f64::from(pose.yaw_deg),
+                "°",
+                &Hints {
+                    ok: ("头部正对镜头。", "The head faces the camera."),
+                    low: (
+                        "头部向右转了：请把脸转回正对镜头。",
+                        "The head is turned to the right: turn back to face the camera.",
+                    ),
+                    high: (
+                        "头部向左转了：请把脸转回正对镜头。",
+                        "The head is turned to the left: turn back to face the camera.",
+                    ),
+                },
+                face_box,
+            ));
+            // The six-point canonical face gives frontal portraits a pitch of +6° to +12°
+            // (README, "Head pose"): judging ±5° on it would reject level heads.
+            out.push(not_evaluated(
+                "pose.pitch",
+                "°",
+                "俯仰角估计尚未校准（标准头模型存在偏差），暂不判断。",
+                "Pitch is not judged yet: the canonical face model's pitch bias is not calibrated.",
+            ));
+            out.push(ctx.judge(
+                "pose.roll",
+                f64::from(pose.roll_deg),
+                "°",
+                &Hints {
+                    ok: ("头部端正，双眼水平。", "The head is upright, eyes level."),
+                    low: (
+                        "头向右肩歪了：请摆正头部，使双眼水平。",
+                        "The head tilts clockwise: straighten it so the eyes are level.",
+                    ),
+                    high: (
+                        "头向左肩歪了：请摆正头部，使双眼水平。",
+                        "The head tilts counter-clockwise: straighten it so the eyes are level.",
+                    ),
+                },
+                face_box,
+            ));
+        }
+        None => {
+            for id in ["pose.yaw", "pose.pitch", "pose.roll"] {
+                out.push(not_evaluated(
+                    id,
+                    "°",
+                    "头部姿态无法拟合。",
+                    "The head pose could not be fitted.",
+                ));
+            }
+        }
+    }
+    out.push(ctx.judge(
+        "eyes.open",
+        f64::from(g.eye_open_right.min(g.eye_open_left)),
+        "ratio",
+        &Hints {
+            ok: ("双眼自然睁开。", "Both eyes are open."),
+            low: (
+                "眼睛闭上或半闭：请自然睁开双眼，注视镜头。",
+                "Eyes closed or half closed: open them naturally and look at the camera.",
+            ),
+            high: ("双眼自然睁开。", "Both eyes are open."),
+        },
+        bbox_of(&[g.eye_right, g.eye_left], 0.4),
+    ));
+    let mouth_box = bbox_of(
+        &[
+            p(mesh::MOUTH_RIGHT),
+            p(mesh::MOUTH_LEFT),
+            p(mesh::LIP_OUTER_UPPER),
+            p(mesh::LIP_OUTER_LOWER),
+        ],
+        0.2,
+    );
+    out.push(ctx.judge(
+        "mouth.closed",
+        f64::from(g.mouth_open_ratio),
+        "ratio",
+        &Hints {
+            ok: ("嘴唇自然闭合。", "Lips are closed."),
+            low: ("嘴唇自然闭合。", "Lips are closed."),
+            high: (
+                "嘴巴张开或露齿：请自然闭合嘴唇。",
+                "Mouth open or teeth showing: close your lips naturally.",
+            ),
+        },
+        mouth_box,
+    ));
+    // A smile lifts the mouth corners above the middle of the lips, along the face's own
+    // vertical axis, in proportion to the mouth's width.
+    let centre = Point {
+        x: (p(mesh::LIP_INNER_UPPER).x + p(mesh::LIP_INNER_LOWER).x) / 2.0,
+        y: (p(mesh::LIP_INNER_UPPER).y + p(mesh::LIP_INNER_LOWER).y) / 2.0,
+    };
+    let corners = Point {
+        x: (p(mesh::MOUTH_RIGHT).x + p(mesh::MOUTH_LEFT).x) / 2.0,
+        y: (p(mesh::MOUTH_RIGHT).y + p(mesh::MOUTH_LEFT).y) / 2.0,
+    };
+    let lift = ((corners.x - centre.x) * g.up.x + (corners.y - centre.y) * g.up.y)
+        / p(mesh::MOUTH_RIGHT).dist(p(mesh::MOUTH_LEFT)).max(1.0);
+    out.push(ctx.judge(
+        "expression.neutral",
+        f64::from(lift),
+        "ratio",
+        &Hints {
+            ok: ("表情自然。", "The expression is neutral."),
+            low: ("表情自然。", "The expression is neutral."),
+            high: (
+                "笑容过大：请保持自然表情，不要大笑。",
+                "Broad smile: keep a natural, neutral expression.",
+            ),
+        },
+        mouth_box,
+    ));
+}

@@ -1,0 +1,304 @@
+//! Compliance checks: every rule of the collection standard, judged on the device, each with what
+//! it measured, the allowed range (from the preset's thresholds), and a fix-it hint in Chinese and
+//! English. A rule that cannot be judged says `not_evaluated` and why, never `pass`.
+//!
+//! Rule groups, one module each:
+//! - `framing`: face.count, input.resolution, framing.margins, geometry.*
+//! - `face`: pose.*, eyes.open, mouth.closed, expression.neutral
+//! - `lighting`: lighting.*, color.cast
+//! - `quality`: image.sharpness, image.noise, image.compression
+//! - `scene`: background.*, clothing.*
+//! - `attire`: head.covering, accessories, glasses, ears, forehead
+//! - `capture`: capture.selfie, capture.beautified, capture.rephoto
+
+mod attire;
+mod capture;
+mod face;
+mod framing;
+mod lighting;
+mod quality;
+mod scene;
+
+use std::collections::BTreeMap;
+
+use image::RgbImage;
+use serde::Serialize;
+
+use crate::analysis::regions::{self, Region, RegionMap};
+use crate::analysis::{Analysis, BoxF, Face};
+use crate::error::Result;
+use crate::input::Photo;
+use crate::preset::{thresholds, Preset, Threshold};
+use crate::resample::{resample, Rect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    NotEvaluated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Warn,
+}
+
+/// The allowed range of a measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Allowed {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// One rule's outcome (the public report contract: keep ids and fields stable).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleResult {
+    pub id: &'static str,
+    pub status: Status,
+    pub measured: Option<f64>,
+    pub allowed: Option<Allowed>,
+    pub unit: &'static str,
+    pub hint_zh: String,
+    pub hint_en: String,
+    /// Where the problem is, in source pixels, for the overlay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<BoxF>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub preset: String,
+    pub faces: usize,
+    pub verdict: Verdict,
+    pub rules: Vec<RuleResult>,
+}
+
+impl Report {
+    pub fn rule(&self, id: &str) -> Option<&RuleResult> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Hints for a rule: what to say when it passes, when the value is too low, and too high.
+pub(crate) struct Hints {
+    pub ok: (&'static str, &'static str),
+    pub low: (&'static str, &'static str),
+    pub high: (&'static str, &'static str),
+}
+
+/// What every rule may read.
+pub(crate) struct Context<'a> {
+    pub photo: &'a Photo,
+    pub analysis: &'a Analysis,
+    pub thresholds: BTreeMap<String, Threshold>,
+    pub preset: &'a Preset,
+    /// The face, when there is exactly one.
+    pub face: Option<&'a Face>,
+    /// A copy of the photo at most `STATS_SIDE` on its long side, for colour statistics.
+    pub small: RgbImage,
+    /// Source pixels per `small` pixel.
+    pub k: f32,
+    /// Region labels on `small`'s grid (with one face and a mask).
+    pub regions: Option<RegionMap>,
+}
+
+const STATS_SIDE: u32 = 512;
+
+impl Context<'_> {
+    /// Judge `measured` against the rule's threshold.
+    pub fn judge(
+        &self,
+        id: &'static str,
+        measured: f64,
+        unit: &'static str,
+        hints: &Hints,
+        region: Option<BoxF>,
+    ) -> RuleResult {
+        let Some(t) = self.thresholds.get(id) else {
+            return not_evaluated(
+                id,
+                unit,
+                "规格预设中没有此项阈值。",
+                "The preset has no threshold for this rule.",
+            );
+        };
+        judge_range(
+            id,
+            measured,
+            unit,
+            Allowed {
+                min: t.min,
+                max: t.max,
+            },
+            hints,
+            region,
+        )
+    }
+
+    /// Pixels of `small` labelled `region`.
+    pub fn pixels_in(&self, region: Region) -> Vec<[u8; 3]> {
+        let Some(map) = &self.regions else {
+            return Vec::new();
+        };
+        map.labels
+            .iter()
+            .zip(self.small.pixels())
+            .filter(|(l, _)| **l == region)
+            .map(|(_, p)| p.0)
+            .collect()
+    }
+}
+
+/// Judge `measured` against an explicit range.
+pub(crate) fn judge_range(
+    id: &'static str,
+    measured: f64,
+    unit: &'static str,
+    allowed: Allowed,
+    hints: &Hints,
+    region: Option<BoxF>,
+) -> RuleResult {
+    let low = allowed.min.is_some_and(|m| measured < m);
+    let high = allowed.max.is_some_and(|m| measured > m);
+    let (status, (zh, en)) = match (low, high) {
+        (true, _) => (Status::Fail, hints.low),
+        (_, true) => (Status::Fail, hints.high),
+        _ => (Status::Pass, hints.ok),
+    };
+    RuleResult {
+        id,
+        status,
+        measured: Some(round(measured)),
+        allowed: Some(allowed),
+        unit,
+        hint_zh: zh.to_string(),
+        hint_en: en.to_string(),
+        region: (status != Status::Pass).then_some(region).flatten(),
+    }
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+pub(crate) fn not_evaluated(
+    id: &'static str,
+    unit: &'static str,
+    why_zh: &str,
+    why_en: &str,
+) -> RuleResult {
+    RuleResult {
+        id,
+        status: Status::NotEvaluated,
+        measured: None,
+        allowed: None,
+        unit,
+        hint_zh: why_zh.to_string(),
+        hint_en: why_en.to_string(),
+        region: None,
+    }
+}
+
+/// Reason used by rules that need exactly one face.
+pub(crate) fn no_single_face(id: &'static str, unit: &'static str) -> RuleResult {
+    not_evaluated(
+        id,
+        unit,
+        "需要照片中恰好有一张人脸才能判断。",
+        "Needs exactly one face in the photo to judge.",
+    )
+}
+
+/// Run every rule on an analysed photo.
+pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Report> {
+    let image = &photo.image;
+    let long = image.width().max(image.height());
+    let (small, k) = if long > STATS_SIDE {
+        let f = STATS_SIDE as f32 / long as f32;
+        let (w, h) = (
+            ((image.width() as f32 * f).round() as u32).max(1),
+            ((image.height() as f32 * f).round() as u32).max(1),
+        );
+        let full = Rect {
+            left: 0.0,
+            top: 0.0,
+            width: image.width().into(),
+            height: image.height().into(),
+        };
+        (
+            resample(image, full, w, h)?,
+            image.width() as f32 / w as f32,
+        )
+    } else {
+        (image.clone(), 1.0)
+    };
+    let face = (analysis.faces.len() == 1).then(|| &analysis.faces[0]);
+    let regions = match (face, &analysis.mask) {
+        (Some(f), Some(mask)) => Some(regions::label(
+            mask,
+            &f.landmarks,
+            &f.geometry,
+            small.width(),
+            small.height(),
+        )),
+        _ => None,
+    };
+    let ctx = Context {
+        photo,
+        analysis,
+        thresholds: thresholds(preset),
+        preset,
+        face,
+        small,
+        k,
+        regions,
+    };
+    let mut rules = Vec::new();
+    framing::run(&ctx, &mut rules);
+    face::run(&ctx, &mut rules);
+    attire::run(&ctx, &mut rules);
+    scene::run(&ctx, &mut rules);
+    lighting::run(&ctx, &mut rules);
+    quality::run(&ctx, &mut rules)?;
+    capture::run(&ctx, &mut rules);
+    let verdict = if rules.iter().any(|r| r.status == Status::Fail) {
+        Verdict::Fail
+    } else if rules
+        .iter()
+        .any(|r| matches!(r.status, Status::Warn | Status::NotEvaluated))
+    {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    };
+    Ok(Report {
+        preset: preset.id.clone(),
+        faces: analysis.faces.len(),
+        verdict,
+        rules,
+    })
+}
+
+/// The box around some points, grown by `pad` of its size.
+pub(crate) fn bbox_of(points: &[crate::analysis::Point], pad: f32) -> Option<BoxF> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in points {
+        (x0, y0, x1, y1) = (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y));
+    }
+    if points.is_empty() {
+        return None;
+    }
+    let (pw, ph) = ((x1 - x0) * pad, (y1 - y0) * pad);
+    Some(BoxF {
+        x: x0 - pw,
+        y: y0 - ph,
+        width: x1 - x0 + 2.0 * pw,
+        height: y1 - y0 + 2.0 * ph,
+    })
+}

@@ -1,0 +1,89 @@
+//! sRGB ↔ CIELAB (D65) and colour differences, for the checks that judge colour as people see it
+//! (background colour, clothing against background, colour cast, exposure).
+
+/// CIELAB L*, a*, b*.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lab {
+    pub l: f32,
+    pub a: f32,
+    pub b: f32,
+}
+
+fn linear(c: u8) -> f32 {
+    let c = f32::from(c) / 255.0;
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+/// 8-bit sRGB → CIELAB under D65.
+pub fn lab(rgb: [u8; 3]) -> Lab {
+    let (r, g, b) = (linear(rgb[0]), linear(rgb[1]), linear(rgb[2]));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f32| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    Lab {
+        l: 116.0 * fy - 16.0,
+        a: 500.0 * (fx - fy),
+        b: 200.0 * (fy - fz),
+    }
+}
+
+/// CIE76 colour difference ΔE*ab.
+pub fn delta_e(p: Lab, q: Lab) -> f32 {
+    ((p.l - q.l).powi(2) + (p.a - q.a).powi(2) + (p.b - q.b).powi(2)).sqrt()
+}
+
+impl Lab {
+    /// Chroma C*ab.
+    pub fn chroma(&self) -> f32 {
+        self.a.hypot(self.b)
+    }
+
+    /// Hue angle h_ab in degrees, 0–360.
+    pub fn hue_deg(&self) -> f32 {
+        self.b.atan2(self.a).to_degrees().rem_euclid(360.0)
+    }
+}
+
+/// Mean of Lab values.
+pub fn mean(values: &[Lab]) -> Option<Lab> {
+    if values.is_empty() {
+        return None;
+    }
+    let n = values.len() as f32;
+    let (l, a, b) = values
+        .iter()
+        .fold((0.0, 0.0, 0.0), |(l, a, b), v| (l + v.l, a + v.a, b + v.b));
+    Some(Lab {
+        l: l / n,
+        a: a / n,
+        b: b / n,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values() {
+        let white = lab([255, 255, 255]);
+        assert!((white.l - 100.0).abs() < 0.1 && white.a.abs() < 0.1 && white.b.abs() < 0.1);
+        let black = lab([0, 0, 0]);
+        assert!(black.l.abs() < 0.01);
+        let blue = lab([100, 197, 255]); // the CHSI background: a light, clearly blue colour
+        assert!(blue.b < -30.0 && blue.l > 70.0, "{blue:?}");
+        assert!(delta_e(white, black) > 99.0);
+    }
+}

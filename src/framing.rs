@@ -1,0 +1,197 @@
+//! Where the standardised photo's crop goes: the scale and offset that put the crown, the eye
+//! line and the face width inside the preset's ranges (aiming at the middle of each), centred on
+//! the face, inside the photo. The checks report what this crop predicts; standardisation cuts it.
+
+use serde::Serialize;
+
+use crate::analysis::Face;
+use crate::preset::{GeometrySpec, OutputSpec};
+
+/// What the crop needs to know about the head, in source pixels (upright photo).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HeadFrame {
+    pub crown_y: f32,
+    pub eye_y: f32,
+    pub chin_y: f32,
+    pub centre_x: f32,
+    pub face_width: f32,
+}
+
+impl HeadFrame {
+    /// `None` when the analysis has no crown (no mask, or the mask missed the head).
+    pub fn of(face: &Face) -> Option<HeadFrame> {
+        let g = &face.geometry;
+        Some(HeadFrame {
+            crown_y: g.crown?.y,
+            eye_y: g.eye_mid.y,
+            chin_y: g.chin.y,
+            centre_x: g.eye_mid.x,
+            face_width: g.face_width_px,
+        })
+    }
+}
+
+/// A crop of the source: `left, top` in source pixels, `scale` output pixels per source pixel.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Crop {
+    pub left: f32,
+    pub top: f32,
+    pub scale: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// Where the head lands on the output canvas, in output pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Prediction {
+    pub crown_px: f32,
+    pub eye_line_px: f32,
+    pub face_width_px: f32,
+    /// Face centre minus canvas centre (negative = left of centre).
+    pub centre_offset_px: f32,
+    /// Source rows needed below the photo's bottom edge (0 when the photo reaches far enough).
+    pub fill_below_px: f32,
+}
+
+fn mid(r: [f32; 2]) -> f32 {
+    (r[0] + r[1]) / 2.0
+}
+
+/// How far `v` is outside `r`, in units of the range's width (0 inside).
+fn outside(v: f32, r: Option<[f32; 2]>) -> f32 {
+    match r {
+        Some([lo, hi]) => ((lo - v).max(0.0) + (v - hi).max(0.0)) / (hi - lo).max(1.0),
+        None => 0.0,
+    }
+}
+
+fn off_centre(v: f32, r: Option<[f32; 2]>) -> f32 {
+    match r {
+        Some([lo, hi]) => (v - mid([lo, hi])) / (hi - lo).max(1.0),
+        None => 0.0,
+    }
+}
+
+/// The best crop for `head` in an `image_w × image_h` photo. Scales are searched on a fine grid
+/// between what the face width allows; for each, the vertical offset that centres the crown and
+/// the eye line in their ranges is taken, then clamped to the photo. The crop with the smallest
+/// range violations (then the closest to the middles) wins.
+pub fn best_crop(
+    head: &HeadFrame,
+    image_w: u32,
+    image_h: u32,
+    out: &OutputSpec,
+    geo: &GeometrySpec,
+) -> (Crop, Prediction) {
+    let (ow, oh) = (out.width as f32, out.height as f32);
+    let (iw, ih) = (image_w as f32, image_h as f32);
+    let head_h = (head.chin_y - head.crown_y).max(1.0);
+    // Scale window: from the face width range, or (no such range) a head filling 45–65 % of
+    // the canvas height.
+    let (s_lo, s_hi) = match geo.face_width_px {
+        Some([lo, hi]) => (lo / head.face_width.max(1.0), hi / head.face_width.max(1.0)),
+        None => (0.45 * oh / head_h, 0.65 * oh / head_h),
+    };
+    let mut best: Option<(f32, Crop, Prediction)> = None;
+    const STEPS: usize = 96;
+    for i in 0..=STEPS {
+        let s = s_lo + (s_hi - s_lo) * i as f32 / STEPS as f32;
+        let (w, h) = (ow / s, oh / s);
+        // Vertical: the top that puts the crown and eye line at the middles of their ranges.
+        let mut aims = Vec::new();
+        if let Some(r) = geo.eye_line_px {
+            aims.push(head.eye_y - mid(r) / s);
+        }
+        if let Some(r) = geo.crown_px {
+            aims.push(head.crown_y - mid(r) / s);
+        }
+        let mut top = if aims.is_empty() {
+            head.crown_y - 0.12 * h
+        } else {
+            aims.iter().sum::<f32>() / aims.len() as f32
+        };
+        top = top.max(0.0);
+        let fill_below = if geo.allow_fill_below_shoulders {
+            (top + h - ih).max(0.0)
+        } else {
+            0.0
+        };
+        if !geo.allow_fill_below_shoulders && top + h > ih {
+            top = (ih - h).max(0.0);
+        }
+        // Horizontal: centred on the face, shifted only as far as the photo's edges demand.
+        let left = (head.centre_x - w / 2.0).clamp(0.0, (iw - w).max(0.0));
+        let p = Prediction {
+            crown_px: (head.crown_y - top) * s,
+            eye_line_px: (head.eye_y - top) * s,
+            face_width_px: head.face_width * s,
+            centre_offset_px: (head.centre_x - left) * s - ow / 2.0,
+            fill_below_px: fill_below * s,
+        };
+        let crop_too_big =
+            (w - iw).max(0.0) + (h - ih).max(0.0) * f32::from(!geo.allow_fill_below_shoulders);
+        let violation = outside(p.crown_px, geo.crown_px)
+            + outside(p.eye_line_px, geo.eye_line_px)
+            + outside(p.face_width_px, geo.face_width_px)
+            + p.centre_offset_px.abs() / ow
+            + crop_too_big / iw.max(ih);
+        let closeness = off_centre(p.crown_px, geo.crown_px).powi(2)
+            + off_centre(p.eye_line_px, geo.eye_line_px).powi(2)
+            + off_centre(p.face_width_px, geo.face_width_px).powi(2);
+        let cost = violation * 1000.0 + closeness;
+        if best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
+            best = Some((
+                cost,
+                Crop {
+                    left,
+                    top,
+                    scale: s,
+                    width: w,
+                    height: h,
+                },
+                p,
+            ));
+        }
+    }
+    let (_, crop, prediction) =
+        best.unwrap_or_else(|| unreachable!("the scale grid is never empty"));
+    (crop, prediction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Preset;
+
+    #[test]
+    fn a_well_framed_head_lands_mid_range() {
+        let p = Preset::builtin("chsi-graduation").unwrap();
+        // A 1500×2000 portrait: crown at 300, eyes at 700, face 500 px wide, centred.
+        let head = HeadFrame {
+            crown_y: 300.0,
+            eye_y: 700.0,
+            chin_y: 1100.0,
+            centre_x: 750.0,
+            face_width: 500.0,
+        };
+        let (_, pr) = best_crop(&head, 1500, 2000, &p.output, &p.geometry);
+        assert!((50.0..=110.0).contains(&pr.crown_px), "{pr:?}");
+        assert!((200.0..=300.0).contains(&pr.eye_line_px), "{pr:?}");
+        assert!((180.0..=300.0).contains(&pr.face_width_px), "{pr:?}");
+        assert!(pr.centre_offset_px.abs() < 1.0);
+    }
+
+    #[test]
+    fn a_head_at_the_top_edge_cannot_get_its_crown_margin() {
+        let p = Preset::builtin("chsi-graduation").unwrap();
+        let head = HeadFrame {
+            crown_y: 2.0,
+            eye_y: 400.0,
+            chin_y: 800.0,
+            centre_x: 750.0,
+            face_width: 500.0,
+        };
+        let (_, pr) = best_crop(&head, 1500, 2000, &p.output, &p.geometry);
+        assert!(pr.crown_px < 50.0, "{pr:?}");
+    }
+}

@@ -1,0 +1,413 @@
+//! Compliance rules on real photos and controlled changes of them: each implemented rule passes
+//! on one version and fails on another, and its measured value moves the way the change says.
+//! Runs natively and in headless Chromium.
+
+mod common;
+
+use common::*;
+use gradphoto::checks::{Report, Status};
+use gradphoto::{check, Photo, Preset};
+use image::{Rgb, RgbImage};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn report_of(photo: &Photo) -> Report {
+    let analysis = analyzer().analyze(&photo.image).unwrap();
+    check(
+        photo,
+        &analysis,
+        &Preset::builtin("chsi-graduation").unwrap(),
+    )
+    .unwrap()
+}
+
+fn report(img: &RgbImage) -> Report {
+    report_of(&Photo::from_rgb(img.clone()))
+}
+
+fn rule(r: &Report, id: &str) -> (Status, f64) {
+    let rule = r.rule(id).unwrap_or_else(|| panic!("no rule {id}"));
+    (rule.status, rule.measured.unwrap_or(f64::NAN))
+}
+
+fn map(img: &RgbImage, mut f: impl FnMut(u32, u32, [u8; 3]) -> [u8; 3]) -> RgbImage {
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        Rgb(f(x, y, img.get_pixel(x, y).0))
+    })
+}
+
+fn scale_px(p: [u8; 3], k: f32) -> [u8; 3] {
+    p.map(|c| (f32::from(c) * k).round().clamp(0.0, 255.0) as u8)
+}
+
+/// Grace Hopper with room above the cap: the shared photo cuts the head close to the top.
+fn grace_framed() -> RgbImage {
+    let g = grace();
+    let pad = 220;
+    let top = *g.get_pixel(g.width() - 1, 0);
+    RgbImage::from_fn(g.width(), g.height() + pad, |x, y| {
+        if y < pad {
+            top
+        } else {
+            *g.get_pixel(x, y - pad)
+        }
+    })
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_rule_is_reported_and_none_passes_unmeasured() {
+    let r = report(&grace());
+    let ids: Vec<&str> = r.rules.iter().map(|x| x.id).collect();
+    for id in [
+        "face.count",
+        "input.resolution",
+        "framing.margins",
+        "geometry.crown",
+        "geometry.eye_line",
+        "geometry.face_width",
+        "geometry.centered",
+        "pose.yaw",
+        "pose.pitch",
+        "pose.roll",
+        "eyes.open",
+        "mouth.closed",
+        "expression.neutral",
+        "ears.visible",
+        "forehead.visible",
+        "glasses.tinted",
+        "glasses.glare",
+        "glasses.frame_over_eyes",
+        "head.covering",
+        "accessories.jewellery",
+        "background.uniform",
+        "background.shadow",
+        "lighting.even",
+        "lighting.exposure",
+        "lighting.dynamic_range",
+        "lighting.hotspots",
+        "color.cast",
+        "image.sharpness",
+        "image.noise",
+        "image.compression",
+        "clothing.color",
+        "clothing.pattern",
+        "capture.rephoto",
+        "capture.selfie",
+        "capture.beautified",
+    ] {
+        assert!(ids.contains(&id), "missing {id}");
+    }
+    for rule in &r.rules {
+        if rule.status == Status::Pass || rule.status == Status::Fail {
+            assert!(
+                rule.measured.is_some() && rule.allowed.is_some(),
+                "{} judged without a measurement",
+                rule.id
+            );
+        }
+        assert!(
+            !rule.hint_zh.is_empty() && !rule.hint_en.is_empty(),
+            "{} has no hint",
+            rule.id
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn face_count_one_zero_and_two() {
+    let g = grace();
+    assert_eq!(rule(&report(&g), "face.count"), (Status::Pass, 1.0));
+    let blank = RgbImage::from_pixel(400, 500, Rgb([120, 180, 230]));
+    let r = report(&blank);
+    assert_eq!(rule(&r, "face.count"), (Status::Fail, 0.0));
+    assert_eq!(
+        rule(&r, "mouth.closed").0,
+        Status::NotEvaluated,
+        "no face: other rules cannot judge"
+    );
+    let two = RgbImage::from_fn(g.width() * 2, g.height(), |x, y| {
+        *g.get_pixel(x % g.width(), y)
+    });
+    assert_eq!(rule(&report(&two), "face.count"), (Status::Fail, 2.0));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn mouth_and_smile_fail_on_the_astronaut_and_pass_on_grace_hopper() {
+    let (g, a) = (report(&grace()), report(&astronaut()));
+    let (gs, gm) = rule(&g, "mouth.closed");
+    let (as_, am) = rule(&a, "mouth.closed");
+    assert_eq!((gs, as_), (Status::Pass, Status::Fail));
+    assert!(am > gm);
+    let (gs, gm) = rule(&g, "expression.neutral");
+    let (as_, am) = rule(&a, "expression.neutral");
+    assert_eq!((gs, as_), (Status::Pass, Status::Fail));
+    assert!(am > gm);
+    assert_eq!(rule(&g, "eyes.open").0, Status::Pass);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_tilted_head_fails_roll() {
+    let g = grace_framed();
+    let (s0, r0) = rule(&report(&g), "pose.roll");
+    let (s1, r1) = rule(&report(&rotate(&g, 12.0)), "pose.roll");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(r1 > r0 + 9.0);
+    assert_eq!(rule(&report(&g), "pose.yaw").0, Status::Pass);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn room_above_the_head_decides_the_crown_rule() {
+    let (s0, c0) = rule(&report(&grace()), "geometry.crown");
+    let framed = report(&grace_framed());
+    let (s1, c1) = rule(&framed, "geometry.crown");
+    assert_eq!((s0, s1), (Status::Fail, Status::Pass), "crown {c0} → {c1}");
+    assert!(c1 > c0);
+    for id in [
+        "geometry.eye_line",
+        "geometry.face_width",
+        "geometry.centered",
+        "framing.margins",
+    ] {
+        assert_eq!(rule(&framed, id).0, Status::Pass, "{id}");
+    }
+    // Cut the cap off at the top: no room at all.
+    let g = grace();
+    let cut = image::imageops::crop_imm(&g, 0, 90, g.width(), g.height() - 90).to_image();
+    let (s2, m2) = rule(&report(&cut), "framing.margins");
+    assert_eq!(s2, Status::Fail, "margin {m2}");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn too_few_pixels_fail_resolution() {
+    let g = grace_framed();
+    let (s0, u0) = rule(&report(&g), "input.resolution");
+    let region = gradphoto::resample::Rect {
+        left: 0.0,
+        top: 0.0,
+        width: g.width().into(),
+        height: g.height().into(),
+    };
+    let small = gradphoto::resample::resample(&g, region, g.width() / 2, g.height() / 2).unwrap();
+    let (s1, u1) = rule(&report(&small), "input.resolution");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!((u1 / u0 - 2.0).abs() < 0.1, "{u0} → {u1}");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn darkening_fails_exposure() {
+    let g = grace_framed();
+    let (s0, l0) = rule(&report(&g), "lighting.exposure");
+    let (s1, l1) = rule(
+        &report(&map(&g, |_, _, p| scale_px(p, 0.35))),
+        "lighting.exposure",
+    );
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(l1 < l0 - 15.0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn shading_one_side_fails_evenness() {
+    let g = grace_framed();
+    let base = report(&g);
+    let (s0, d0) = rule(&base, "lighting.even");
+    // Darken the image's right half from the face's middle (阴阳脸).
+    let split = 265;
+    let shaded = map(&g, |x, _, p| if x > split { scale_px(p, 0.6) } else { p });
+    let (s1, d1) = rule(&report(&shaded), "lighting.even");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(d1 > d0 + 5.0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn flattening_fails_dynamic_range_and_spots_fail_hotspots() {
+    let g = grace_framed();
+    let base = report(&g);
+    let flat = map(&g, |_, _, p| {
+        p.map(|c| (128.0 + (f32::from(c) - 128.0) * 0.25) as u8)
+    });
+    let (s0, r0) = rule(&base, "lighting.dynamic_range");
+    let (s1, r1) = rule(&report(&flat), "lighting.dynamic_range");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(r1 < r0);
+    // Specular spots: clipped white patches on the forehead and nose.
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let centres = [
+        f.landmarks[10],
+        f.landmarks[151],
+        f.landmarks[9],
+        f.landmarks[4],
+        f.landmarks[5],
+    ];
+    let r = f.geometry.face_width_px * 0.09;
+    let spotted = map(&g, |x, y, p| {
+        let hit = centres
+            .iter()
+            .any(|c| (x as f32 - c[0]).hypot(y as f32 - c[1]) < r);
+        if hit {
+            [255, 255, 255]
+        } else {
+            p
+        }
+    });
+    let (s2, h0) = rule(&base, "lighting.hotspots");
+    let (s3, h1) = rule(&report(&spotted), "lighting.hotspots");
+    assert_eq!((s2, s3), (Status::Pass, Status::Fail));
+    assert!(h1 > h0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_green_cast_fails_colour() {
+    let g = grace_framed();
+    let (s0, c0) = rule(&report(&g), "color.cast");
+    let green = map(&g, |_, _, p| {
+        [
+            (f32::from(p[0]) * 0.6) as u8,
+            p[1],
+            (f32::from(p[2]) * 0.7) as u8,
+        ]
+    });
+    let (s1, c1) = rule(&report(&green), "color.cast");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(c1 > c0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn blur_noise_and_heavy_jpeg_fail_image_quality() {
+    let g = grace_framed();
+    let base = report(&g);
+    let full = gradphoto::resample::Rect {
+        left: 0.0,
+        top: 0.0,
+        width: g.width().into(),
+        height: g.height().into(),
+    };
+    let small = gradphoto::resample::resample(&g, full, g.width() / 6, g.height() / 6).unwrap();
+    let back = gradphoto::resample::Rect {
+        left: 0.0,
+        top: 0.0,
+        width: small.width().into(),
+        height: small.height().into(),
+    };
+    let blurred = gradphoto::resample::resample(&small, back, g.width(), g.height()).unwrap();
+    let (s0, v0) = rule(&base, "image.sharpness");
+    let (s1, v1) = rule(&report(&blurred), "image.sharpness");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(v1 < v0);
+
+    // Deterministic pseudo-random noise, σ ≈ 25 levels.
+    let mut state = 0x2545F491u32;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state % 1000) as f32 / 1000.0
+    };
+    let noisy = map(&g, |_, _, p| {
+        let n = (next() + next() + next() - 1.5) * 50.0;
+        p.map(|c| (f32::from(c) + n).clamp(0.0, 255.0) as u8)
+    });
+    let (s2, n0) = rule(&base, "image.noise");
+    let (s3, n1) = rule(&report(&noisy), "image.noise");
+    assert_eq!((s2, s3), (Status::Pass, Status::Fail));
+    assert!(n1 > n0);
+
+    let heavy = gradphoto::encode::encode_jpeg(&g, 8, 72).unwrap();
+    let (s4, b0) = rule(&base, "image.compression");
+    let (s5, b1) = rule(
+        &report_of(&gradphoto::decode(&heavy, &Default::default()).unwrap()),
+        "image.compression",
+    );
+    assert_eq!((s4, s5), (Status::Pass, Status::Fail));
+    assert!(b1 > b0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_plain_wall_passes_the_background_rule_and_flags_fail_it() {
+    let g = grace_framed();
+    let (s0, u0) = rule(&report(&g), "background.uniform");
+    let a = analyzer().analyze(&g).unwrap();
+    let mask = a.mask.as_ref().unwrap();
+    let wall = map(&g, |x, y, p| {
+        let alpha = mask.at(x as f32 + 0.5, y as f32 + 0.5);
+        let wall = [236.0, 236.0, 232.0];
+        std::array::from_fn(|i| (f32::from(p[i]) * alpha + wall[i] * (1.0 - alpha)).round() as u8)
+    });
+    let (s1, u1) = rule(&report(&wall), "background.uniform");
+    assert_eq!((s0, s1), (Status::Fail, Status::Pass), "{u0} → {u1}");
+    assert!(u1 < u0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn blue_clothing_fails_on_the_blue_background() {
+    use gradphoto::analysis::regions::{label, Region};
+    let g = grace_framed();
+    let (s0, d0) = rule(&report(&g), "clothing.color");
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let regions = label(
+        a.mask.as_ref().unwrap(),
+        &f.landmarks,
+        &f.geometry,
+        g.width(),
+        g.height(),
+    );
+    // Dye the clothing the CHSI light blue, keeping its shading.
+    let dyed = map(&g, |x, y, p| {
+        if regions.labels[(y * g.width() + x) as usize] == Region::Clothing {
+            let l = (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) as f32 / 3.0 / 255.0;
+            let lift = 0.5 + 0.5 * l;
+            [
+                (100.0 * lift) as u8,
+                (197.0 * lift) as u8,
+                (255.0 * lift) as u8,
+            ]
+        } else {
+            p
+        }
+    });
+    let (s1, d1) = rule(&report(&dyed), "clothing.color");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
+    assert!(d1 < d0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn exif_front_camera_and_beauty_apps_fail_capture_rules() {
+    let g = grace_framed();
+    let photo = |ifd0: Vec<Field>, exif: Vec<Field>| {
+        gradphoto::decode(
+            &jpeg_with_exif(&g, Some(tiff_exif(&ifd0, &exif))),
+            &Default::default(),
+        )
+        .unwrap()
+    };
+    let rear = report_of(&photo(
+        vec![Field::Ascii(0x0131, "18.1")],
+        vec![Field::Ascii(0xA434, "iPhone 15 back camera 6.1mm f/1.6")],
+    ));
+    let front = report_of(&photo(
+        vec![Field::Ascii(0x0131, "Meitu 9.1.0")],
+        vec![Field::Ascii(0xA434, "iPhone 15 front camera 2.69mm f/1.9")],
+    ));
+    assert_eq!(rule(&rear, "capture.selfie"), (Status::Pass, 0.0));
+    assert_eq!(rule(&front, "capture.selfie"), (Status::Fail, 1.0));
+    assert_eq!(rule(&rear, "capture.beautified"), (Status::Pass, 0.0));
+    assert_eq!(rule(&front, "capture.beautified"), (Status::Fail, 1.0));
+    // No EXIF: not judged, never passed.
+    assert_eq!(rule(&report(&g), "capture.selfie").0, Status::NotEvaluated);
+}

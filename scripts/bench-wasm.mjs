@@ -31,7 +31,7 @@ const total = Object.values(sizes).reduce((s, v) => ({ raw: s.raw + v.raw, gzip:
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–').padStart(9);
 const r = (a, b) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–').padStart(7);
 const rows = [['decode (image crate)', 'decode_ms'], ['working copy', 'working_copy_ms'], ['detect', 'detect_ms'], ['mesh (2 passes)', 'mesh_ms'],
-  ['segment', 'segment_ms'], ['whole analyze', 'analyze_ms'], ['live-guide analyze', 'live_ms'], ['crop+resample+encode', 'encode_ms']];
+  ['segment', 'segment_ms'], ['whole analyze', 'analyze_ms'], ['live-guide analyze', 'live_ms'], ['all checks (after analyze)', 'check_ms'], ['crop+resample+encode', 'encode_ms']];
 console.log(`\nmedians of ${runs} runs after a warm-up, ms; WASM = release build in headless Chromium, one thread`);
 for (const name of Object.keys(wasm.inputs)) {
   const n = native[name], w = wasm.inputs[name];
@@ -40,8 +40,9 @@ for (const name of Object.keys(wasm.inputs)) {
   console.log(`  ${'browser decode (canvas)'.padEnd(26)}${f(NaN)}${f(w.browser_decode_ms)}`);
   console.log(`  ${'analyzeRgba via JS API'.padEnd(26)}${f(NaN)}${f(w.analyze_rgba_ms)}`);
   console.log(`  ${'live analyzeRgba via JS'.padEnd(26)}${f(NaN)}${f(w.live_rgba_ms)}`);
+  console.log(`  ${'analyze + check'.padEnd(26)}${f(n.analyze_ms + n.check_ms)}${f(w.analyze_ms + w.check_ms)}${r(w.analyze_ms + w.check_ms, n.analyze_ms + n.check_ms)}`);
   const floor = n.decode_ms + n.encode_ms;
-  console.log(`  WASM analyze+encode ÷ native decode+encode floor: ${r(w.analyze_ms + w.encode_ms, floor).trim()}`);
+  console.log(`  WASM analyze+check+encode ÷ native decode+encode floor: ${r(w.analyze_ms + w.check_ms + w.encode_ms, floor).trim()}`);
 }
 console.log('\nmodel load (ms)'.padEnd(28) + 'native'.padStart(9) + 'wasm'.padStart(9));
 for (const k of Object.keys(native['12mp'].load_ms)) console.log(`  ${k.padEnd(26)}${f(native['12mp'].load_ms[k])}${f(wasm.inputs['12mp'].load_ms[k])}`);

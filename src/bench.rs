@@ -27,6 +27,8 @@ pub struct StageTimings {
     pub analyze_ms: f64,
     /// `analyze` in live mode (detection, one mesh pass, no mask): the live-guide frame.
     pub live_ms: f64,
+    /// Every compliance rule on the analysed photo (analysis not included).
+    pub check_ms: f64,
     /// Centre crop, resample and size-searched JPEG encode to the CHSI spec.
     pub encode_ms: f64,
 }
@@ -92,7 +94,10 @@ pub fn measure(
     })?;
     let analyze_ms = time(&mut || analyzer.analyze(image).map(|_| ()))?;
     let live_ms = time(&mut || analyzer.analyze_with(image, Mode::Live).map(|_| ()))?;
-    let spec = Preset::builtin(crate::DEFAULT_PRESET)?.output;
+    let preset = Preset::builtin(crate::DEFAULT_PRESET)?;
+    let analysis = analyzer.analyze(image)?;
+    let check_ms = time(&mut || crate::check(&photo, &analysis, &preset).map(|_| ()))?;
+    let spec = preset.output.clone();
     let encode_ms = time(&mut || centre_crop_encode(image, &spec).map(|_| ()))?;
     Ok(StageTimings {
         width: image.width(),
@@ -106,6 +111,7 @@ pub fn measure(
         segment_ms,
         analyze_ms,
         live_ms,
+        check_ms,
         encode_ms,
     })
 }

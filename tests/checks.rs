@@ -411,3 +411,55 @@ fn exif_front_camera_and_beauty_apps_fail_capture_rules() {
     // No EXIF: not judged, never passed.
     assert_eq!(rule(&report(&g), "capture.selfie").0, Status::NotEvaluated);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
+    let g = grace_framed();
+    let (gr, ar) = (report(&g), report(&astronaut()));
+    // Astronaut: no glasses, so every glasses rule passes on the glasses score alone.
+    for id in ["glasses.tinted", "glasses.glare", "glasses.frame_over_eyes"] {
+        let r = ar.rule(id).unwrap();
+        assert_eq!((r.status, r.unit), (Status::Pass, "glasses score"), "{id}");
+    }
+    // Grace Hopper: glasses found, clear lenses without glare; the frame rule is not judged.
+    assert_eq!(gr.rule("glasses.tinted").unwrap().unit, "ΔL*");
+    let (s0, t0) = rule(&gr, "glasses.tinted");
+    let (s2, c0) = rule(&gr, "glasses.glare");
+    assert_eq!((s0, s2), (Status::Pass, Status::Pass));
+    assert_eq!(rule(&gr, "glasses.frame_over_eyes").0, Status::NotEvaluated);
+
+    let a = analyzer().analyze(&g).unwrap();
+    let geo = a.faces[0].geometry.clone();
+    let ied = geo.inter_eye_px;
+    let in_lens = |x: u32, y: u32| {
+        [geo.eye_right, geo.eye_left].iter().any(|e| {
+            let (dx, dy) = (
+                (x as f32 - e.x) / (0.45 * ied),
+                (y as f32 - e.y) / (0.32 * ied),
+            );
+            dx * dx + dy * dy < 1.0
+        })
+    };
+    let tinted = map(
+        &g,
+        |x, y, p| if in_lens(x, y) { scale_px(p, 0.55) } else { p },
+    );
+    let (s1, t1) = rule(&report(&tinted), "glasses.tinted");
+    assert_eq!(s1, Status::Fail, "tint {t0} → {t1}");
+    assert!(t1 > t0 + 10.0);
+    // Glare: white reflections on the lenses beside the eyes.
+    let glare = map(&g, |x, y, p| {
+        let hit = [geo.eye_right, geo.eye_left].iter().any(|e| {
+            (x as f32 - (e.x + 0.25 * ied)).hypot(y as f32 - (e.y - 0.12 * ied)) < 0.09 * ied
+        });
+        if hit {
+            [255, 255, 255]
+        } else {
+            p
+        }
+    });
+    let (s3, c1) = rule(&report(&glare), "glasses.glare");
+    assert_eq!(s3, Status::Fail, "glare {c0} → {c1}");
+    assert!(c1 > c0);
+}

@@ -1,11 +1,19 @@
-//! What the person wears on the head and face: hats, jewellery, glasses; and whether ears and
-//! forehead show. None of these is judged yet: the colour heuristics tried for head coverings
-//! (top of the head against the hair at the temples) could not tell Grace Hopper's cap from the
-//! astronaut's hair, so the rules say `not_evaluated` rather than guess.
+//! What the person wears on the head and face: glasses (detected, then judged for tint and
+//! glare), hats, jewellery; and whether ears and forehead show.
+//!
+//! Head coverings are not judged yet: the colour heuristic tried (top of the head against the
+//! hair at the temples) could not tell Grace Hopper's cap from the astronaut's hair, because a cap
+//! also covers the temples; the rule says `not_evaluated` rather than guess.
 
-use super::{not_evaluated, Context, RuleResult};
+use image::RgbImage;
 
-pub(crate) fn run(_ctx: &Context, out: &mut Vec<RuleResult>) {
+use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
+use crate::analysis::{mesh, BoxF, Face};
+use crate::colour::lab;
+use crate::resample::{resample, Rect};
+
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+    glasses(ctx, out);
     for (id, unit, zh, en) in [
         (
             "head.covering",
@@ -18,24 +26,6 @@ pub(crate) fn run(_ctx: &Context, out: &mut Vec<RuleResult>) {
             "count",
             "耳饰、项链检测尚未实现。",
             "Earring and necklace detection is not implemented yet.",
-        ),
-        (
-            "glasses.tinted",
-            "ΔL*",
-            "眼镜检测尚未实现。",
-            "Glasses detection is not implemented yet.",
-        ),
-        (
-            "glasses.glare",
-            "share",
-            "眼镜检测尚未实现。",
-            "Glasses detection is not implemented yet.",
-        ),
-        (
-            "glasses.frame_over_eyes",
-            "px",
-            "眼镜检测尚未实现。",
-            "Glasses detection is not implemented yet.",
         ),
         (
             "ears.visible",
@@ -52,4 +42,235 @@ pub(crate) fn run(_ctx: &Context, out: &mut Vec<RuleResult>) {
     ] {
         out.push(not_evaluated(id, unit, zh, en));
     }
+}
+
+fn luma(p: [u8; 3]) -> f32 {
+    f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
+}
+
+/// A patch of the photo resampled to `width` columns (height in proportion).
+fn patch(img: &RgbImage, x0: f32, y0: f32, x1: f32, y1: f32, width: u32) -> Option<RgbImage> {
+    let (x0, y0) = (x0.max(0.0), y0.max(0.0));
+    let (x1, y1) = (x1.min(img.width() as f32), y1.min(img.height() as f32));
+    if x1 - x0 < 4.0 || y1 - y0 < 4.0 {
+        return None;
+    }
+    let h = ((width as f32 * (y1 - y0) / (x1 - x0)).round() as u32).max(4);
+    resample(
+        img,
+        Rect {
+            left: x0.into(),
+            top: y0.into(),
+            width: (x1 - x0).into(),
+            height: (y1 - y0).into(),
+        },
+        width,
+        h,
+    )
+    .ok()
+}
+
+/// Glasses score: the strongest horizontal edge across the nose bridge between the eyes (where a
+/// frame's bridge crosses smooth skin), as a percentage of the cheeks' mean luminance so that
+/// lighting and skin tone cancel (dark lenses would inflate a spread-based normaliser). The top
+/// of the strip stops below the eyebrows.
+pub(crate) fn glasses_score(img: &RgbImage, face: &Face) -> Option<f32> {
+    let g = &face.geometry;
+    let (xi0, xi1) = (
+        face.landmarks[mesh::RIGHT_EYE_INNER][0],
+        face.landmarks[mesh::LEFT_EYE_INNER][0],
+    );
+    let ied = g.inter_eye_px;
+    let inset = 0.2 * (xi1 - xi0);
+    let strip = patch(
+        img,
+        xi0 + inset,
+        g.eye_mid.y - 0.38 * ied,
+        xi1 - inset,
+        g.eye_mid.y + 0.15 * ied,
+        32,
+    )?;
+    let lum = |x: u32, y: u32| luma(strip.get_pixel(x, y).0);
+    let peak = (1..strip.height() - 1)
+        .map(|y| {
+            (0..strip.width())
+                .map(|x| (lum(x, y + 1) - lum(x, y - 1)).abs())
+                .sum::<f32>()
+                / strip.width() as f32
+        })
+        .fold(0.0, f32::max);
+    // The cheeks, below the eyes and any frame.
+    let cheeks: Vec<f32> = [g.eye_right, g.eye_left]
+        .iter()
+        .filter_map(|e| {
+            patch(
+                img,
+                e.x - 0.2 * ied,
+                e.y + 0.7 * ied,
+                e.x + 0.2 * ied,
+                e.y + 0.85 * ied,
+                16,
+            )
+        })
+        .flat_map(|p| p.pixels().map(|q| luma(q.0)).collect::<Vec<_>>())
+        .collect();
+    let mean = cheeks.iter().sum::<f32>() / cheeks.len().max(1) as f32;
+    Some(100.0 * peak / mean.max(1.0))
+}
+
+fn glasses(ctx: &Context, out: &mut Vec<RuleResult>) {
+    let ids = [
+        ("glasses.tinted", "ΔL*"),
+        ("glasses.glare", "share"),
+        ("glasses.frame_over_eyes", "px"),
+    ];
+    let Some(face) = ctx.face else {
+        for (id, unit) in ids {
+            out.push(no_single_face(id, unit));
+        }
+        return;
+    };
+    let img = &ctx.photo.image;
+    let (Some(score), Some(limit)) = (
+        glasses_score(img, face),
+        ctx.thresholds.get("glasses.detected").and_then(|t| t.max),
+    ) else {
+        for (id, unit) in ids {
+            out.push(not_evaluated(
+                id,
+                unit,
+                "无法测量眼镜。",
+                "Glasses could not be measured.",
+            ));
+        }
+        return;
+    };
+    let g = &face.geometry;
+    let eyes = BoxF {
+        x: g.eye_right.x - 0.6 * g.inter_eye_px,
+        y: g.eye_mid.y - 0.4 * g.inter_eye_px,
+        width: 2.2 * g.inter_eye_px,
+        height: 0.8 * g.inter_eye_px,
+    };
+    if f64::from(score) <= limit {
+        // No glasses: nothing to tint, glare or cover the eyes.
+        let no_glasses = Hints {
+            ok: ("未佩戴眼镜。", "No glasses."),
+            low: ("未佩戴眼镜。", "No glasses."),
+            high: ("", ""),
+        };
+        for (id, _) in ids {
+            let mut r = super::judge_range(
+                id,
+                f64::from(score),
+                "glasses score",
+                super::Allowed {
+                    min: None,
+                    max: Some(limit),
+                },
+                &no_glasses,
+                None,
+            );
+            r.allowed = Some(super::Allowed {
+                min: None,
+                max: Some(limit),
+            });
+            out.push(r);
+        }
+        return;
+    }
+    // Glasses: compare the skin seen through the lenses (just below each eye) with the cheek
+    // below the frame. Tinted lenses darken the first; glare shows as clipped pixels around the eyes.
+    let ied = g.inter_eye_px;
+    let through = [g.eye_right, g.eye_left]
+        .iter()
+        .filter_map(|e| {
+            patch(
+                img,
+                e.x - 0.25 * ied,
+                e.y + 0.12 * ied,
+                e.x + 0.25 * ied,
+                e.y + 0.25 * ied,
+                16,
+            )
+        })
+        .flat_map(|p| p.pixels().map(|q| lab(q.0).l).collect::<Vec<_>>())
+        .collect::<Vec<f32>>();
+    let cheek = [g.eye_right, g.eye_left]
+        .iter()
+        .filter_map(|e| {
+            patch(
+                img,
+                e.x - 0.25 * ied,
+                e.y + 0.7 * ied,
+                e.x + 0.25 * ied,
+                e.y + 0.85 * ied,
+                16,
+            )
+        })
+        .flat_map(|p| p.pixels().map(|q| lab(q.0).l).collect::<Vec<_>>())
+        .collect::<Vec<f32>>();
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    match (median(through), median(cheek)) {
+        (Some(t), Some(c)) => out.push(ctx.judge(
+            "glasses.tinted",
+            f64::from(c - t),
+            "ΔL*",
+            &Hints {
+                ok: ("眼镜镜片无色。", "The lenses are clear."),
+                low: ("眼镜镜片无色。", "The lenses are clear."),
+                high: (
+                    "镜片有颜色或变色：请换无色镜片，或摘下眼镜。",
+                    "Tinted or photochromic lenses: wear clear lenses or take the glasses off.",
+                ),
+            },
+            Some(eyes),
+        )),
+        _ => out.push(not_evaluated(
+            "glasses.tinted",
+            "ΔL*",
+            "镜片区域不完整。",
+            "The lens area is cut off.",
+        )),
+    }
+    let around = patch(
+        img,
+        eyes.x,
+        eyes.y,
+        eyes.x + eyes.width,
+        eyes.y + eyes.height,
+        96,
+    );
+    match around {
+        Some(p) => {
+            let n = (p.width() * p.height()) as f64;
+            let clipped = p.pixels().filter(|q| lab(q.0).l >= 95.0).count() as f64 / n;
+            out.push(ctx.judge(
+                "glasses.glare",
+                clipped,
+                "share",
+                &Hints {
+                    ok: ("镜片没有反光。", "No glare on the lenses."),
+                    low: ("镜片没有反光。", "No glare on the lenses."),
+                    high: ("镜片反光：请稍微低头或调整光源角度，避免闪光灯。", "Glare on the lenses: tilt the glasses slightly or move the light; no flash."),
+                },
+                Some(eyes),
+            ));
+        }
+        None => out.push(not_evaluated(
+            "glasses.glare",
+            "share",
+            "镜片区域不完整。",
+            "The lens area is cut off.",
+        )),
+    }
+    out.push(not_evaluated(
+        "glasses.frame_over_eyes",
+        "px",
+        "检测到眼镜；镜框是否遮挡眼睛尚未测量。",
+        "Glasses detected; whether the frame covers the eyes is not measured yet.",
+    ));
 }

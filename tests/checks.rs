@@ -337,15 +337,8 @@ fn blur_noise_and_heavy_jpeg_fail_image_quality() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_plain_wall_passes_the_background_rule_and_flags_fail_it() {
-    let g = grace_framed();
-    let (s0, u0) = rule(&report(&g), "background.uniform");
-    let a = analyzer().analyze(&g).unwrap();
-    let mask = a.mask.as_ref().unwrap();
-    let wall = map(&g, |x, y, p| {
-        let alpha = mask.at(x as f32 + 0.5, y as f32 + 0.5);
-        let wall = [236.0, 236.0, 232.0];
-        std::array::from_fn(|i| (f32::from(p[i]) * alpha + wall[i] * (1.0 - alpha)).round() as u8)
-    });
+    let (s0, u0) = rule(&report(&grace_framed()), "background.uniform");
+    let (wall, _) = grace_on_wall();
     let (s1, u1) = rule(&report(&wall), "background.uniform");
     assert_eq!((s0, s1), (Status::Fail, Status::Pass), "{u0} → {u1}");
     assert!(u1 < u0);
@@ -462,4 +455,67 @@ fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
     let (s3, c1) = rule(&report(&glare), "glasses.glare");
     assert_eq!(s3, Status::Fail, "glare {c0} → {c1}");
     assert!(c1 > c0);
+}
+
+/// Grace Hopper before a plain wall (her flag background replaced through the person mask).
+fn grace_on_wall() -> (RgbImage, gradphoto::Analysis) {
+    let g = grace_framed();
+    let a = analyzer().analyze(&g).unwrap();
+    let mask = a.mask.clone().unwrap();
+    let wall = map(&g, |x, y, p| {
+        let alpha = mask.at(x as f32 + 0.5, y as f32 + 0.5);
+        let wall = [236.0, 236.0, 232.0];
+        std::array::from_fn(|i| (f32::from(p[i]) * alpha + wall[i] * (1.0 - alpha)).round() as u8)
+    });
+    (wall, a)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_shadow_beside_the_person_fails_the_shadow_rule() {
+    let (wall, a) = grace_on_wall();
+    let (s0, d0) = rule(&report(&wall), "background.shadow");
+    // The person's silhouette shifted right and down by a fifth of a face: where it lands on
+    // the wall, the wall is in shadow.
+    let mask = a.mask.as_ref().unwrap();
+    let shift = a.faces[0].geometry.face_width_px * 0.2;
+    let shadowed = map(&wall, |x, y, p| {
+        let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+        if mask.at(fx, fy) < 0.3 && mask.at(fx - shift, fy - shift) > 0.5 {
+            scale_px(p, 0.7)
+        } else {
+            p
+        }
+    });
+    let (s1, d1) = rule(&report(&shadowed), "background.shadow");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{d0} → {d1}");
+    assert!(d1 > d0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn striped_clothing_fails_the_pattern_rule() {
+    use gradphoto::analysis::regions::{label, Region};
+    let g = grace_framed();
+    let (s0, p0) = rule(&report(&g), "clothing.pattern");
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let regions = label(
+        a.mask.as_ref().unwrap(),
+        &f.landmarks,
+        &f.geometry,
+        g.width(),
+        g.height(),
+    );
+    // Pinstripes: light 3-px stripes every 8 px across the clothing.
+    let striped = map(&g, |x, y, p| {
+        if regions.labels[(y * g.width() + x) as usize] == Region::Clothing && x % 8 < 3 {
+            p.map(|c| c.saturating_add(110))
+        } else {
+            p
+        }
+    });
+    let (s1, p1) = rule(&report(&striped), "clothing.pattern");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{p0} → {p1}");
+    assert!(p1 > p0);
 }

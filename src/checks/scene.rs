@@ -12,7 +12,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
             ("background.uniform", "ΔE"),
             ("background.shadow", "ΔL*"),
             ("clothing.color", "ΔE"),
-            ("clothing.pattern", "var"),
+            ("clothing.pattern", "grad"),
         ] {
             out.push(not_evaluated(id, unit, needs, needs_en));
         }
@@ -53,12 +53,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
             Some(full),
         ));
     }
-    out.push(not_evaluated(
-        "background.shadow",
-        "ΔL*",
-        "背景阴影检测尚未实现。",
-        "Background shadow detection is not implemented yet.",
-    ));
+    shadow(ctx, out);
 
     let clothing: Vec<_> = ctx
         .pixels_in(Region::Clothing)
@@ -111,10 +106,148 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
             "Too little clothing visible: include the chest.",
         )),
     }
-    out.push(not_evaluated(
+    pattern(ctx, out);
+}
+
+/// A shadow cast on the wall (the person stood too close to it) darkens the background next to
+/// the silhouette compared with the background further away. Measured beside the head and
+/// shoulders: L*(far band) − L*(near band), so a positive value means darker near the person.
+fn shadow(ctx: &Context, out: &mut Vec<RuleResult>) {
+    let (Some(face), Some(mask)) = (ctx.face, ctx.analysis.mask.as_ref()) else {
+        out.push(not_evaluated(
+            "background.shadow",
+            "ΔL*",
+            "需要一张人脸和人像分割。",
+            "Needs one face and a person mask.",
+        ));
+        return;
+    };
+    let fw = face.geometry.face_width_px;
+    let w = ctx.small.width() as i32;
+    let (mut near, mut far) = (Vec::new(), Vec::new());
+    let top = face.geometry.crown.map_or(face.bbox.y, |c| c.y);
+    let bottom = face.geometry.chin.y + fw;
+    for y in 0..ctx.small.height() {
+        let sy = (y as f32 + 0.5) * ctx.k;
+        if sy < top || sy > bottom {
+            continue;
+        }
+        for dir in [-1i32, 1] {
+            // From the face's axis outwards to the silhouette's edge on this side, then into the
+            // background until the next person pixel or 1.2 face widths.
+            let mut x = (face.geometry.eye_mid.x / ctx.k) as i32;
+            while x >= 0 && x < w && mask.at((x as f32 + 0.5) * ctx.k, sy) >= 0.5 {
+                x += dir;
+            }
+            let edge = (x as f32 + 0.5) * ctx.k;
+            let mut xx = x;
+            while xx >= 0 && xx < w {
+                let sx = (xx as f32 + 0.5) * ctx.k;
+                let dist = (sx - edge).abs() / fw;
+                if dist > 1.2 || (dist > 0.05 && mask.at(sx, sy) > 0.1) {
+                    break;
+                }
+                let l = lab(ctx.small.get_pixel(xx as u32, y).0).l;
+                if (0.05..0.3).contains(&dist) {
+                    near.push(l);
+                } else if (0.6..1.2).contains(&dist) {
+                    far.push(l);
+                }
+                xx += dir;
+            }
+        }
+    }
+    if near.len() < 30 || far.len() < 30 {
+        out.push(not_evaluated(
+            "background.shadow",
+            "ΔL*",
+            "人像两侧可见背景太少，无法判断阴影。",
+            "Too little background beside the person to judge shadows.",
+        ));
+        return;
+    }
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    let region = Some(crate::analysis::BoxF {
+        x: face.bbox.x - fw,
+        y: top,
+        width: face.bbox.width + 2.0 * fw,
+        height: bottom - top,
+    });
+    out.push(ctx.judge(
+        "background.shadow",
+        f64::from(mean(&far) - mean(&near)),
+        "ΔL*",
+        &Hints {
+            ok: ("背景上没有人影。", "No shadow on the background."),
+            low: ("背景上没有人影。", "No shadow on the background."),
+            high: ("背景上有人影：请离墙约一米远，光源从正面照射。", "A shadow falls on the wall: stand about 1 m from it with the light in front of you."),
+        },
+        region,
+    ));
+}
+
+/// Stripes and busy prints keep the clothing's local contrast high everywhere; a plain garment's
+/// edges (lapels, collar, folds) are few. Measured as the median gradient magnitude of luminance
+/// over clothing pixels, so a few strong edges do not count.
+fn pattern(ctx: &Context, out: &mut Vec<RuleResult>) {
+    let Some(map) = &ctx.regions else {
+        out.push(not_evaluated(
+            "clothing.pattern",
+            "grad",
+            "需要一张人脸和人像分割。",
+            "Needs one face and a person mask.",
+        ));
+        return;
+    };
+    let w = map.width;
+    let luma = |x: u32, y: u32| {
+        let p = ctx.small.get_pixel(x, y).0;
+        f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
+    };
+    let is_clothing = |x: u32, y: u32| map.labels[(y * w + x) as usize] == Region::Clothing;
+    let mut grads = Vec::new();
+    for y in 1..map.height.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            if is_clothing(x, y)
+                && is_clothing(x - 1, y)
+                && is_clothing(x + 1, y)
+                && is_clothing(x, y - 1)
+                && is_clothing(x, y + 1)
+            {
+                let gx = luma(x + 1, y) - luma(x - 1, y);
+                let gy = luma(x, y + 1) - luma(x, y - 1);
+                grads.push(gx.hypot(gy));
+            }
+        }
+    }
+    if grads.len() < 200 {
+        out.push(not_evaluated(
+            "clothing.pattern",
+            "grad",
+            "画面中衣服部分太少：请拍到胸部。",
+            "Too little clothing visible: include the chest.",
+        ));
+        return;
+    }
+    grads.sort_by(f32::total_cmp);
+    let region = ctx.face.map(|f| crate::analysis::BoxF {
+        x: f.bbox.x - f.bbox.width,
+        y: f.geometry.chin.y + f.bbox.height * 0.3,
+        width: f.bbox.width * 3.0,
+        height: f.bbox.height,
+    });
+    out.push(ctx.judge(
         "clothing.pattern",
-        "var",
-        "衣服花纹检测尚未实现。",
-        "Clothing pattern detection is not implemented yet.",
+        f64::from(grads[grads.len() / 2]),
+        "grad",
+        &Hints {
+            ok: ("衣服为纯色。", "The clothing is plain."),
+            low: ("衣服为纯色。", "The clothing is plain."),
+            high: (
+                "衣服有条纹或复杂图案：请换一件纯色有领衣服。",
+                "Striped or busy clothing: wear a plain, collared top.",
+            ),
+        },
+        region,
     ));
 }

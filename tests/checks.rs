@@ -519,3 +519,29 @@ fn striped_clothing_fails_the_pattern_rule() {
     assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{p0} → {p1}");
     assert!(p1 > p0);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_fringe_down_to_the_eyebrows_fails_the_forehead_rule() {
+    let g = grace_framed();
+    let (s0, c0) = rule(&report(&g), "forehead.visible");
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let fw = f.geometry.face_width_px;
+    let top = f.landmarks[10][1] - 0.1 * fw;
+    let brow = [70usize, 63, 105, 66, 107, 336, 296, 334, 293, 300].iter().map(|&i| f.landmarks[i][1]).fold(f32::MAX, f32::min);
+    let cx = f.geometry.eye_mid.x;
+    // Dark brown hair with a little strand texture, from above the forehead to the brows.
+    let fringe = map(&g, |x, y, p| {
+        let (fx, fy) = (x as f32, y as f32);
+        if fy > top && fy < brow - 0.02 * fw && (fx - cx).abs() < 0.42 * fw {
+            let strand = if x % 5 == 0 { 12 } else { 0 };
+            [58 + strand, 42 + strand, 30 + strand]
+        } else {
+            p
+        }
+    });
+    let (s1, c1) = rule(&report(&fringe), "forehead.visible");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{c0} → {c1}");
+    assert!(c1 > c0);
+}

@@ -8,6 +8,7 @@
 use image::RgbImage;
 
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
+use crate::analysis::regions::Region;
 use crate::analysis::{mesh, BoxF, Face};
 use crate::colour::lab;
 use crate::resample::{resample, Rect};
@@ -33,14 +34,66 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
             "耳朵可见性检测尚未实现。",
             "Ear visibility is not implemented yet.",
         ),
-        (
-            "forehead.visible",
-            "share",
-            "额头遮挡检测尚未实现。",
-            "Forehead visibility is not implemented yet.",
-        ),
     ] {
         out.push(not_evaluated(id, unit, zh, en));
+    }
+    forehead(ctx, out);
+}
+
+/// Hair over the forehead (a fringe down to the eyebrows) shows as non-skin pixels in the band
+/// just above the eyebrows, inside the face outline. Measured as the share of that band whose
+/// colour is further from the cheeks' skin than the preset's `forehead.hair_delta_e` (lighting
+/// alone moves forehead skin some way from the cheeks, so the cut-off sits above that).
+fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
+    let (Some(face), Some(map)) = (ctx.face, &ctx.regions) else {
+        out.push(no_single_face("forehead.visible", "share"));
+        return;
+    };
+    let g = &face.geometry;
+    let fw = g.face_width_px;
+    let height = |x: f32, y: f32| (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y;
+    let across = |x: f32, y: f32| (x - g.eye_mid.x) * -g.up.y + (y - g.eye_mid.y) * g.up.x;
+    let brow_top = mesh::RIGHT_BROW
+        .iter()
+        .chain(mesh::LEFT_BROW.iter())
+        .map(|&i| height(face.landmarks[i][0], face.landmarks[i][1]))
+        .fold(f32::MIN, f32::max);
+    let top = face.landmarks[mesh::FOREHEAD_TOP];
+    let forehead_top = height(top[0], top[1]);
+    let (band_lo, band_hi) = (brow_top + 0.03 * fw, brow_top + 0.4 * (forehead_top - brow_top).max(0.0));
+    let (mut band, mut cheeks) = (Vec::new(), Vec::new());
+    for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
+        if *label != Region::Face {
+            continue;
+        }
+        let (x, y) = (((i as u32 % map.width) as f32 + 0.5) * ctx.k, ((i as u32 / map.width) as f32 + 0.5) * ctx.k);
+        let (h, a) = (height(x, y), across(x, y).abs());
+        if h > band_lo && h < band_hi && a < 0.3 * fw {
+            band.push(lab(px.0));
+        } else if h < -0.15 * fw && h > -0.45 * fw && a > 0.15 * fw && a < 0.35 * fw {
+            cheeks.push(lab(px.0));
+        }
+    }
+    let skin = crate::colour::mean(&cheeks);
+    let cut = ctx.thresholds.get("forehead.hair_delta_e").and_then(|t| t.min);
+    match (skin, cut) {
+        (Some(skin), Some(cut)) if band.len() >= 20 && cheeks.len() >= 20 => {
+            let covered =
+                band.iter().filter(|v| f64::from(crate::colour::delta_e(**v, skin)) > cut).count() as f64 / band.len() as f64;
+            let region = Some(BoxF { x: g.eye_mid.x - 0.4 * fw, y: top[1], width: 0.8 * fw, height: (g.eye_mid.y - top[1]).max(1.0) });
+            out.push(ctx.judge(
+                "forehead.visible",
+                covered,
+                "share",
+                &Hints {
+                    ok: ("额头和眉毛露出。", "Forehead and eyebrows are visible."),
+                    low: ("额头和眉毛露出。", "Forehead and eyebrows are visible."),
+                    high: ("头发遮住了额头或眉毛：请把刘海梳起或别到耳后。", "Hair covers the forehead or eyebrows: pin the fringe back."),
+                },
+                region,
+            ));
+        }
+        _ => out.push(not_evaluated("forehead.visible", "share", "额头区域太小，无法判断。", "The forehead area is too small to judge.")),
     }
 }
 

@@ -529,7 +529,10 @@ fn a_fringe_down_to_the_eyebrows_fails_the_forehead_rule() {
     let f = &a.faces[0];
     let fw = f.geometry.face_width_px;
     let top = f.landmarks[10][1] - 0.1 * fw;
-    let brow = [70usize, 63, 105, 66, 107, 336, 296, 334, 293, 300].iter().map(|&i| f.landmarks[i][1]).fold(f32::MAX, f32::min);
+    let brow = [70usize, 63, 105, 66, 107, 336, 296, 334, 293, 300]
+        .iter()
+        .map(|&i| f.landmarks[i][1])
+        .fold(f32::MAX, f32::min);
     let cx = f.geometry.eye_mid.x;
     // Dark brown hair with a little strand texture, from above the forehead to the brows.
     let fringe = map(&g, |x, y, p| {
@@ -544,4 +547,25 @@ fn a_fringe_down_to_the_eyebrows_fails_the_forehead_rule() {
     let (s1, c1) = rule(&report(&fringe), "forehead.visible");
     assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{c0} → {c1}");
     assert!(c1 > c0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_screen_grid_fails_the_rephoto_rule() {
+    let g = grace_framed();
+    let (s0, r0) = rule(&report(&g), "capture.rephoto");
+    // A display's pixel grid as a camera sees it: darker gaps every 4 px in both directions.
+    let screen = map(&g, |x, y, p| {
+        if x % 4 == 0 || y % 4 == 0 {
+            scale_px(p, 0.82)
+        } else {
+            p
+        }
+    });
+    let (s1, r1) = rule(&report(&screen), "capture.rephoto");
+    assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{r0} → {r1}");
+    assert!(r1 > r0);
+    // One-directional texture (horizontal lines only) is not a screen.
+    let lines = map(&g, |_, y, p| if y % 4 == 0 { scale_px(p, 0.82) } else { p });
+    assert_eq!(rule(&report(&lines), "capture.rephoto").0, Status::Pass);
 }

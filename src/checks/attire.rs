@@ -60,13 +60,19 @@ fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
         .fold(f32::MIN, f32::max);
     let top = face.landmarks[mesh::FOREHEAD_TOP];
     let forehead_top = height(top[0], top[1]);
-    let (band_lo, band_hi) = (brow_top + 0.03 * fw, brow_top + 0.4 * (forehead_top - brow_top).max(0.0));
+    let (band_lo, band_hi) = (
+        brow_top + 0.03 * fw,
+        brow_top + 0.4 * (forehead_top - brow_top).max(0.0),
+    );
     let (mut band, mut cheeks) = (Vec::new(), Vec::new());
     for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
         if *label != Region::Face {
             continue;
         }
-        let (x, y) = (((i as u32 % map.width) as f32 + 0.5) * ctx.k, ((i as u32 / map.width) as f32 + 0.5) * ctx.k);
+        let (x, y) = (
+            ((i as u32 % map.width) as f32 + 0.5) * ctx.k,
+            ((i as u32 / map.width) as f32 + 0.5) * ctx.k,
+        );
         let (h, a) = (height(x, y), across(x, y).abs());
         if h > band_lo && h < band_hi && a < 0.3 * fw {
             band.push(lab(px.0));
@@ -75,12 +81,23 @@ fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
         }
     }
     let skin = crate::colour::mean(&cheeks);
-    let cut = ctx.thresholds.get("forehead.hair_delta_e").and_then(|t| t.min);
+    let cut = ctx
+        .thresholds
+        .get("forehead.hair_delta_e")
+        .and_then(|t| t.min);
     match (skin, cut) {
         (Some(skin), Some(cut)) if band.len() >= 20 && cheeks.len() >= 20 => {
-            let covered =
-                band.iter().filter(|v| f64::from(crate::colour::delta_e(**v, skin)) > cut).count() as f64 / band.len() as f64;
-            let region = Some(BoxF { x: g.eye_mid.x - 0.4 * fw, y: top[1], width: 0.8 * fw, height: (g.eye_mid.y - top[1]).max(1.0) });
+            let covered = band
+                .iter()
+                .filter(|v| f64::from(crate::colour::delta_e(**v, skin)) > cut)
+                .count() as f64
+                / band.len() as f64;
+            let region = Some(BoxF {
+                x: g.eye_mid.x - 0.4 * fw,
+                y: top[1],
+                width: 0.8 * fw,
+                height: (g.eye_mid.y - top[1]).max(1.0),
+            });
             out.push(ctx.judge(
                 "forehead.visible",
                 covered,
@@ -88,12 +105,20 @@ fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
                 &Hints {
                     ok: ("额头和眉毛露出。", "Forehead and eyebrows are visible."),
                     low: ("额头和眉毛露出。", "Forehead and eyebrows are visible."),
-                    high: ("头发遮住了额头或眉毛：请把刘海梳起或别到耳后。", "Hair covers the forehead or eyebrows: pin the fringe back."),
+                    high: (
+                        "头发遮住了额头或眉毛：请把刘海梳起或别到耳后。",
+                        "Hair covers the forehead or eyebrows: pin the fringe back.",
+                    ),
                 },
                 region,
             ));
         }
-        _ => out.push(not_evaluated("forehead.visible", "share", "额头区域太小，无法判断。", "The forehead area is too small to judge.")),
+        _ => out.push(not_evaluated(
+            "forehead.visible",
+            "share",
+            "额头区域太小，无法判断。",
+            "The forehead area is too small to judge.",
+        )),
     }
 }
 

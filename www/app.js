@@ -42,6 +42,17 @@ function renderReport() {
     li.querySelector('.hint').textContent = lang === 'zh' ? r.hint_zh : r.hint_en;
     list.append(li);
   }
+  // Outline each failing rule's region on the analysis overlay (the boxes come from Rust).
+  const ctx = $('overlay').getContext('2d');
+  ctx.lineWidth = Math.max(2, $('overlay').width / 200);
+  ctx.strokeStyle = '#e53935';
+  ctx.font = `${Math.max(12, $('overlay').width / 40)}px sans-serif`;
+  ctx.fillStyle = '#e53935';
+  for (const r of lastReport.rules) {
+    if (r.status !== 'fail' || !r.region) continue;
+    ctx.strokeRect(r.region.x, r.region.y, r.region.width, r.region.height);
+    ctx.fillText(r.id, r.region.x + 4, r.region.y + ctx.lineWidth + 12);
+  }
   $('report').dataset.verdict = lastReport.verdict;
   $('report').hidden = false;
 }
@@ -52,7 +63,7 @@ function applyLanguage() {
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $('lang').textContent = t('lang');
   if (lastError) showError(lastError);
-  renderReport();
+  if (lastReport) renderReport();
 }
 
 function showError(e) {

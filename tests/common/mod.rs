@@ -154,6 +154,20 @@ pub fn jpeg_with_frame(
     panic!("no SOF in test JPEG");
 }
 
+/// PNG bytes with an `acTL` chunk (animation control: 2 frames) inserted after IHDR, which is
+/// what makes a PNG an APNG.
+pub fn png_with_actl(png: &[u8]) -> Vec<u8> {
+    let mut chunk = b"acTL".to_vec();
+    chunk.extend_from_slice(&2u32.to_be_bytes());
+    chunk.extend_from_slice(&0u32.to_be_bytes());
+    let mut out = png[..33].to_vec(); // signature + IHDR
+    out.extend_from_slice(&8u32.to_be_bytes());
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    out.extend_from_slice(&png[33..]);
+    out
+}
+
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in bytes {

@@ -181,7 +181,10 @@ fn unsupported_formats_are_named() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(decode(&png_with_actl(ASTRONAUT_PNG), &Limits::default()), Err(Error::Animated)));
+    assert!(matches!(
+        decode(&png_with_actl(ASTRONAUT_PNG), &Limits::default()),
+        Err(Error::Animated)
+    ));
     let cmyk = jpeg_with_frame(GRACE_JPG, None, None, Some(4));
     assert!(matches!(
         decode(&cmyk, &Limits::default()),

@@ -39,6 +39,12 @@ pub fn lab(rgb: [u8; 3]) -> Lab {
     }
 }
 
+/// Luma (Rec. 601 weights) of an 8-bit sRGB pixel, 0–255: the grey value the texture and edge
+/// measures work on.
+pub fn luma(p: [u8; 3]) -> f32 {
+    f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
+}
+
 /// CIE76 colour difference ΔE*ab.
 pub fn delta_e(p: Lab, q: Lab) -> f32 {
     ((p.l - q.l).powi(2) + (p.a - q.a).powi(2) + (p.b - q.b).powi(2)).sqrt()

@@ -33,6 +33,36 @@ pub fn centre_crop(src_width: u32, src_height: u32, out_width: u32, out_height: 
     }
 }
 
+/// The whole of an image as a region.
+pub fn full(image: &RgbImage) -> Rect {
+    Rect {
+        left: 0.0,
+        top: 0.0,
+        width: f64::from(image.width()),
+        height: f64::from(image.height()),
+    }
+}
+
+/// The image shrunk (Lanczos3) so its long side is at most `max_side`, or borrowed as it is when
+/// it already fits, with the factor from the copy's pixels back to the original's.
+pub fn fit_within(
+    image: &RgbImage,
+    max_side: u32,
+) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
+    let long = image.width().max(image.height());
+    if long <= max_side {
+        return Ok((std::borrow::Cow::Borrowed(image), 1.0));
+    }
+    let k = max_side as f32 / long as f32;
+    let w = ((image.width() as f32 * k).round() as u32).max(1);
+    let h = ((image.height() as f32 * k).round() as u32).max(1);
+    let small = resample(image, full(image), w, h)?;
+    Ok((
+        std::borrow::Cow::Owned(small),
+        image.width() as f32 / w as f32,
+    ))
+}
+
 /// Resample `region` of `src` to `out_width × out_height` with Lanczos3. The region must lie
 /// inside the source.
 pub fn resample(src: &RgbImage, region: Rect, out_width: u32, out_height: u32) -> Result<RgbImage> {

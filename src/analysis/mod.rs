@@ -26,7 +26,7 @@ use image::RgbImage;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::resample::{resample, Rect};
+use crate::resample::fit_within;
 pub use detect::Detection;
 pub use geometry::FaceGeometry;
 pub use pose::HeadPose;
@@ -185,26 +185,7 @@ impl Analyzer {
 
     /// A copy of the photo small enough for the models, and the factor back to the original.
     pub fn working_copy(image: &RgbImage) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
-        let long = image.width().max(image.height());
-        if long <= WORK_MAX_SIDE {
-            return Ok((std::borrow::Cow::Borrowed(image), 1.0));
-        }
-        let k = WORK_MAX_SIDE as f32 / long as f32;
-        let (w, h) = (
-            ((image.width() as f32 * k).round() as u32).max(1),
-            ((image.height() as f32 * k).round() as u32).max(1),
-        );
-        let full = Rect {
-            left: 0.0,
-            top: 0.0,
-            width: image.width().into(),
-            height: image.height().into(),
-        };
-        let small = resample(image, full, w, h)?;
-        Ok((
-            std::borrow::Cow::Owned(small),
-            image.width() as f32 / w as f32,
-        ))
+        fit_within(image, WORK_MAX_SIDE)
     }
 
     /// Faces in `work` (working-copy pixels), short range first, full range as the fallback.

@@ -6,7 +6,7 @@ use image::RgbImage;
 
 use super::Point;
 use crate::error::Result;
-use crate::resample::{resample, Rect};
+use crate::resample::{full, resample, Rect};
 
 /// How model-input pixels map back to the image they were made from:
 /// `image = origin + u_axis * u + v_axis * v` for input pixel coordinates (u, v).
@@ -81,15 +81,6 @@ pub fn letterbox(img: &RgbImage, size: u32, norm: Normalise) -> Result<(Vec<f32>
 /// Squash the whole image into `width × height` (the selfie model is trained on stretched frames).
 pub fn stretch(img: &RgbImage, width: u32, height: u32, norm: Normalise) -> Result<Vec<f32>> {
     Ok(to_tensor(&resample(img, full(img), width, height)?, norm))
-}
-
-fn full(img: &RgbImage) -> Rect {
-    Rect {
-        left: 0.0,
-        top: 0.0,
-        width: f64::from(img.width()),
-        height: f64::from(img.height()),
-    }
 }
 
 /// A `size`-pixel square of the image centred on `centre`, `side` image pixels wide, rotated by

@@ -10,7 +10,7 @@ use image::RgbImage;
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::regions::Region;
 use crate::analysis::{mesh, BoxF, Face};
-use crate::colour::lab;
+use crate::colour::{lab, luma};
 use crate::resample::{resample, Rect};
 
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
@@ -120,10 +120,6 @@ fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
             "The forehead area is too small to judge.",
         )),
     }
-}
-
-fn luma(p: [u8; 3]) -> f32 {
-    f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
 }
 
 /// A patch of the photo resampled to `width` columns (height in proportion).

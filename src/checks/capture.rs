@@ -93,10 +93,7 @@ fn rephoto(ctx: &Context, out: &mut Vec<RuleResult>) {
         ));
         return;
     }
-    let luma = |x: u32, y: u32| {
-        let p = img.get_pixel(x0 + x, y0 + y).0;
-        f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
-    };
+    let luma = |x: u32, y: u32| crate::colour::luma(img.get_pixel(x0 + x, y0 + y).0);
     // High-pass: each pixel minus its 3×3 mean.
     let mut hp = vec![0.0f32; (n * n) as usize];
     for y in 1..n - 1 {

@@ -29,7 +29,7 @@ use crate::analysis::{Analysis, BoxF, Face};
 use crate::error::Result;
 use crate::input::Photo;
 use crate::preset::{thresholds, Preset, Threshold};
-use crate::resample::{resample, Rect};
+use crate::resample::fit_within;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -217,27 +217,8 @@ pub(crate) fn no_single_face(id: &'static str, unit: &'static str) -> RuleResult
 
 /// Run every rule on an analysed photo.
 pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Report> {
-    let image = &photo.image;
-    let long = image.width().max(image.height());
-    let (small, k) = if long > STATS_SIDE {
-        let f = STATS_SIDE as f32 / long as f32;
-        let (w, h) = (
-            ((image.width() as f32 * f).round() as u32).max(1),
-            ((image.height() as f32 * f).round() as u32).max(1),
-        );
-        let full = Rect {
-            left: 0.0,
-            top: 0.0,
-            width: image.width().into(),
-            height: image.height().into(),
-        };
-        (
-            resample(image, full, w, h)?,
-            image.width() as f32 / w as f32,
-        )
-    } else {
-        (image.clone(), 1.0)
-    };
+    let (small, k) = fit_within(&photo.image, STATS_SIDE)?;
+    let small = small.into_owned();
     let face = (analysis.faces.len() == 1).then(|| &analysis.faces[0]);
     let regions = match (face, &analysis.mask) {
         (Some(f), Some(mask)) => Some(regions::label(

@@ -11,10 +11,7 @@ const FACE_SIDE: u32 = 256;
 
 fn luma(img: &RgbImage) -> GrayImage {
     GrayImage::from_fn(img.width(), img.height(), |x, y| {
-        let p = img.get_pixel(x, y).0;
-        image::Luma([
-            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8,
-        ])
+        image::Luma([crate::colour::luma(img.get_pixel(x, y).0).round() as u8])
     })
 }
 

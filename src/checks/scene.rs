@@ -200,10 +200,7 @@ fn pattern(ctx: &Context, out: &mut Vec<RuleResult>) {
         return;
     };
     let w = map.width;
-    let luma = |x: u32, y: u32| {
-        let p = ctx.small.get_pixel(x, y).0;
-        f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
-    };
+    let luma = |x: u32, y: u32| crate::colour::luma(ctx.small.get_pixel(x, y).0);
     let is_clothing = |x: u32, y: u32| map.labels[(y * w + x) as usize] == Region::Clothing;
     let mut grads = Vec::new();
     for y in 1..map.height.saturating_sub(1) {

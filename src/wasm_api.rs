@@ -104,6 +104,14 @@ fn mode(live: Option<bool>) -> crate::analysis::Mode {
 #[wasm_bindgen(js_name = Analyzer)]
 pub struct JsAnalyzer(crate::Analyzer);
 
+impl JsAnalyzer {
+    fn check_photo(&self, photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        to_js(&crate::check(photo, &analysis, &preset).map_err(err)?)
+    }
+}
+
 #[wasm_bindgen(js_class = Analyzer)]
 impl JsAnalyzer {
     /// Load the models: short-range detector, face mesh, person segmentation, and optionally the
@@ -147,10 +155,8 @@ impl JsAnalyzer {
     /// Decode a file (keeping its EXIF, which the capture rules read), analyse it and judge it
     /// against a preset (built-in id or JSON). Returns the report object.
     pub fn check(&self, bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
-        let preset = preset(preset_id)?;
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
-        to_js(&crate::check(&photo, &analysis, &preset).map_err(err)?)
+        self.check_photo(&photo, preset_id)
     }
 
     /// The same from canvas pixels (no EXIF: the capture rules say `not_evaluated`).
@@ -162,10 +168,8 @@ impl JsAnalyzer {
         height: u32,
         preset_id: &str,
     ) -> Result<JsValue, JsValue> {
-        let preset = preset(preset_id)?;
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
-        to_js(&crate::check(&photo, &analysis, &preset).map_err(err)?)
+        self.check_photo(&photo, preset_id)
     }
 
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where

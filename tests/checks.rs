@@ -41,6 +41,19 @@ fn scale_px(p: [u8; 3], k: f32) -> [u8; 3] {
     p.map(|c| (f32::from(c) * k).round().clamp(0.0, 255.0) as u8)
 }
 
+/// Region labels at full resolution for the one face in `img`.
+fn regions_of(img: &RgbImage) -> gradphoto::analysis::regions::RegionMap {
+    let a = analyzer().analyze(img).unwrap();
+    let f = &a.faces[0];
+    gradphoto::analysis::regions::label(
+        a.mask.as_ref().unwrap(),
+        &f.landmarks,
+        &f.geometry,
+        img.width(),
+        img.height(),
+    )
+}
+
 /// Grace Hopper with room above the cap: the shared photo cuts the head close to the top.
 fn grace_framed() -> RgbImage {
     let g = grace();
@@ -347,18 +360,10 @@ fn a_plain_wall_passes_the_background_rule_and_flags_fail_it() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn blue_clothing_fails_on_the_blue_background() {
-    use gradphoto::analysis::regions::{label, Region};
+    use gradphoto::analysis::regions::Region;
     let g = grace_framed();
     let (s0, d0) = rule(&report(&g), "clothing.color");
-    let a = analyzer().analyze(&g).unwrap();
-    let f = &a.faces[0];
-    let regions = label(
-        a.mask.as_ref().unwrap(),
-        &f.landmarks,
-        &f.geometry,
-        g.width(),
-        g.height(),
-    );
+    let regions = regions_of(&g);
     // Dye the clothing the CHSI light blue, keeping its shading.
     let dyed = map(&g, |x, y, p| {
         if regions.labels[(y * g.width() + x) as usize] == Region::Clothing {
@@ -495,18 +500,10 @@ fn a_shadow_beside_the_person_fails_the_shadow_rule() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn striped_clothing_fails_the_pattern_rule() {
-    use gradphoto::analysis::regions::{label, Region};
+    use gradphoto::analysis::regions::Region;
     let g = grace_framed();
     let (s0, p0) = rule(&report(&g), "clothing.pattern");
-    let a = analyzer().analyze(&g).unwrap();
-    let f = &a.faces[0];
-    let regions = label(
-        a.mask.as_ref().unwrap(),
-        &f.landmarks,
-        &f.geometry,
-        g.width(),
-        g.height(),
-    );
+    let regions = regions_of(&g);
     // Pinstripes: light 3-px stripes every 8 px across the clothing.
     let striped = map(&g, |x, y, p| {
         if regions.labels[(y * g.width() + x) as usize] == Region::Clothing && x % 8 < 3 {

@@ -9,7 +9,8 @@ pub struct Lab {
     pub b: f32,
 }
 
-fn linear(c: u8) -> f32 {
+/// 8-bit sRGB → linear light in [0, 1].
+pub fn linear(c: u8) -> f32 {
     let c = f32::from(c) / 255.0;
     if c <= 0.04045 {
         c / 12.92
@@ -37,6 +38,22 @@ pub fn lab(rgb: [u8; 3]) -> Lab {
         a: 500.0 * (fx - fy),
         b: 200.0 * (fy - fz),
     }
+}
+
+/// Linear light in [0, 1] (clamped) → 8-bit sRGB.
+pub fn srgb(v: f32) -> u8 {
+    let v = v.clamp(0.0, 1.0);
+    let c = if v <= 0.003_130_8 {
+        v * 12.92
+    } else {
+        1.055 * v.powf(1.0 / 2.4) - 0.055
+    };
+    (c * 255.0).round() as u8
+}
+
+/// The 256 linear values of the 8-bit sRGB levels, for converting whole images.
+pub fn linear_table() -> [f32; 256] {
+    std::array::from_fn(|i| linear(i as u8))
 }
 
 /// Luma (Rec. 601 weights) of an 8-bit sRGB pixel, 0–255: the grey value the texture and edge
@@ -91,5 +108,10 @@ mod tests {
         let blue = lab([100, 197, 255]); // the CHSI background: a light, clearly blue colour
         assert!(blue.b < -30.0 && blue.l > 70.0, "{blue:?}");
         assert!(delta_e(white, black) > 99.0);
+    }
+
+    #[test]
+    fn srgb_round_trips_every_level() {
+        assert!((0..=255u8).all(|c| srgb(linear(c)) == c));
     }
 }

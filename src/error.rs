@@ -58,6 +58,19 @@ pub enum Error {
     Inference { model: &'static str, detail: String },
     #[error("the face models are not loaded yet")]
     ModelsNotLoaded,
+    #[error("standardisation needs exactly one face, found {found}")]
+    NotOneFace { found: usize },
+    #[error("the top of the head could not be found")]
+    NoCrown,
+    #[error("no crop satisfies {constraint}: it would be {measured:.0} px, allowed {min:.0}–{max:.0} px")]
+    CannotFrame {
+        /// `geometry.crown`, `geometry.eye_line`, `geometry.face_width`, `geometry.centered`
+        /// or `framing.photo_edge`.
+        constraint: &'static str,
+        measured: f32,
+        min: f32,
+        max: f32,
+    },
 }
 
 impl Error {
@@ -81,6 +94,9 @@ impl Error {
             Error::ModelLoad { .. } => "model.load_failed",
             Error::Inference { .. } => "model.inference_failed",
             Error::ModelsNotLoaded => "model.not_loaded",
+            Error::NotOneFace { .. } => "standardize.not_one_face",
+            Error::NoCrown => "standardize.no_crown",
+            Error::CannotFrame { .. } => "standardize.cannot_frame",
         }
     }
 
@@ -112,6 +128,19 @@ impl Error {
             }
             Error::ModelLoad { .. } => "Reload the page; the model download may have been cut off.",
             Error::ModelsNotLoaded => "Wait for the models to finish loading, then try again.",
+            Error::NotOneFace { found: 0 } => {
+                "Face the camera in good light, the whole face visible."
+            }
+            Error::NotOneFace { .. } => "Only one person may be in the photo.",
+            Error::NoCrown => {
+                "Stand in front of a plain wall with the whole head, hair included, in the photo."
+            }
+            Error::CannotFrame {
+                constraint,
+                measured,
+                min,
+                ..
+            } => frame_hint(constraint, measured < min).1,
         };
         format!("{self}. {hint}")
     }
@@ -150,6 +179,20 @@ impl Error {
             }
             Error::Inference { model, .. } => format!("模型 {model} 运行失败。请重试；如仍失败请反馈。"),
             Error::ModelsNotLoaded => "人脸模型尚未加载完成，请稍候再试。".into(),
+            Error::NotOneFace { found: 0 } => {
+                "未检测到人脸，无法生成标准照。请正对镜头，保证光线充足。".into()
+            }
+            Error::NotOneFace { found } => {
+                format!("照片中有 {found} 张人脸，无法生成标准照。照片中只能有一个人。")
+            }
+            Error::NoCrown => {
+                "未能找到头顶，无法裁剪。请站在纯色墙前，让整个头部（含头发）都在画面内。".into()
+            }
+            Error::CannotFrame { constraint, measured, min, max } => format!(
+                "无法裁剪出合格的照片：{} 将为 {measured:.0} 像素，要求 {min:.0}–{max:.0} 像素。{}",
+                constraint_zh(constraint),
+                frame_hint(constraint, measured < min).0
+            ),
         }
     }
 
@@ -160,6 +203,46 @@ impl Error {
             message_zh: self.message_zh(),
             message_en: self.message_en(),
         }
+    }
+}
+
+/// What the user should do when no crop can satisfy `constraint` (zh, en).
+fn frame_hint(constraint: &str, too_low: bool) -> (&'static str, &'static str) {
+    match (constraint, too_low) {
+        ("geometry.crown", true) | ("geometry.eye_line", true) => (
+            "头顶上方空间不足：请退后一点或把相机抬高，让头顶上方留出空间。",
+            "Not enough room above the head: step back or raise the camera a little.",
+        ),
+        ("geometry.crown", false) | ("geometry.eye_line", false) => (
+            "头部位置太低：请把相机放低一点或靠近一些。",
+            "The head sits too low: lower the camera or come a little closer.",
+        ),
+        ("geometry.face_width", true) => (
+            "脸在照片中太小：请靠近一些，或用更高分辨率拍摄。",
+            "The face is too small in the photo: come closer or shoot at full resolution.",
+        ),
+        ("geometry.face_width", false) => (
+            "脸在照片中太大：请退后一些。",
+            "The face is too large in the photo: step back.",
+        ),
+        ("geometry.centered", _) => (
+            "人像太靠近照片一侧：请站到画面中间。",
+            "The face is too close to one side of the photo: stand in the middle of the frame.",
+        ),
+        _ => (
+            "头部或肩部太靠近照片边缘：请退后一点，让头和肩完整入镜。",
+            "Head or shoulders touch the photo's edge: step back so head and shoulders are fully in.",
+        ),
+    }
+}
+
+fn constraint_zh(constraint: &str) -> &'static str {
+    match constraint {
+        "geometry.crown" => "头顶距上边缘",
+        "geometry.eye_line" => "眼睛距上边缘",
+        "geometry.face_width" => "脸宽",
+        "geometry.centered" => "人像偏离中心",
+        _ => "裁剪框超出照片",
     }
 }
 

@@ -15,6 +15,8 @@ pub struct HeadFrame {
     pub chin_y: f32,
     pub centre_x: f32,
     pub face_width: f32,
+    /// The head runs off the photo's top edge: no headroom may be filled above it.
+    pub crown_cut: bool,
 }
 
 impl HeadFrame {
@@ -27,6 +29,7 @@ impl HeadFrame {
             chin_y: g.chin.y,
             centre_x: g.eye_mid.x,
             face_width: g.face_width_px,
+            crown_cut: g.crown_at_edge,
         })
     }
 }
@@ -49,8 +52,10 @@ pub struct Prediction {
     pub face_width_px: f32,
     /// Face centre minus canvas centre (negative = left of centre).
     pub centre_offset_px: f32,
-    /// Source rows needed below the photo's bottom edge (0 when the photo reaches far enough).
+    /// Output rows filled below the photo's bottom edge (0 when the photo reaches far enough).
     pub fill_below_px: f32,
+    /// Output rows of background filled above the photo's top edge.
+    pub fill_above_px: f32,
 }
 
 fn mid(r: [f32; 2]) -> f32 {
@@ -110,14 +115,21 @@ pub fn best_crop(
         } else {
             aims.iter().sum::<f32>() / aims.len() as f32
         };
-        top = top.max(0.0);
+        let fill_above_ok = geo.allow_fill_above_head && !head.crown_cut;
+        if !fill_above_ok {
+            top = top.max(0.0);
+        }
         let fill_below = if geo.allow_fill_below_shoulders {
             (top + h - ih).max(0.0)
         } else {
             0.0
         };
         if !geo.allow_fill_below_shoulders && top + h > ih {
-            top = (ih - h).max(0.0);
+            top = if fill_above_ok {
+                ih - h
+            } else {
+                (ih - h).max(0.0)
+            };
         }
         // Horizontal: centred on the face, shifted only as far as the photo's edges demand.
         let left = (head.centre_x - w / 2.0).clamp(0.0, (iw - w).max(0.0));
@@ -127,9 +139,15 @@ pub fn best_crop(
             face_width_px: head.face_width * s,
             centre_offset_px: (head.centre_x - left) * s - ow / 2.0,
             fill_below_px: fill_below * s,
+            fill_above_px: (-top).max(0.0) * s,
         };
-        let crop_too_big =
-            (w - iw).max(0.0) + (h - ih).max(0.0) * f32::from(!geo.allow_fill_below_shoulders);
+        let beyond_top = if fill_above_ok { 0.0 } else { (-top).max(0.0) };
+        let beyond_bottom = if geo.allow_fill_below_shoulders {
+            0.0
+        } else {
+            (top + h - ih).max(0.0)
+        };
+        let crop_too_big = (w - iw).max(0.0) + beyond_top + beyond_bottom;
         let violation = outside(p.crown_px, geo.crown_px)
             + outside(p.eye_line_px, geo.eye_line_px)
             + outside(p.face_width_px, geo.face_width_px)
@@ -173,6 +191,7 @@ mod tests {
             chin_y: 1100.0,
             centre_x: 750.0,
             face_width: 500.0,
+            crown_cut: false,
         };
         let (_, pr) = best_crop(&head, 1500, 2000, &p.output, &p.geometry);
         assert!((50.0..=110.0).contains(&pr.crown_px), "{pr:?}");
@@ -190,6 +209,7 @@ mod tests {
             chin_y: 800.0,
             centre_x: 750.0,
             face_width: 500.0,
+            crown_cut: false,
         };
         let (_, pr) = best_crop(&head, 1500, 2000, &p.output, &p.geometry);
         assert!(pr.crown_px < 50.0, "{pr:?}");

@@ -7,14 +7,18 @@
 //! - [`preset`]: photo specifications as data (`presets/*.json`).
 //! - [`analysis`]: face detection, 468-point mesh, head pose, person mask, regions.
 //! - [`checks`]: every rule of the standard → a report with measured values and zh/en hints.
+//! - [`standardize`]: matte, decontaminate, composite on the flat background, crop, encode, verify.
 //! - [`framing`]: the crop that puts crown, eye line and face width in the preset's ranges.
 //! - [`colour`]: sRGB → CIELAB and ΔE.
 //! - [`resample`]: Lanczos3 region resampling to an exact output size.
 //! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
 //! - [`overlay`]: an analysis drawn over its photo.
 //! - [`bench`]: stage timings with an injected clock (native and browser benchmarks).
+//! - [`flow`]: the collection flow (login → school → code → last 4 → pay → photo → review) as a
+//!   state machine the JS shell drives, with versioned save/resume.
 //! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
 //! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
+//! - `wasm_flow` (wasm32 only): the thin JS adapter over [`flow`].
 
 pub mod analysis;
 pub mod bench;
@@ -22,14 +26,18 @@ pub mod checks;
 pub mod colour;
 pub mod encode;
 pub mod error;
+pub mod flow;
 pub mod framing;
 pub mod input;
 pub mod overlay;
 pub mod preset;
 pub mod resample;
+pub mod standardize;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm_api;
+#[cfg(target_arch = "wasm32")]
+mod wasm_flow;
 
 pub use analysis::{Analysis, Analyzer, Face, ModelBytes};
 pub use checks::{check, Report};
@@ -37,3 +45,4 @@ pub use encode::{centre_crop_encode, encode_to_spec, EncodedJpeg};
 pub use error::{Error, ErrorInfo, Result};
 pub use input::{decode, Limits, Photo, SourceInfo};
 pub use preset::{Preset, DEFAULT_PRESET};
+pub use standardize::{standardize, Standardized};

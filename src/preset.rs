@@ -38,6 +38,34 @@ pub struct Preset {
     /// Check thresholds overriding `presets/checks.json`, by rule id.
     #[serde(default)]
     pub checks: BTreeMap<String, Threshold>,
+    /// Bounds of the global corrections standardisation may make.
+    #[serde(default)]
+    pub corrections: CorrectionSpec,
+}
+
+/// The global corrections standardisation may make (nothing local: no retouching).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionSpec {
+    /// Largest exposure change, in stops.
+    pub max_exposure_ev: f32,
+    /// Median face-skin L* outside this band is moved towards it (as far as the stops allow).
+    pub face_lightness: [f32; 2],
+    /// Largest white-balance gain change per channel (0.06 = ±6 %).
+    pub max_white_balance: f32,
+    /// The old background counts as a neutral reference for white balance below this C*ab.
+    pub neutral_chroma: f32,
+}
+
+impl Default for CorrectionSpec {
+    fn default() -> CorrectionSpec {
+        CorrectionSpec {
+            max_exposure_ev: 0.5,
+            face_lightness: [55.0, 80.0],
+            max_white_balance: 0.06,
+            neutral_chroma: 10.0,
+        }
+    }
 }
 
 /// A bound on what a check measures.
@@ -94,6 +122,11 @@ pub struct GeometrySpec {
     pub allow_rotation: bool,
     /// Whether area beyond the photo's bottom edge may be filled (below the shoulders).
     pub allow_fill_below_shoulders: bool,
+    /// Whether headroom above the crown may be filled with the background colour when the photo
+    /// ends above the head. The background is replaced anyway, so photographed and filled headroom
+    /// look the same; a crown cut off by the photo's edge is never filled.
+    #[serde(default)]
+    pub allow_fill_above_head: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,7 +167,9 @@ pub fn parse_hex_color(s: &str) -> Result<[u8; 3]> {
     let bad = || Error::InvalidPreset {
         detail: format!("colour '{s}' is not #RRGGBB"),
     };
-    if hex.len() != 6 || !hex.is_ascii() {
+    // Hex digits only: `from_str_radix` alone would also take a sign ("#+1+2+3" → [1, 2, 3]),
+    // and the byte slicing below needs ASCII.
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad());
@@ -231,6 +266,21 @@ impl Preset {
             if !(v.is_finite() && (0.0..=90.0).contains(&v)) {
                 return fail(format!("pose.max_{name}_deg {v} outside 0–90"));
             }
+        }
+        let c = &self.corrections;
+        let [lo, hi] = c.face_lightness;
+        let sane = (0.0..=2.0).contains(&c.max_exposure_ev)
+            && (0.0..=0.5).contains(&c.max_white_balance)
+            && (0.0..=100.0).contains(&c.neutral_chroma)
+            && lo.is_finite()
+            && hi.is_finite()
+            && 0.0 <= lo
+            && lo <= hi
+            && hi <= 100.0;
+        if !sane {
+            return fail(
+                "corrections: max_exposure_ev 0–2, max_white_balance 0–0.5, neutral_chroma 0–100, face_lightness an increasing range in 0–100".into(),
+            );
         }
         Ok(())
     }

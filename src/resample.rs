@@ -80,6 +80,32 @@ pub fn resample(src: &RgbImage, region: Rect, out_width: u32, out_height: u32) -
         .ok_or_else(|| fail("resampled buffer has the wrong size".into()))
 }
 
+/// Resample a whole linear-light RGB image (interleaved `f32`, `width × height × 3`) to
+/// `out_width × out_height` with Lanczos3. Downscaling in linear light keeps thin dark strands
+/// (hair against a light background) from thickening or darkening, as gamma-space filtering does.
+pub fn resample_linear(
+    pixels: &[f32],
+    width: u32,
+    height: u32,
+    out_width: u32,
+    out_height: u32,
+) -> Result<Vec<f32>> {
+    let fail = |detail: String| Error::Encode { detail };
+    let bytes: Vec<u8> = pixels.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let src =
+        ImageRef::new(width, height, &bytes, PixelType::F32x3).map_err(|e| fail(e.to_string()))?;
+    let mut dst = Image::new(out_width, out_height, PixelType::F32x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(dst
+        .buffer()
+        .chunks_exact(4)
+        .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -176,8 +176,19 @@ fn a_tilted_head_fails_roll() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn room_above_the_head_decides_the_crown_rule() {
-    let (s0, c0) = rule(&report(&grace()), "geometry.crown");
-    let framed = report(&grace_framed());
+    // Grace's cap nearly touches the top. With headroom filling off, no crop gives the crown its
+    // margin; padding the photo above the head does.
+    let no_fill = {
+        let mut p = Preset::builtin("chsi-graduation").unwrap();
+        p.geometry.allow_fill_above_head = false;
+        p
+    };
+    let with = |img: &RgbImage, preset: &Preset| {
+        let photo = Photo::from_rgb(img.clone());
+        check(&photo, &analyzer().analyze(img).unwrap(), preset).unwrap()
+    };
+    let (s0, c0) = rule(&with(&grace(), &no_fill), "geometry.crown");
+    let framed = with(&grace_framed(), &no_fill);
     let (s1, c1) = rule(&framed, "geometry.crown");
     assert_eq!((s0, s1), (Status::Fail, Status::Pass), "crown {c0} → {c1}");
     assert!(c1 > c0);
@@ -189,11 +200,17 @@ fn room_above_the_head_decides_the_crown_rule() {
     ] {
         assert_eq!(rule(&framed, id).0, Status::Pass, "{id}");
     }
+    // The CHSI preset lets standardisation fill the headroom with the new background colour:
+    // the unpadded photo passes too.
+    assert_eq!(rule(&report(&grace()), "geometry.crown").0, Status::Pass);
     // Cut the cap off at the top: no room at all.
     let g = grace();
     let cut = image::imageops::crop_imm(&g, 0, 90, g.width(), g.height() - 90).to_image();
-    let (s2, m2) = rule(&report(&cut), "framing.margins");
+    let cut_report = report(&cut);
+    let (s2, m2) = rule(&cut_report, "framing.margins");
     assert_eq!(s2, Status::Fail, "margin {m2}");
+    // A crown cut off by the edge is never filled above.
+    assert_eq!(rule(&cut_report, "geometry.crown").0, Status::Fail);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -61,6 +61,35 @@ enum Command {
         #[arg(long)]
         zh: bool,
     },
+    /// Standardise a photo: flat background, crop to the preset's geometry, encode to its file
+    /// spec, verify the file. Exit 1 when the file fails its own check (a bug), 2 when the photo
+    /// cannot be standardised (the error says what to change).
+    Standardize {
+        image: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Built-in preset id, or a path to a preset JSON file.
+        #[arg(long, default_value = gradphoto::DEFAULT_PRESET)]
+        preset: String,
+        /// Background colour `#RRGGBB` (default: the preset's).
+        #[arg(long)]
+        background: Option<String>,
+        /// Write the standardisation report (JSON) here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Standardise every JPEG/PNG/WebP in a folder (all cores), print a summary table.
+    Batch {
+        dir: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[arg(long, default_value = gradphoto::DEFAULT_PRESET)]
+        preset: String,
+        #[arg(long)]
+        background: Option<String>,
+    },
     /// List the built-in presets.
     Presets,
 }
@@ -85,6 +114,7 @@ fn main() -> ExitCode {
             | Command::Encode { json: true, .. }
             | Command::Analyze { json: true, .. }
             | Command::Check { json: true, .. }
+            | Command::Standardize { json: true, .. }
     );
     match run(cli.command) {
         Ok(true) => ExitCode::SUCCESS,
@@ -307,6 +337,38 @@ fn run(command: Command) -> Result<bool, Failure> {
             }
             return Ok(report.verdict != gradphoto::checks::Verdict::Fail);
         }
+        Command::Standardize {
+            image,
+            output,
+            preset,
+            background,
+            report,
+            json,
+        } => {
+            let preset = load_preset(&preset)?;
+            let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
+            let out = standardize_file(&analyzer, &image, &output, &preset, &background)?;
+            if let Some(path) = report {
+                let text = serde_json::to_string_pretty(&out).unwrap_or_default();
+                std::fs::write(&path, text)
+                    .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+            }
+            if json {
+                print_json(&out);
+            } else {
+                println!("wrote {}: {}", output.display(), summary(&out));
+                for r in out.rules.iter().filter(|r| r.status != Status::Pass) {
+                    println!("  {:?} {} {:?}: {}", r.status, r.id, r.measured, r.hint_en);
+                }
+            }
+            return Ok(out.verdict != Verdict::Fail);
+        }
+        Command::Batch {
+            dir,
+            output,
+            preset,
+            background,
+        } => return batch(&dir, &output, &load_preset(&preset)?, &background),
         Command::Presets => {
             for p in Preset::all_builtin() {
                 println!(
@@ -317,4 +379,124 @@ fn run(command: Command) -> Result<bool, Failure> {
         }
     }
     Ok(true)
+}
+
+use gradphoto::checks::{Status, Verdict};
+use gradphoto::standardize::StandardizeReport;
+
+fn standardize_file(
+    analyzer: &gradphoto::Analyzer,
+    image: &Path,
+    output: &Path,
+    preset: &Preset,
+    background: &Option<String>,
+) -> Result<StandardizeReport, Failure> {
+    let photo = gradphoto::decode(&read(image)?, &Limits::default())?;
+    let options = gradphoto::standardize::Options {
+        background: background.clone(),
+        ..Default::default()
+    };
+    let done = gradphoto::standardize(analyzer, &photo, preset, &options)?;
+    let jpeg = done.jpeg.unwrap_or_default();
+    std::fs::write(output, jpeg).map_err(|e| Failure::Io(format!("{}: {e}", output.display())))?;
+    Ok(done.report)
+}
+
+fn summary(r: &StandardizeReport) -> String {
+    let file = r.file.as_ref().map_or(String::new(), |f| {
+        format!(
+            "{}×{}, {:.1} KB, quality {}, {} dpi",
+            f.width,
+            f.height,
+            f.size_bytes as f64 / 1024.0,
+            f.quality,
+            f.dpi
+        )
+    });
+    let geometry = r.measured.map_or("geometry not re-detected".into(), |m| {
+        format!(
+            "crown {:.0} px, eyes {:.0} px, face {:.0} px wide",
+            m.crown_px, m.eye_line_px, m.face_width_px
+        )
+    });
+    format!("{file}; {geometry}; verdict {:?}", r.verdict)
+}
+
+/// Standardise a folder on every core; one analyzer per worker thread.
+fn batch(
+    dir: &Path,
+    output: &Path,
+    preset: &Preset,
+    background: &Option<String>,
+) -> Result<bool, Failure> {
+    let io = |p: &Path, e: std::io::Error| Failure::Io(format!("{}: {e}", p.display()));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                ["jpg", "jpeg", "png", "webp"].contains(&e.to_ascii_lowercase().as_str())
+            })
+        })
+        .collect();
+    files.sort();
+    std::fs::create_dir_all(output).map_err(|e| io(output, e))?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let total = files.len();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded());
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let name = file
+                        .file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .to_string();
+                    let target = output.join(format!("{name}.jpg"));
+                    let outcome = match &analyzer {
+                        Ok(a) => standardize_file(a, file, &target, preset, background)
+                            .map(|r| summary(&r))
+                            .map_err(|f| match f {
+                                Failure::Input(e) => format!("[{}] {}", e.code(), e.message_en()),
+                                Failure::Io(m) => m,
+                            }),
+                        Err(e) => Err(e.message_en()),
+                    };
+                    if let Ok(mut r) = results.lock() {
+                        r.push((i, name, outcome));
+                    }
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    let bar = "#".repeat(n * 30 / total.max(1));
+                    eprint!("\r[{bar:<30}] {n}/{total}");
+                }
+            });
+        }
+    });
+    eprintln!();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| r.0);
+    let mut ok = 0;
+    for (_, name, outcome) in &results {
+        match outcome {
+            Ok(s) => {
+                ok += 1;
+                println!("{:<5} {name:<32} {s}", "ok");
+            }
+            Err(e) => println!("{:<5} {name:<32} {e}", "FAIL"),
+        }
+    }
+    println!(
+        "{ok} of {} standardised into {}",
+        results.len(),
+        output.display()
+    );
+    Ok(ok == results.len())
 }

@@ -15,6 +15,10 @@ use super::sniff::{jpeg_header, png_dimensions, sniff, Sniffed};
 use super::{Limits, Photo, SourceFormat, SourceInfo};
 use crate::error::{Error, Result};
 
+/// What the PNG decoder may allocate for everything but the pixels (real ICC profiles and XMP
+/// are at most a few MB).
+const PNG_METADATA_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Decode a JPEG, PNG or WebP file into an upright RGB photo.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Photo> {
     if bytes.is_empty() {
@@ -51,8 +55,14 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Photo> {
             let (width, height) =
                 png_dimensions(bytes).ok_or_else(|| corrupt("PNG has no IHDR header"))?;
             limits.check_dimensions(width, height)?;
-            let decoder = PngDecoder::with_limits(Cursor::new(bytes), image::Limits::no_limits())
-                .map_err(map_image_error)?;
+            // The png crate's own allocation budget covers what it buffers besides pixels
+            // (ancillary chunks, the inflated ICC profile, one row), not the image: without it a
+            // 1 MB file with a deflate-bombed iCCP chunk allocates 1 GB. Pixels are capped in
+            // `finish`.
+            let mut png_limits = image::Limits::no_limits();
+            png_limits.max_alloc = Some(PNG_METADATA_BYTES);
+            let decoder =
+                PngDecoder::with_limits(Cursor::new(bytes), png_limits).map_err(map_image_error)?;
             if decoder.is_apng().map_err(map_image_error)? {
                 return Err(Error::Animated);
             }

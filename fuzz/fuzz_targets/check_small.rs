@@ -1,0 +1,35 @@
+//! Any bytes → `decode` under tight limits (≤ 256×256) → if it decodes, the full analysis and
+//! `check` with the CHSI preset. The models load once.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use gradphoto::{Analyzer, Limits, ModelBytes, Preset};
+use libfuzzer_sys::fuzz_target;
+
+fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| Analyzer::new(ModelBytes::embedded()).expect("embedded models load"))
+}
+
+fn preset() -> &'static Preset {
+    static PRESET: OnceLock<Preset> = OnceLock::new();
+    PRESET.get_or_init(|| Preset::builtin(gradphoto::DEFAULT_PRESET).expect("built-in preset"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits {
+        max_pixels: 256 * 256,
+        max_bytes: 1 << 20,
+    };
+    let Ok(photo) = gradphoto::decode(data, &limits) else {
+        return;
+    };
+    match analyzer().analyze(&photo.image) {
+        Ok(analysis) => match gradphoto::check(&photo, &analysis, preset()) {
+            Ok(report) => assert!(!report.rules.is_empty()),
+            Err(e) => assert!(!e.message_en().is_empty()),
+        },
+        Err(e) => assert!(!e.message_en().is_empty()),
+    }
+});

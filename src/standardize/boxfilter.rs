@@ -1,0 +1,155 @@
+//! Mean filters over float planes, the building block of the guided filter and of the local colour
+//! estimates. Running sums make the cost independent of the radius.
+
+/// A single-channel float image, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plane {
+    pub width: usize,
+    pub height: usize,
+    pub data: Vec<f32>,
+}
+
+impl Plane {
+    pub fn new(width: usize, height: usize, data: Vec<f32>) -> Plane {
+        debug_assert_eq!(data.len(), width * height);
+        Plane {
+            width,
+            height,
+            data,
+        }
+    }
+
+    pub fn map2(&self, other: &Plane, f: impl Fn(f32, f32) -> f32) -> Plane {
+        Plane::new(
+            self.width,
+            self.height,
+            self.data
+                .iter()
+                .zip(&other.data)
+                .map(|(a, b)| f(*a, *b))
+                .collect(),
+        )
+    }
+
+    /// The mean over a `(2r+1)²` window, the window cut at the edges (so the mean is over the
+    /// pixels that exist, not zero-padded).
+    pub fn box_mean(&self, r: usize) -> Plane {
+        let rows = mean_1d(&self.data, self.width, self.height, r, true);
+        Plane::new(
+            self.width,
+            self.height,
+            mean_1d(&rows, self.width, self.height, r, false),
+        )
+    }
+
+    /// Shrink by an integer factor, averaging each `f × f` block (partial blocks at the edges).
+    pub fn shrink(&self, f: usize) -> Plane {
+        let (w, h) = (self.width.div_ceil(f), self.height.div_ceil(f));
+        let mut sum = vec![0.0f32; w * h];
+        let mut count = vec![0u32; w * h];
+        for y in 0..self.height {
+            let row = &self.data[y * self.width..(y + 1) * self.width];
+            for (x, v) in row.iter().enumerate() {
+                let i = (y / f) * w + x / f;
+                sum[i] += v;
+                count[i] += 1;
+            }
+        }
+        let data = sum
+            .iter()
+            .zip(&count)
+            .map(|(s, c)| s / (*c).max(1) as f32)
+            .collect();
+        Plane::new(w, h, data)
+    }
+
+    /// Bilinear upsampling of a plane made by `shrink(f)` back to `width × height`, sampling at
+    /// block centres.
+    pub fn expand(&self, f: usize, width: usize, height: usize) -> Plane {
+        let fx = |x: usize| ((x as f32 + 0.5) / f as f32 - 0.5).clamp(0.0, (self.width - 1) as f32);
+        let fy =
+            |y: usize| ((y as f32 + 0.5) / f as f32 - 0.5).clamp(0.0, (self.height - 1) as f32);
+        let xs: Vec<(usize, usize, f32)> = (0..width)
+            .map(|x| {
+                let g = fx(x);
+                let x0 = g.floor() as usize;
+                (x0, (x0 + 1).min(self.width - 1), g - x0 as f32)
+            })
+            .collect();
+        let mut data = Vec::with_capacity(width * height);
+        for y in 0..height {
+            let g = fy(y);
+            let y0 = g.floor() as usize;
+            let y1 = (y0 + 1).min(self.height - 1);
+            let t = g - y0 as f32;
+            let (r0, r1) = (
+                &self.data[y0 * self.width..(y0 + 1) * self.width],
+                &self.data[y1 * self.width..(y1 + 1) * self.width],
+            );
+            for &(x0, x1, s) in &xs {
+                let top = r0[x0] + (r0[x1] - r0[x0]) * s;
+                let bottom = r1[x0] + (r1[x1] - r1[x0]) * s;
+                data.push(top + (bottom - top) * t);
+            }
+        }
+        Plane::new(width, height, data)
+    }
+}
+
+/// Mean along rows (`horizontal`) or columns with a window of `2r+1`, cut at the edges.
+fn mean_1d(data: &[f32], width: usize, height: usize, r: usize, horizontal: bool) -> Vec<f32> {
+    let (n, lines) = if horizontal {
+        (width, height)
+    } else {
+        (height, width)
+    };
+    let at = |line: usize, i: usize| {
+        if horizontal {
+            line * width + i
+        } else {
+            i * width + line
+        }
+    };
+    let mut out = vec![0.0f32; data.len()];
+    let mut prefix = vec![0.0f64; n + 1];
+    for line in 0..lines {
+        for i in 0..n {
+            prefix[i + 1] = prefix[i] + f64::from(data[at(line, i)]);
+        }
+        for i in 0..n {
+            let lo = i.saturating_sub(r);
+            let hi = (i + r + 1).min(n);
+            out[at(line, i)] = ((prefix[hi] - prefix[lo]) / (hi - lo) as f64) as f32;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_mean_of_a_constant_is_the_constant_and_of_a_step_is_a_ramp() {
+        let flat = Plane::new(7, 5, vec![3.0; 35]);
+        assert!(flat.box_mean(2).data.iter().all(|v| (v - 3.0).abs() < 1e-6));
+        let step = Plane::new(8, 1, vec![0., 0., 0., 0., 1., 1., 1., 1.]);
+        let m = step.box_mean(1).data;
+        assert_eq!(m[0], 0.0);
+        assert!((m[3] - 1.0 / 3.0).abs() < 1e-6 && (m[4] - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(m[7], 1.0);
+    }
+
+    #[test]
+    fn shrink_then_expand_keeps_smooth_ramps() {
+        let ramp = Plane::new(16, 4, (0..64).map(|i| (i % 16) as f32).collect());
+        let back = ramp.shrink(4).expand(4, 16, 4);
+        for x in 2..14 {
+            assert!(
+                (back.data[x] - x as f32).abs() < 0.01,
+                "{x}: {}",
+                back.data[x]
+            );
+        }
+    }
+}

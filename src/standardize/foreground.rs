@@ -1,0 +1,175 @@
+//! Colour decontamination and compositing, in linear light. Where alpha is fractional (hair
+//! strands, the soft edge of a collar) a pixel is a mix of the person and the old wall:
+//! `I = αF + (1−α)B`. Pasting `I` over a new colour keeps the old wall's share, which shows as a
+//! grey or white fringe around the hair on blue. So the old background `B` is estimated locally
+//! (the mean of nearby pixels that are surely background), `F` solved from the equation, and where
+//! alpha is too small for that to be stable, `F` is taken from nearby surely-foreground pixels.
+
+use image::RgbImage;
+
+use super::boxfilter::Plane;
+use crate::colour::linear_table;
+
+/// Alpha below which a pixel is surely background, for the local wall colour. Surely person is
+/// alpha exactly 1: the matte gives that only where the coarse mask is saturated, away from the
+/// edge, so edge pixels carrying some wall never count as the person's colour.
+const SURE_BACKGROUND: f32 = 0.1;
+/// The local estimates average over a window of this radius, in working pixels: wide enough to
+/// reach across the matte's transition band into sure pixels on both sides.
+const LOCAL_RADIUS: usize = 24;
+const SUBSAMPLE: usize = 4;
+
+/// An RGB image in linear light, interleaved `f32`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearRgb {
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<f32>,
+}
+
+fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
+    let t = ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// The weighted local mean of each channel (`weight` 1 where a pixel counts), with `fallback`
+/// where no counted pixel is near.
+/// Also returns, per pixel, the share of counted pixels in its window.
+fn local_mean(channels: &[Plane; 3], weight: &Plane, fallback: [f32; 3]) -> ([Plane; 3], Plane) {
+    let (w, h) = (weight.width, weight.height);
+    let r = LOCAL_RADIUS / SUBSAMPLE;
+    let wm = weight.shrink(SUBSAMPLE).box_mean(r);
+    let means = std::array::from_fn(|c| {
+        let num = channels[c]
+            .map2(weight, |v, k| v * k)
+            .shrink(SUBSAMPLE)
+            .box_mean(r);
+        num.map2(&wm, |n, d| if d > 1e-3 { n / d } else { fallback[c] })
+            .expand(SUBSAMPLE, w, h)
+    });
+    (means, wm.expand(SUBSAMPLE, w, h))
+}
+
+fn global_mean(channels: &[Plane; 3], weight: &Plane) -> Option<[f32; 3]> {
+    let total: f32 = weight.data.iter().sum();
+    (total > 0.0).then(|| {
+        std::array::from_fn(|c| {
+            channels[c]
+                .data
+                .iter()
+                .zip(&weight.data)
+                .map(|(v, k)| v * k)
+                .sum::<f32>()
+                / total
+        })
+    })
+}
+
+/// Linear chroma (distance from grey) of a wall saturated enough to spill onto everything near it.
+const SATURATED_WALL: f32 = 0.3;
+
+/// In the transition band, no pixel may be tinted towards the wall's hue more than the person
+/// nearby is: the excess along the wall's chroma direction is removed (what chroma-key "despill"
+/// does for green screens, for any clearly coloured wall). Grey walls have no hue to spill.
+///
+/// Inside the band every pixel is treated so; pixels the matte calls fully person only next to a
+/// saturated wall (chroma ≥ `SATURATED_WALL`: a green screen, a blue cloth backdrop), whose spill
+/// tints dark garments visibly. A muted wall (Grace Hopper's blue-grey) leaves them alone, so a
+/// navy cap keeps its colour.
+fn despill(f: [f32; 3], f_near: [f32; 3], wall: [f32; 3], min_chroma: f32) -> [f32; 3] {
+    let grey = (wall[0] + wall[1] + wall[2]) / 3.0;
+    let u: [f32; 3] = wall.map(|v| v - grey);
+    let n = (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]).sqrt();
+    if n < min_chroma {
+        return f;
+    }
+    let u = u.map(|v| v / n);
+    let excess = (0..3)
+        .map(|c| (f[c] - f_near[c]) * u[c])
+        .sum::<f32>()
+        .max(0.0);
+    std::array::from_fn(|c| (f[c] - excess * u[c]).clamp(0.0, 1.0))
+}
+
+/// The photo's channels in linear light.
+pub fn linear_channels(image: &RgbImage) -> [Plane; 3] {
+    let table = linear_table();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    std::array::from_fn(|c| {
+        Plane::new(
+            w,
+            h,
+            image.pixels().map(|p| table[p.0[c] as usize]).collect(),
+        )
+    })
+}
+
+/// Mean linear colour of the surely-background pixels (the old wall), if any.
+pub fn old_background(channels: &[Plane; 3], alpha: &Plane) -> Option<[f32; 3]> {
+    let weight = Plane::new(
+        alpha.width,
+        alpha.height,
+        alpha
+            .data
+            .iter()
+            .map(|a| f32::from(u8::from(*a < SURE_BACKGROUND)))
+            .collect(),
+    );
+    global_mean(channels, &weight)
+}
+
+/// Estimate the foreground colour, apply the global `gains` (exposure × white balance) to it,
+/// and composite over `background` (linear RGB).
+pub fn composite(
+    channels: &[Plane; 3],
+    alpha: &Plane,
+    background: [f32; 3],
+    gains: [f32; 3],
+) -> LinearRgb {
+    let (w, h) = (alpha.width, alpha.height);
+    let mask = |sure: &dyn Fn(f32) -> bool| {
+        Plane::new(
+            w,
+            h,
+            alpha
+                .data
+                .iter()
+                .map(|a| f32::from(u8::from(sure(*a))))
+                .collect(),
+        )
+    };
+    let bg_weight = mask(&|a| a < SURE_BACKGROUND);
+    let fg_weight = mask(&|a| a >= 1.0);
+    let bg_mean = global_mean(channels, &bg_weight).unwrap_or(background);
+    let fg_mean = global_mean(channels, &fg_weight).unwrap_or([0.5; 3]);
+    let (old, wall_share) = local_mean(channels, &bg_weight, bg_mean);
+    let (near_fg, _) = local_mean(channels, &fg_weight, fg_mean);
+    let mut data = Vec::with_capacity(w * h * 3);
+    for k in 0..w * h {
+        let i: [f32; 3] = std::array::from_fn(|c| channels[c].data[k]);
+        let b: [f32; 3] = std::array::from_fn(|c| old[c].data[k]);
+        let f_near: [f32; 3] = std::array::from_fn(|c| near_fg[c].data[k]);
+        let a = alpha.data[k];
+        let mut f: [f32; 3] = std::array::from_fn(|c| {
+            if a >= 1.0 {
+                i[c]
+            } else {
+                let solved = ((i[c] - (1.0 - a) * b[c]) / a.max(0.01)).clamp(0.0, 1.0);
+                let t = smoothstep(0.3, 0.9, a);
+                t * solved + (1.0 - t) * f_near[c]
+            }
+        });
+        if a > 0.0 && wall_share.data[k] > 0.0 {
+            let min_chroma = if a < 1.0 { 0.1 } else { SATURATED_WALL };
+            f = despill(f, f_near, b, min_chroma);
+        }
+        for c in 0..3 {
+            data.push(a * (f[c] * gains[c]).min(1.0) + (1.0 - a) * background[c]);
+        }
+    }
+    LinearRgb {
+        width: w as u32,
+        height: h as u32,
+        data,
+    }
+}

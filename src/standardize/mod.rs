@@ -1,0 +1,330 @@
+//! Standardisation (照片标准化): from the user's photo to the file the collector accepts, on the
+//! device, with no beautification.
+//!
+//! Stages, each its own module, in order:
+//! - `crop`: the crop that puts crown, eye line and face width in range, or a typed refusal.
+//! - cut (here): the crop resampled (Lanczos3) onto a working grid up to twice the output's size.
+//! - `matte`: the person mask refined against the photo (colour guided filter).
+//! - `correct`: bounded global exposure and white balance, recorded.
+//! - `foreground`: colour decontamination and compositing over the flat background, in linear light.
+//! - finish (here): Lanczos3 down to the output size in linear light, then sRGB.
+//! - encode: [`encode_to_spec`](crate::encode::encode_to_spec), the size search.
+//! - `verify`: the closed loop: the file decoded and analysed again, its geometry, background and
+//!   file rules judged.
+//! - `boxfilter`: the mean filters the matte and the colour estimates are built on.
+
+pub mod boxfilter;
+pub mod correct;
+pub mod crop;
+pub mod foreground;
+pub mod matte;
+pub mod verify;
+
+use image::RgbImage;
+use serde::Serialize;
+
+use crate::analysis::{Analysis, Analyzer};
+use crate::checks::{RuleResult, Verdict};
+use crate::colour::{linear, srgb};
+use crate::encode::{encode_to_spec, EncodedJpeg};
+use crate::error::{Error, Result};
+use crate::input::Photo;
+use crate::preset::{parse_hex_color, Preset};
+use crate::resample::{resample, resample_linear, Rect};
+pub use correct::Corrections;
+pub use crop::Framing;
+pub use verify::Measured;
+
+/// How much work to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    /// Matte at twice the output resolution, size-searched JPEG, closed-loop verification.
+    #[default]
+    Full,
+    /// For the live UI: matte on the output grid, no file, no verification.
+    Preview,
+}
+
+/// Choices the caller may make.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Options {
+    /// `#RRGGBB`; the preset's background colour when `None`.
+    pub background: Option<String>,
+    pub quality: Quality,
+}
+
+/// What standardisation produced and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardizeReport {
+    pub preset: String,
+    pub quality: Quality,
+    /// The background colour used, `#RRGGBB`.
+    pub background: String,
+    pub framing: Framing,
+    pub corrections: Corrections,
+    /// Working-grid size of the matte.
+    pub matte_width: u32,
+    pub matte_height: u32,
+    /// The file (full mode).
+    pub file: Option<EncodedJpeg>,
+    /// Re-detected geometry on the file (full mode).
+    pub measured: Option<Measured>,
+    /// The closed-loop rules on the file (full mode): geometry, background, file.
+    pub rules: Vec<RuleResult>,
+    /// `fail` when a closed-loop rule fails (a bug: report it), `pass` otherwise; `warn` in
+    /// preview mode, where nothing is verified.
+    pub verdict: Verdict,
+}
+
+/// The standardised photo.
+#[derive(Debug, Clone)]
+pub struct Standardized {
+    /// The output pixels (`output.width × output.height`).
+    pub image: RgbImage,
+    /// The JPEG file (full mode).
+    pub jpeg: Option<Vec<u8>>,
+    pub report: StandardizeReport,
+}
+
+/// The pixels of the standardised photo, before encoding, and how they were made.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub image: RgbImage,
+    pub framing: Framing,
+    pub corrections: Corrections,
+    pub matte_width: u32,
+    pub matte_height: u32,
+}
+
+/// Analyse, render, encode and verify.
+pub fn standardize(
+    analyzer: &Analyzer,
+    photo: &Photo,
+    preset: &Preset,
+    options: &Options,
+) -> Result<Standardized> {
+    let analysis = analyzer.analyze(&photo.image)?;
+    standardize_analyzed(analyzer, photo, &analysis, preset, options)
+}
+
+/// [`standardize`] reusing an analysis already made (the page checks, then standardises).
+pub fn standardize_analyzed(
+    analyzer: &Analyzer,
+    photo: &Photo,
+    analysis: &Analysis,
+    preset: &Preset,
+    options: &Options,
+) -> Result<Standardized> {
+    let background = options
+        .background
+        .clone()
+        .unwrap_or_else(|| preset.background.color.clone());
+    let rgb = parse_hex_color(&background)?;
+    let r = render(&photo.image, analysis, preset, rgb, options.quality)?;
+    let mut report = StandardizeReport {
+        preset: preset.id.clone(),
+        quality: options.quality,
+        background: format!("#{:02X}{:02X}{:02X}", rgb[0], rgb[1], rgb[2]),
+        framing: r.framing,
+        corrections: r.corrections.clone(),
+        matte_width: r.matte_width,
+        matte_height: r.matte_height,
+        file: None,
+        measured: None,
+        rules: Vec::new(),
+        verdict: Verdict::Warn,
+    };
+    if options.quality == Quality::Preview {
+        return Ok(Standardized {
+            image: r.image,
+            jpeg: None,
+            report,
+        });
+    }
+    let file = encode_to_spec(&r.image, &preset.output)?;
+    let (measured, rules) = verify::verify(analyzer, &file, &r.framing, preset, rgb)?;
+    report.verdict = if rules
+        .iter()
+        .any(|r| r.status == crate::checks::Status::Fail)
+    {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    };
+    report.measured = measured;
+    report.rules = rules;
+    let jpeg = file.bytes.clone();
+    report.file = Some(file);
+    Ok(Standardized {
+        image: r.image,
+        jpeg: Some(jpeg),
+        report,
+    })
+}
+
+/// The crop of the photo on a `width × height` grid. Where the crop runs above the photo
+/// (headroom the preset lets us fill) the first row continues upwards, and below it (only when
+/// the preset allows filling below the shoulders) the last row continues downwards; the matte
+/// decides what of that becomes background.
+pub fn cut(image: &RgbImage, framing: &Framing, width: u32, height: u32) -> Result<RgbImage> {
+    let c = &framing.crop;
+    let (iw, ih) = (f64::from(image.width()), f64::from(image.height()));
+    let (top, bottom) = (f64::from(c.top), f64::from(c.top + c.height));
+    let per_row = f64::from(height) / f64::from(c.height);
+    let visible_top = top.clamp(0.0, ih - 1.0);
+    let visible_bottom = bottom.clamp(visible_top + 1.0, ih);
+    let first = (((visible_top - top) * per_row).round() as u32).min(height - 1);
+    let rows = (((visible_bottom - visible_top) * per_row).round() as u32).clamp(1, height - first);
+    let left = f64::from(c.left).clamp(0.0, iw - 1.0);
+    let part = resample(
+        image,
+        Rect {
+            left,
+            top: visible_top,
+            width: f64::from(c.width).min(iw - left).max(1.0),
+            height: visible_bottom - visible_top,
+        },
+        width,
+        rows,
+    )?;
+    if rows == height {
+        return Ok(part);
+    }
+    let mut out = RgbImage::new(width, height);
+    for (x, y, p) in out.enumerate_pixels_mut() {
+        *p = *part.get_pixel(x, y.saturating_sub(first).min(rows - 1));
+    }
+    Ok(out)
+}
+
+/// Working pixels per output pixel: up to 2 for the matte, never more than the source has.
+fn working_factor(framing: &Framing, quality: Quality) -> f32 {
+    match quality {
+        Quality::Preview => 1.0,
+        Quality::Full => (1.0 / framing.crop.scale).clamp(1.0, 2.0),
+    }
+}
+
+/// The pixel pipeline, without encoding: crop, matte, corrections, composite, resample.
+pub fn render(
+    image: &RgbImage,
+    analysis: &Analysis,
+    preset: &Preset,
+    background: [u8; 3],
+    quality: Quality,
+) -> Result<Rendered> {
+    if analysis.faces.len() != 1 {
+        return Err(Error::NotOneFace {
+            found: analysis.faces.len(),
+        });
+    }
+    let mask = analysis.mask.as_ref().ok_or(Error::NoCrown)?;
+    let mut face = analysis.faces[0].clone();
+    let (ow, oh) = (preset.output.width, preset.output.height);
+    let params = match quality {
+        Quality::Full => matte::FULL,
+        Quality::Preview => matte::PREVIEW,
+    };
+    // Plan from the analysis; if the refined matte puts the crown more than a pixel away from
+    // where the coarse mask did, plan again from the matte's crown (once).
+    let mut pass = 0;
+    let (framing, f, ww, wh, work, alpha) = loop {
+        let framing = crop::plan(&face, image.width(), image.height(), preset)?;
+        let f = working_factor(&framing, quality);
+        let (ww, wh) = (
+            (ow as f32 * f).round() as u32,
+            (oh as f32 * f).round() as u32,
+        );
+        let work = cut(image, &framing, ww, wh)?;
+        let alpha = matte::refine(&work, &matte::coarse(mask, &framing.crop, ww, wh), &params);
+        pass += 1;
+        let crown = refined_crown(&face, &framing, f, &alpha);
+        match (crown, face.geometry.crown) {
+            (Some(new), Some(old))
+                if pass == 1 && (new.y - old.y).abs() * framing.crop.scale > 1.0 =>
+            {
+                face.geometry.crown = Some(new);
+            }
+            _ => break (framing, f, ww, wh, work, alpha),
+        }
+    };
+    let face = &face;
+    let channels = foreground::linear_channels(&work);
+    let old = foreground::old_background(&channels, &alpha);
+    let corrections = correct::decide(
+        &channels,
+        &alpha,
+        skin_box(face, &framing, f, ww, wh),
+        old,
+        &preset.corrections,
+    );
+    let bg = background.map(linear);
+    let composed = foreground::composite(&channels, &alpha, bg, corrections.gains());
+    let pixels = if (ww, wh) == (ow, oh) {
+        composed.data
+    } else {
+        resample_linear(&composed.data, ww, wh, ow, oh)?
+    };
+    let rgb: Vec<u8> = pixels.into_iter().map(srgb).collect();
+    let image = RgbImage::from_raw(ow, oh, rgb).ok_or(Error::Encode {
+        detail: "output buffer has the wrong size".into(),
+    })?;
+    Ok(Rendered {
+        image,
+        framing,
+        corrections,
+        matte_width: ww,
+        matte_height: wh,
+    })
+}
+
+/// The crown on the refined matte, in source pixels.
+fn refined_crown(
+    face: &crate::analysis::Face,
+    framing: &Framing,
+    f: f32,
+    alpha: &boxfilter::Plane,
+) -> Option<crate::analysis::Point> {
+    let g = &face.geometry;
+    let c = &framing.crop;
+    let k = c.scale * f;
+    let start = [(g.eye_mid.x - c.left) * k, (g.eye_mid.y - c.top) * k];
+    // The same gap rule as the analysis' crown walk: 4 % of the eye–chin distance.
+    let max_gap = 0.04 * g.eye_mid.dist(g.chin) * k;
+    let [x, y] = matte::crown(alpha, start, [g.up.x, g.up.y], max_gap)?;
+    Some(crate::analysis::Point {
+        x: x / k + c.left,
+        y: y / k + c.top,
+    })
+}
+
+/// Cheeks and the area under the eyes on the working grid: skin, not hair, brows or lips.
+fn skin_box(
+    face: &crate::analysis::Face,
+    framing: &Framing,
+    f: f32,
+    ww: u32,
+    wh: u32,
+) -> [usize; 4] {
+    let g = &face.geometry;
+    let c = &framing.crop;
+    let k = c.scale * f;
+    let to = |x: f32, y: f32| ((x - c.left) * k, (y - c.top) * k);
+    let fw = g.face_width_px;
+    let (x0, y0) = to(
+        g.cheek_right.x.min(g.cheek_left.x) + 0.2 * fw,
+        g.eye_mid.y + 0.12 * fw,
+    );
+    let (x1, y1) = to(
+        g.cheek_right.x.max(g.cheek_left.x) - 0.2 * fw,
+        g.eye_mid.y + 0.4 * fw,
+    );
+    let clamp = |v: f32, hi: u32| v.clamp(0.0, hi as f32) as usize;
+    [clamp(x0, ww), clamp(y0, wh), clamp(x1, ww), clamp(y1, wh)]
+}
+
+/// The background colour as `#RRGGBB`, validated (for callers that take it from users).
+pub fn background_rgb(hex: &str) -> Result<[u8; 3]> {
+    parse_hex_color(hex)
+}

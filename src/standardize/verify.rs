@@ -1,0 +1,223 @@
+//! The closed loop: the file is decoded and analysed again as a collector would, and its
+//! geometry, background and file properties judged. A standardised photo that fails its own
+//! geometry is a bug, and the report says so instead of hiding it.
+
+use serde::Serialize;
+
+use super::crop::Framing;
+use crate::analysis::Analyzer;
+use crate::checks::{check, judge_range, not_evaluated, Allowed, Hints, RuleResult};
+use crate::colour::{delta_e, lab};
+use crate::encode::EncodedJpeg;
+use crate::error::Result;
+use crate::framing::HeadFrame;
+use crate::input::{decode, Limits};
+use crate::preset::{thresholds, Preset};
+
+/// Head geometry re-detected on the output file, output pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Measured {
+    pub crown_px: f32,
+    pub eye_line_px: f32,
+    pub face_width_px: f32,
+    pub centre_offset_px: f32,
+    /// The largest difference between these and the planned values.
+    pub prediction_error_px: f32,
+}
+
+const BUG: Hints = Hints {
+    ok: ("标准照符合要求。", "The standardised photo is in range."),
+    low: (
+        "标准照未达要求（程序缺陷），请反馈并改用其他照片。",
+        "The standardised photo is out of range (a bug): please report it and try another photo.",
+    ),
+    high: (
+        "标准照未达要求（程序缺陷），请反馈并改用其他照片。",
+        "The standardised photo is out of range (a bug): please report it and try another photo.",
+    ),
+};
+
+fn range(r: [f32; 2]) -> Allowed {
+    Allowed {
+        min: Some(r[0].into()),
+        max: Some(r[1].into()),
+    }
+}
+
+/// The JFIF density of a JPEG, in dots per inch (`None` without a JFIF header or units).
+pub fn jfif_dpi(jpeg: &[u8]) -> Option<f64> {
+    let at = jpeg.windows(5).position(|w| w == b"JFIF\0")?;
+    let d = jpeg.get(at + 5..at + 12)?;
+    let x = f64::from(u16::from_be_bytes([d[3], d[4]]));
+    match d[2] {
+        1 => Some(x),
+        2 => Some(x * 2.54),
+        _ => None,
+    }
+}
+
+/// Decode and re-analyse `file`; judge it.
+pub fn verify(
+    analyzer: &Analyzer,
+    file: &EncodedJpeg,
+    framing: &Framing,
+    preset: &Preset,
+    background: [u8; 3],
+) -> Result<(Option<Measured>, Vec<RuleResult>)> {
+    let t = thresholds(preset);
+    let allowed = |id: &str| {
+        t.get(id).map(|t| Allowed {
+            min: t.min,
+            max: t.max,
+        })
+    };
+    let photo = decode(&file.bytes, &Limits::default())?;
+    let analysis = analyzer.analyze(&photo.image)?;
+    let out = &preset.output;
+    let mut rules = Vec::new();
+
+    let (min_b, max_b) = out.byte_range();
+    rules.push(judge_range(
+        "output.file_size",
+        file.bytes.len() as f64 / 1024.0,
+        "KB",
+        Allowed {
+            min: out.min_kb.map(|_| min_b as f64 / 1024.0),
+            max: out.max_kb.map(|_| max_b as f64 / 1024.0),
+        },
+        &BUG,
+        None,
+    ));
+    let size_error = f64::from(photo.image.width().abs_diff(out.width))
+        + f64::from(photo.image.height().abs_diff(out.height));
+    rules.push(judge_range(
+        "output.dimensions",
+        size_error,
+        "px",
+        Allowed {
+            min: None,
+            max: Some(0.0),
+        },
+        &BUG,
+        None,
+    ));
+    rules.push(match jfif_dpi(&file.bytes) {
+        Some(dpi) => judge_range(
+            "output.dpi",
+            dpi,
+            "dpi",
+            range([f32::from(out.dpi), f32::from(out.dpi)]),
+            &BUG,
+            None,
+        ),
+        None => not_evaluated(
+            "output.dpi",
+            "dpi",
+            "文件没有 JFIF 密度。",
+            "The file has no JFIF density.",
+        ),
+    });
+
+    let face = (analysis.faces.len() == 1).then(|| &analysis.faces[0]);
+    let head = face.and_then(HeadFrame::of);
+    let measured = head.map(|h| {
+        let m = Measured {
+            crown_px: h.crown_y,
+            eye_line_px: h.eye_y,
+            face_width_px: h.face_width,
+            centre_offset_px: h.centre_x - out.width as f32 / 2.0,
+            prediction_error_px: 0.0,
+        };
+        let p = &framing.predicted;
+        let error = [
+            m.crown_px - p.crown_px,
+            m.eye_line_px - p.eye_line_px,
+            m.face_width_px - p.face_width_px,
+            m.centre_offset_px - p.centre_offset_px,
+        ]
+        .into_iter()
+        .fold(0.0f32, |a, d| a.max(d.abs()));
+        Measured {
+            prediction_error_px: error,
+            ..m
+        }
+    });
+    let geo = &preset.geometry;
+    let geometry = [
+        (
+            "geometry.crown",
+            measured.map(|m| m.crown_px),
+            geo.crown_px.map(range),
+        ),
+        (
+            "geometry.eye_line",
+            measured.map(|m| m.eye_line_px),
+            geo.eye_line_px.map(range),
+        ),
+        (
+            "geometry.face_width",
+            measured.map(|m| m.face_width_px),
+            geo.face_width_px.map(range),
+        ),
+        (
+            "geometry.centered",
+            measured.map(|m| m.centre_offset_px.abs()),
+            allowed("geometry.centered"),
+        ),
+        (
+            "output.prediction_error",
+            measured.map(|m| m.prediction_error_px),
+            allowed("output.prediction_error"),
+        ),
+    ];
+    for (id, value, allowed) in geometry {
+        rules.push(match (value, allowed) {
+            (Some(v), Some(a)) => judge_range(id, f64::from(v), "px", a, &BUG, None),
+            (None, _) => not_evaluated(
+                id,
+                "px",
+                "标准照上未能重新检测到人脸和头顶。",
+                "The face and crown could not be found again on the output.",
+            ),
+            (_, None) => not_evaluated(
+                id,
+                "px",
+                "规格未规定此项。",
+                "The preset sets no range for this.",
+            ),
+        });
+    }
+
+    // Background: the flat colour asked for, and the scene rules of the checks.
+    let report = check(&photo, &analysis, preset)?;
+    let bg_lab = lab(background);
+    // Pixels the new mask is sure are background (alpha ≈ 0), as the 95th percentile: the flat
+    // fill, not the few the JPEG's ringing next to the silhouette disturbs.
+    let colour_error = analysis.mask.as_ref().and_then(|mask| {
+        let mut d: Vec<f32> = photo
+            .image
+            .enumerate_pixels()
+            .filter(|(x, y, _)| mask.at(*x as f32 + 0.5, *y as f32 + 0.5) < 0.02)
+            .map(|(_, _, p)| delta_e(lab(p.0), bg_lab))
+            .collect();
+        d.sort_by(f32::total_cmp);
+        d.get(d.len() * 95 / 100).copied()
+    });
+    rules.push(match (colour_error, allowed("output.background_color")) {
+        (Some(v), Some(a)) => {
+            judge_range("output.background_color", f64::from(v), "ΔE", a, &BUG, None)
+        }
+        _ => not_evaluated(
+            "output.background_color",
+            "ΔE",
+            "标准照上未能划分背景区域。",
+            "The background could not be told apart on the output.",
+        ),
+    });
+    for id in ["background.uniform", "background.shadow", "face.count"] {
+        if let Some(r) = report.rule(id) {
+            rules.push(r.clone());
+        }
+    }
+    Ok((measured, rules))
+}

@@ -1,0 +1,183 @@
+//! The JavaScript face of the collection flow: a thin adapter over [`crate::flow`], no logic.
+//! Events come in as plain objects (`{ type: "school_entered", name, category }`), states and
+//! `allowed()` go out as plain objects; errors are thrown as `{ code, message_zh, message_en }`,
+//! never a panic. Events are read through `JSON.stringify` and the Rust JSON parser, so an error
+//! about a malformed event names the place, never the value (which may be a last-4 entry).
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::flow::{self, Event, FlowError};
+use crate::{Error, Preset, DEFAULT_PRESET};
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+fn flow_err(e: FlowError) -> JsValue {
+    to_js(&e.info()).unwrap_or_else(|_| JsValue::from_str(&e.message_en()))
+}
+
+fn err(e: Error) -> JsValue {
+    to_js(&e.info()).unwrap_or_else(|_| JsValue::from_str(&e.message_en()))
+}
+
+fn event_from_js(event: &JsValue) -> Result<Event, JsValue> {
+    let invalid = |detail: &str| {
+        flow_err(FlowError::EventInvalid {
+            detail: detail.to_string(),
+        })
+    };
+    let json = js_sys::JSON::stringify(event).map_err(|_| invalid("not serialisable"))?;
+    let json = json.as_string().ok_or_else(|| invalid("not an object"))?;
+    Event::from_json(&json).map_err(flow_err)
+}
+
+/// One graduate's collection. `new Flow()` uses the default preset's free pre-check limit;
+/// `new Flow("chsi-graduation")` or `new Flow(presetJson)` another preset's.
+#[wasm_bindgen(js_name = Flow)]
+pub struct JsFlow(flow::Flow);
+
+#[wasm_bindgen(js_class = Flow)]
+impl JsFlow {
+    #[wasm_bindgen(constructor)]
+    pub fn new(preset_id_or_json: Option<String>) -> Result<JsFlow, JsValue> {
+        let id = preset_id_or_json.unwrap_or_else(|| DEFAULT_PRESET.to_string());
+        let preset = if id.trim_start().starts_with('{') {
+            Preset::from_json(&id)
+        } else {
+            Preset::builtin(&id)
+        }
+        .map_err(err)?;
+        Ok(JsFlow(flow::Flow::for_preset(&preset)))
+    }
+
+    /// Apply an event object; returns the new state, or throws (and the state is unchanged).
+    pub fn apply(&mut self, event: JsValue) -> Result<JsValue, JsValue> {
+        let event = event_from_js(&event)?;
+        to_js(self.0.apply(event).map_err(flow_err)?)
+    }
+
+    /// The current state as a plain object.
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        to_js(self.0.state())
+    }
+
+    /// What the page may offer now: `{ stage, can_pay, can_capture, ..., events: [...] }`.
+    pub fn allowed(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.allowed())
+    }
+
+    /// The progress as a JSON string, for `localStorage`.
+    pub fn save(&self) -> Result<String, JsValue> {
+        self.0.save().map_err(flow_err)
+    }
+
+    /// Continue from saved progress; throws `flow.state_invalid` or `flow.schema_unsupported`.
+    pub fn resume(json: &str) -> Result<JsFlow, JsValue> {
+        flow::Flow::resume(json).map(JsFlow).map_err(flow_err)
+    }
+}
+
+/// A school name or category in the form the server matches (full-width → half-width, spaces
+/// collapsed and trimmed).
+#[wasm_bindgen(js_name = normaliseSchoolName)]
+pub fn normalise_school_name(input: &str) -> String {
+    flow::normalise_school_name(input)
+}
+
+/// The last 4 ID characters in canonical form (e.g. "123x" → "123X", "456(7)" → "4567"), or
+/// throws `flow.invalid_last4`. Send this form to the server.
+#[wasm_bindgen(js_name = validateLast4)]
+pub fn validate_last4(input: &str) -> Result<String, JsValue> {
+    flow::validate_last4(input)
+        .map(|l| l.as_str().to_string())
+        .map_err(flow_err)
+}
+
+/// The adapter's conversions, in headless Chromium: `cargo test --target wasm32-unknown-unknown
+/// --lib wasm_flow`.
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    fn obj(json: &str) -> JsValue {
+        js_sys::JSON::parse(json).unwrap()
+    }
+
+    fn get(value: &JsValue, key: &str) -> JsValue {
+        js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+    }
+
+    fn code(error: JsValue) -> String {
+        get(&error, "code").as_string().unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn events_in_states_out_errors_thrown_as_objects() {
+        let mut flow = JsFlow::new(None).unwrap();
+        let allowed = flow.allowed().unwrap();
+        assert_eq!(get(&allowed, "can_sign_in"), JsValue::TRUE);
+        assert_eq!(get(&allowed, "prechecks_left").as_f64(), Some(10.0));
+
+        let state = flow
+            .apply(obj(r#"{"type":"signed_in","session":"s1"}"#))
+            .unwrap();
+        assert_eq!(
+            get(&state, "stage").as_string().as_deref(),
+            Some("signed_in")
+        );
+        let state = flow
+            .apply(obj(
+                r#"{"type":"school_entered","name":"ＡＢＣ　","category":"开放教育"}"#,
+            ))
+            .unwrap();
+        assert_eq!(
+            get(&get(&state, "school"), "name").as_string().as_deref(),
+            Some("ABC")
+        );
+
+        let e = flow.apply(obj(r#"{"type":"submitted"}"#)).unwrap_err();
+        assert_eq!(code(e.clone()), "flow.not_paid");
+        assert!(get(&e, "message_zh").as_string().unwrap().contains("支付"));
+        let e = flow
+            .apply(obj(r#"{"type":"nope","last4":"9876"}"#))
+            .unwrap_err();
+        assert_eq!(code(e.clone()), "flow.event_invalid");
+        assert!(!get(&e, "message_en").as_string().unwrap().contains("9876"));
+        assert_eq!(
+            code(flow.apply(JsValue::UNDEFINED).unwrap_err()),
+            "flow.event_invalid"
+        );
+
+        let saved = flow.save().unwrap();
+        let resumed = JsFlow::resume(&saved).unwrap();
+        assert_eq!(resumed.0, flow.0);
+        assert_eq!(
+            code(JsFlow::resume("{}").err().unwrap()),
+            "flow.schema_unsupported"
+        );
+        assert_eq!(
+            code(JsFlow::new(Some("nope".into())).err().unwrap()),
+            "preset.unknown"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn input_functions() {
+        assert_eq!(normalise_school_name("国家开放大学　"), "国家开放大学");
+        assert_eq!(validate_last4("123x").unwrap(), "123X");
+        assert_eq!(validate_last4("456(7)").unwrap(), "4567");
+        assert_eq!(
+            code(validate_last4("12a4").unwrap_err()),
+            "flow.invalid_last4"
+        );
+    }
+}

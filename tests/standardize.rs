@@ -1,0 +1,304 @@
+//! Standardisation on the shared photos and controlled changes of them: the exact file spec, the
+//! head geometry re-detected on the file, a flat background, no fringe of the old background, a
+//! stable result when the input moves, and typed refusals. Runs natively and in headless Chromium.
+
+mod common;
+
+use common::*;
+use gradphoto::checks::{Status, Verdict};
+use gradphoto::colour::{delta_e, lab, linear};
+use gradphoto::standardize::{self, crop, cut, foreground, matte, Options, Quality, Standardized};
+use gradphoto::{Error, Photo, Preset};
+use image::{Rgb, RgbImage};
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn chsi() -> Preset {
+    Preset::builtin("chsi-graduation").unwrap()
+}
+
+fn run(img: &RgbImage, options: &Options) -> Result<Standardized, Error> {
+    standardize::standardize(analyzer(), &Photo::from_rgb(img.clone()), &chsi(), options)
+}
+
+fn full(img: &RgbImage) -> Standardized {
+    run(img, &Options::default()).unwrap()
+}
+
+/// SOF0 (baseline) present, no progressive SOF2.
+fn is_baseline(jpeg: &[u8]) -> bool {
+    let has = |m: u8| jpeg.windows(2).any(|w| w == [0xFF, m]);
+    has(0xC0) && !has(0xC2)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn both_shared_photos_meet_the_chsi_file_spec_and_geometry() {
+    for (name, img) in [("grace", grace()), ("astronaut", astronaut())] {
+        let out = full(&img);
+        let jpeg = out.jpeg.as_ref().unwrap();
+        let decoded = gradphoto::decode(jpeg, &Default::default()).unwrap();
+        assert_eq!(decoded.image.dimensions(), (480, 640), "{name}");
+        assert_eq!(jfif_density(jpeg), Some((1, 300, 300)), "{name}");
+        assert!(
+            (20 * 1024..=40 * 1024).contains(&jpeg.len()),
+            "{name}: {} bytes",
+            jpeg.len()
+        );
+        assert!(is_baseline(jpeg), "{name}");
+        let r = &out.report;
+        assert_eq!(r.verdict, Verdict::Pass, "{name}: {:#?}", r.rules);
+        let m = r.measured.unwrap();
+        assert!((50.0..=110.0).contains(&m.crown_px), "{name}: {m:?}");
+        assert!((200.0..=300.0).contains(&m.eye_line_px), "{name}: {m:?}");
+        assert!((180.0..=300.0).contains(&m.face_width_px), "{name}: {m:?}");
+        assert!(m.prediction_error_px <= 2.0, "{name}: {m:?}");
+        // The flat background: the corners are the preset colour.
+        let want = lab([0x64, 0xC5, 0xFF]);
+        for (x, y) in [(2, 2), (477, 2), (2, 300), (477, 300)] {
+            let d = delta_e(lab(decoded.image.get_pixel(x, y).0), want);
+            assert!(d < 2.0, "{name} ({x},{y}): ΔE {d}");
+        }
+        let bg = r
+            .rules
+            .iter()
+            .find(|r| r.id == "output.background_color")
+            .unwrap();
+        assert_eq!(bg.status, Status::Pass, "{name}: {bg:?}");
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_custom_background_colour_is_used() {
+    let out = run(
+        &astronaut(),
+        &Options {
+            background: Some("#FFFFFF".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.report.background, "#FFFFFF");
+    let p = out.image.get_pixel(3, 3).0;
+    assert!(p.iter().all(|c| *c >= 253), "{p:?}");
+    assert!(matches!(
+        run(
+            &astronaut(),
+            &Options {
+                background: Some("blue".into()),
+                ..Default::default()
+            }
+        ),
+        Err(Error::InvalidPreset { .. })
+    ));
+}
+
+/// Pixels clearly green: greener than both the blue background and any skin, hair or clothing
+/// in the astronaut photo.
+fn green_fringe(pixels: impl Iterator<Item = [u8; 3]>) -> usize {
+    pixels
+        .filter(|p| {
+            let [r, g, b] = p.map(i32::from);
+            g > r + 40 && g > b + 20
+        })
+        .count()
+}
+
+/// The astronaut pasted on saturated green with the model's soft mask: every edge pixel carries
+/// some green, as hair against a coloured wall does.
+fn on_green() -> RgbImage {
+    let img = astronaut();
+    let mask = analyzer().analyze(&img).unwrap().mask.unwrap();
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let a = mask.at(x as f32 + 0.5, y as f32 + 0.5);
+        let p = img.get_pixel(x, y).0;
+        let green = [0.0, 255.0, 0.0];
+        Rgb(std::array::from_fn(|c| {
+            (a * f32::from(p[c]) + (1.0 - a) * green[c]).round() as u8
+        }))
+    })
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn no_fringe_of_the_old_background_around_the_hair() {
+    let original = astronaut();
+    let img = on_green();
+    assert!(green_fringe(img.pixels().map(|p| p.0)) > 10_000);
+    let out = full(&img);
+    if let Ok(p) = std::env::var("GRADPHOTO_DUMP") {
+        out.image.save(p).unwrap();
+    }
+    // The fringe test: no output pixel is closer to the old wall than to the blend of
+    // the person (the unpasted photo at that place) and the new background.
+    let c = out.report.framing.crop;
+    let (green, blue) = (lab([0, 255, 0]), lab([0x64, 0xC5, 0xFF]));
+    let mut closer_to_old = Vec::new();
+    for (x, y, p) in out.image.enumerate_pixels() {
+        let sx = (c.left + (x as f32 + 0.5) / c.scale) as u32;
+        let sy = (c.top + (y as f32 + 0.5) / c.scale).max(0.0) as u32;
+        let f = original
+            .get_pixel(sx.min(original.width() - 1), sy.min(original.height() - 1))
+            .0;
+        let p_lab = lab(p.0);
+        let to_blend = (0..=20)
+            .map(|t| {
+                let t = t as f32 / 20.0;
+                let mix: [u8; 3] = std::array::from_fn(|k| {
+                    gradphoto::colour::srgb(
+                        t * linear(f[k]) + (1.0 - t) * linear([0x64, 0xC5, 0xFF][k]),
+                    )
+                });
+                delta_e(p_lab, lab(mix))
+            })
+            .fold(f32::MAX, f32::min);
+        if delta_e(p_lab, green) < to_blend.min(delta_e(p_lab, blue)) {
+            closer_to_old.push((x, y));
+        }
+    }
+    assert!(closer_to_old.is_empty(), "{closer_to_old:?}");
+
+    // Visible green tint: decontamination removes most of what a plain paste of the same matte
+    // leaves (so this part of the test can fail).
+    let analysis = analyzer().analyze(&img).unwrap();
+    let preset = chsi();
+    let framing = crop::plan(&analysis.faces[0], img.width(), img.height(), &preset).unwrap();
+    let (w, h) = (480, 640);
+    let work = cut(&img, &framing, w, h).unwrap();
+    let coarse = matte::coarse(analysis.mask.as_ref().unwrap(), &framing.crop, w, h);
+    let alpha = matte::refine(&work, &coarse, &matte::FULL);
+    let blue_lin = [0x64, 0xC5, 0xFF].map(linear);
+    let channels = foreground::linear_channels(&work);
+    let naive = (0..(w * h) as usize).map(|k| {
+        let a = alpha.data[k];
+        std::array::from_fn(|c| {
+            gradphoto::colour::srgb(a * channels[c].data[k] + (1.0 - a) * blue_lin[c])
+        })
+    });
+    let naive_fringe = green_fringe(naive);
+    let clean = foreground::composite(&channels, &alpha, blue_lin, [1.0; 3]);
+    let clean_fringe = green_fringe(
+        clean
+            .data
+            .chunks_exact(3)
+            .map(|p| [p[0], p[1], p[2]].map(gradphoto::colour::srgb)),
+    );
+    assert!(naive_fringe > 1000, "naive paste fringe {naive_fringe}");
+    assert!(
+        clean_fringe * 4 < naive_fringe,
+        "decontaminated {clean_fringe} vs naive {naive_fringe}"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_head_cut_off_at_the_top_cannot_be_framed() {
+    let g = grace();
+    let cut_cap = image::imageops::crop_imm(&g, 0, 90, g.width(), g.height() - 90).to_image();
+    match run(&cut_cap, &Options::default()) {
+        Err(e @ Error::CannotFrame { .. }) => {
+            assert_eq!(e.code(), "standardize.cannot_frame");
+            assert!(e.message_zh().contains("头顶"), "{}", e.message_zh());
+        }
+        other => panic!("expected cannot_frame, got {:?}", other.map(|s| s.report)),
+    }
+    // Without headroom filling, the unpadded photo cannot get its crown margin either.
+    let mut no_fill = chsi();
+    no_fill.geometry.allow_fill_above_head = false;
+    let r = standardize::standardize(
+        analyzer(),
+        &Photo::from_rgb(grace()),
+        &no_fill,
+        &Options::default(),
+    );
+    assert!(
+        matches!(
+            r,
+            Err(Error::CannotFrame {
+                constraint: "geometry.crown",
+                ..
+            })
+        ),
+        "{:?}",
+        r.map(|s| s.report)
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn no_face_is_a_typed_error() {
+    let wall = RgbImage::from_pixel(600, 800, Rgb([200, 200, 190]));
+    assert!(matches!(
+        run(&wall, &Options::default()),
+        Err(Error::NotOneFace { found: 0 })
+    ));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn preview_renders_the_output_size_without_a_file() {
+    let out = run(
+        &astronaut(),
+        &Options {
+            quality: Quality::Preview,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.image.dimensions(), (480, 640));
+    assert!(out.jpeg.is_none());
+    assert_eq!(out.report.verdict, Verdict::Warn);
+    assert_eq!(
+        (out.report.matte_width, out.report.matte_height),
+        (480, 640)
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_dark_photo_is_brightened_within_the_bound_and_recorded() {
+    let img = astronaut();
+    let base = full(&img).report.corrections;
+    // −1.5 EV: linear light × 0.35.
+    let dark = RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        Rgb(img
+            .get_pixel(x, y)
+            .0
+            .map(|c| gradphoto::colour::srgb(linear(c) * 0.35)))
+    });
+    let c = full(&dark).report.corrections;
+    assert!(
+        c.face_lightness.unwrap() < base.face_lightness.unwrap() - 10.0,
+        "{c:?}"
+    );
+    assert!(c.exposure_ev > base.exposure_ev + 0.2, "{base:?} → {c:?}");
+    assert!(c.exposure_ev <= chsi().corrections.max_exposure_ev);
+}
+
+/// Moving or scaling the photo's content does not move the standardised head.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn shifting_or_scaling_the_input_keeps_the_output_geometry() {
+    let g = grace();
+    let base = full(&g).report.measured.unwrap();
+    let shifted = image::imageops::crop_imm(&g, 40, 0, g.width() - 70, g.height() - 50).to_image();
+    let scaled = image::imageops::resize(
+        &g,
+        g.width() * 3 / 2,
+        g.height() * 3 / 2,
+        image::imageops::FilterType::Lanczos3,
+    );
+    for (name, img) in [("shifted", shifted), ("scaled", scaled)] {
+        let m = full(&img).report.measured.unwrap();
+        for (what, a, b) in [
+            ("crown", base.crown_px, m.crown_px),
+            ("eyes", base.eye_line_px, m.eye_line_px),
+            ("face width", base.face_width_px, m.face_width_px),
+            ("centre", base.centre_offset_px, m.centre_offset_px),
+        ] {
+            assert!((a - b).abs() <= 3.0, "{name} {what}: {a} → {b}");
+        }
+    }
+}

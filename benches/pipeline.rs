@@ -42,32 +42,64 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let mut all = serde_json::Map::new();
-    println!(
-        "{:<9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8}",
-        "input", "decode", "work", "detect", "mesh", "segment", "analyze", "encode", "loads"
-    );
     for (name, jpeg) in &cases {
         std::fs::write(inputs.join(format!("{name}.jpg")), jpeg).expect("write input");
+        eprintln!("native: {name}…");
         let t = gradphoto::bench::measure(&models, jpeg, runs, &now).expect("measure");
-        let loads: Vec<String> = t.load_ms.values().map(|v| format!("{v:.1}")).collect();
-        println!(
-            "{:<9} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {}",
-            name,
-            t.decode_ms,
-            t.working_copy_ms,
-            t.detect_ms,
-            t.mesh_ms,
-            t.segment_ms,
-            t.analyze_ms,
-            t.encode_ms,
-            loads.join("/")
-        );
         all.insert((*name).into(), serde_json::to_value(&t).expect("json"));
+    }
+    // One table: a row per stage, a column per input.
+    let rows: &[(&str, &str)] = &[
+        ("decode", "decode_ms"),
+        ("working copy", "working_copy_ms"),
+        ("detect", "detect_ms"),
+        ("mesh (2 passes)", "mesh_ms"),
+        ("segment", "segment_ms"),
+        ("whole analyze", "analyze_ms"),
+        ("live-guide analyze", "live_ms"),
+        ("all checks", "check_ms"),
+        ("centre crop+encode", "encode_ms"),
+        ("framing (crop::plan)", "framing_ms"),
+        ("cut", "cut_ms"),
+        ("matte coarse+refine", "matte_ms"),
+        ("decontam.+composite", "composite_ms"),
+        ("downscale (linear)", "downscale_ms"),
+        ("encode_to_spec", "encode_spec_ms"),
+        ("standardize (full)", "standardize_ms"),
+        ("standardize preview", "preview_ms"),
+        ("whole pipeline", "pipeline_ms"),
+        ("floor decode+encode", "floor_ms"),
+    ];
+    print!("{:<22}", "native, ms");
+    for (name, _) in &cases {
+        print!("{name:>10}");
+    }
+    println!();
+    let cell = |name: &str, key: &str| match all[name].get(key).and_then(|v| v.as_f64()) {
+        Some(v) => format!("{v:.1}"),
+        None => "n/a".into(),
+    };
+    for (label, key) in rows {
+        print!("{label:<22}");
+        for (name, _) in &cases {
+            print!("{:>10}", cell(name, key));
+        }
+        println!();
+    }
+    for model in ["detector", "detector_full_range", "landmarks", "segmenter"] {
+        print!("{:<22}", format!("load {model}"));
+        for (name, _) in &cases {
+            let v = all[*name]["load_ms"].get(model).and_then(|v| v.as_f64());
+            print!("{:>10}", v.map_or("n/a".into(), |v| format!("{v:.1}")));
+        }
+        println!();
+    }
+    for (name, _) in &cases {
+        if let Some(why) = all[*name]["standardize_na"].as_str() {
+            println!("{name}: standardisation n/a ({why})");
+        }
     }
     let out = root.join("target/bench/native.json");
     std::fs::write(&out, serde_json::to_string_pretty(&all).expect("json")).expect("write");
-    println!(
-        "(ms, median of {runs}; loads = detector/detector_full_range/landmarks/segmenter) → {}",
-        out.display()
-    );
+    println!("(median of {runs} after a warm-up) → {}", out.display());
 }

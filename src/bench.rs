@@ -6,9 +6,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::runtime::RtenNetwork;
-use crate::analysis::{Analyzer, Mode, ModelBytes};
+use crate::analysis::{Analysis, Analyzer, Mode, ModelBytes};
+use crate::colour::linear;
 use crate::error::Result;
-use crate::{centre_crop_encode, decode, Limits, Preset};
+use crate::input::Photo;
+use crate::preset::parse_hex_color;
+use crate::resample::resample_linear;
+use crate::standardize::{self, crop, cut, foreground, matte, Options, Quality};
+use crate::{centre_crop_encode, decode, encode_to_spec, Limits, Preset};
 
 /// Median milliseconds per stage for one input photo.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +36,43 @@ pub struct StageTimings {
     pub check_ms: f64,
     /// Centre crop, resample and size-searched JPEG encode to the CHSI spec.
     pub encode_ms: f64,
+    /// The native "floor" the whole pipeline is compared with: `decode_ms + encode_ms` (decode
+    /// and a plain crop-resample-encode of the same photo to the same output).
+    pub floor_ms: f64,
+    /// Standardisation stages and whole-pipeline figures; `None` when standardisation refused
+    /// this photo (then `standardize_na` says why).
+    #[serde(flatten)]
+    pub standardize: Option<StandardizeTimings>,
+    /// Why standardisation was not timed on this photo (`code: message`), if it was not.
+    pub standardize_na: Option<String>,
+}
+
+/// Median milliseconds of each standardisation stage (full quality unless named otherwise).
+/// Per check-group times are not here: the groups are private to `checks`; `check_ms` covers
+/// them all.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardizeTimings {
+    /// `standardize::crop::plan`: the framing.
+    pub framing_ms: f64,
+    /// `standardize::cut`: crop and Lanczos3 resample onto the working grid.
+    pub cut_ms: f64,
+    /// `matte::coarse` + `matte::refine` (guided filter) on the working grid.
+    pub matte_ms: f64,
+    /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
+    pub composite_ms: f64,
+    /// `resample_linear` from the working grid to the output size (0 when they are equal).
+    pub downscale_ms: f64,
+    /// `encode_to_spec` on the rendered output: JPEG with the size search.
+    pub encode_spec_ms: f64,
+    /// Working grid the matte ran on.
+    pub matte_width: u32,
+    pub matte_height: u32,
+    /// Whole `standardize_analyzed`, full quality (render, encode, closed-loop re-analysis).
+    pub standardize_ms: f64,
+    /// Whole `standardize_analyzed` in preview quality.
+    pub preview_ms: f64,
+    /// From the file's bytes: decode, analyze, check, `standardize_analyzed` (full).
+    pub pipeline_ms: f64,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -99,6 +141,17 @@ pub fn measure(
     let check_ms = time(&mut || crate::check(&photo, &analysis, &preset).map(|_| ()))?;
     let spec = preset.output.clone();
     let encode_ms = time(&mut || centre_crop_encode(image, &spec).map(|_| ()))?;
+    let ctx = Ctx {
+        analyzer: &analyzer,
+        photo: &photo,
+        analysis: &analysis,
+        preset: &preset,
+        jpeg,
+    };
+    let (standardize, standardize_na) = match standardize_stages(&ctx, &time) {
+        Ok(t) => (Some(t), None),
+        Err(e) => (None, Some(format!("{}: {}", e.code(), e.message_en()))),
+    };
     Ok(StageTimings {
         width: image.width(),
         height: image.height(),
@@ -113,5 +166,99 @@ pub fn measure(
         live_ms,
         check_ms,
         encode_ms,
+        floor_ms: decode_ms + encode_ms,
+        standardize,
+        standardize_na,
+    })
+}
+
+struct Ctx<'a> {
+    analyzer: &'a Analyzer,
+    photo: &'a Photo,
+    analysis: &'a Analysis,
+    preset: &'a Preset,
+    jpeg: &'a [u8],
+}
+
+type Timer<'t> = dyn Fn(&mut dyn FnMut() -> Result<()>) -> Result<f64> + 't;
+
+/// The standardisation stages, each on the previous one's output, the way `standardize::render`
+/// chains them (one planning pass; the corrections' gains taken from a whole run).
+fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
+    let (photo, preset) = (c.photo, c.preset);
+    let full = Options::default();
+    let preview = Options {
+        quality: Quality::Preview,
+        ..Options::default()
+    };
+    // A whole run first: it refuses photos that cannot be framed before any stage is timed.
+    let done = standardize::standardize_analyzed(c.analyzer, photo, c.analysis, preset, &full)?;
+    let gains = done.report.corrections.gains();
+    let face = c.analysis.faces.first().ok_or(crate::Error::NotOneFace {
+        found: c.analysis.faces.len(),
+    })?;
+    let mask = c.analysis.mask.as_ref().ok_or(crate::Error::NoCrown)?;
+    let image = &photo.image;
+    let (w, h) = (image.width(), image.height());
+    let (ow, oh) = (preset.output.width, preset.output.height);
+    let framing_ms = time(&mut || crop::plan(face, w, h, preset).map(|_| ()))?;
+    let framing = crop::plan(face, w, h, preset)?;
+    // Full quality's working factor: up to 2 working pixels per output pixel.
+    let f = (1.0 / framing.crop.scale).clamp(1.0, 2.0);
+    let (ww, wh) = (
+        (ow as f32 * f).round() as u32,
+        (oh as f32 * f).round() as u32,
+    );
+    let cut_ms = time(&mut || cut(image, &framing, ww, wh).map(|_| ()))?;
+    let work = cut(image, &framing, ww, wh)?;
+    let matte_of = || {
+        matte::refine(
+            &work,
+            &matte::coarse(mask, &framing.crop, ww, wh),
+            &matte::FULL,
+        )
+    };
+    let matte_ms = time(&mut || {
+        matte_of();
+        Ok(())
+    })?;
+    let alpha = matte_of();
+    let bg = parse_hex_color(&preset.background.color)?.map(linear);
+    let composite_ms = time(&mut || {
+        foreground::composite(&foreground::linear_channels(&work), &alpha, bg, gains);
+        Ok(())
+    })?;
+    let composed = foreground::composite(&foreground::linear_channels(&work), &alpha, bg, gains);
+    let downscale_ms = if (ww, wh) == (ow, oh) {
+        0.0
+    } else {
+        time(&mut || resample_linear(&composed.data, ww, wh, ow, oh).map(|_| ()))?
+    };
+    let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
+    let standardize_ms = time(&mut || {
+        standardize::standardize_analyzed(c.analyzer, photo, c.analysis, preset, &full).map(|_| ())
+    })?;
+    let preview_ms = time(&mut || {
+        standardize::standardize_analyzed(c.analyzer, photo, c.analysis, preset, &preview)
+            .map(|_| ())
+    })?;
+    let pipeline_ms = time(&mut || {
+        let photo = decode(c.jpeg, &Limits::default())?;
+        let analysis = c.analyzer.analyze(&photo.image)?;
+        crate::check(&photo, &analysis, preset)?;
+        standardize::standardize_analyzed(c.analyzer, &photo, &analysis, preset, &full).map(|_| ())
+    })?;
+    Ok(StandardizeTimings {
+        framing_ms,
+        cut_ms,
+        matte_ms,
+        composite_ms,
+        downscale_ms,
+        encode_spec_ms,
+        matte_width: ww,
+        matte_height: wh,
+        standardize_ms,
+        preview_ms,
+        pipeline_ms,
     })
 }

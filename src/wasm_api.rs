@@ -110,6 +110,52 @@ impl JsAnalyzer {
         let analysis = self.0.analyze(&photo.image).map_err(err)?;
         to_js(&crate::check(photo, &analysis, &preset).map_err(err)?)
     }
+
+    fn standardize_photo(
+        &self,
+        photo: &Photo,
+        analysis: &crate::Analysis,
+        preset: &Preset,
+        background: Option<String>,
+        preview: bool,
+    ) -> Result<crate::Standardized, Error> {
+        let options = crate::standardize::Options {
+            background,
+            quality: if preview {
+                crate::standardize::Quality::Preview
+            } else {
+                crate::standardize::Quality::Full
+            },
+        };
+        crate::standardize::standardize_analyzed(&self.0, photo, analysis, preset, &options)
+    }
+}
+
+fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value).map(|_| ())
+}
+
+/// `{ report, transform, width, height, rgba: Uint8ClampedArray, jpeg?: Uint8Array }`.
+fn standardized_to_js(s: &crate::Standardized) -> Result<JsValue, JsValue> {
+    let object: JsValue = js_sys::Object::new().into();
+    set(&object, "report", &to_js(&s.report)?)?;
+    set(&object, "transform", &to_js(&s.report.framing)?)?;
+    set(&object, "width", &JsValue::from(s.image.width()))?;
+    set(&object, "height", &JsValue::from(s.image.height()))?;
+    let rgba: Vec<u8> = s
+        .image
+        .pixels()
+        .flat_map(|p| [p.0[0], p.0[1], p.0[2], 255])
+        .collect();
+    set(
+        &object,
+        "rgba",
+        &js_sys::Uint8ClampedArray::from(rgba.as_slice()),
+    )?;
+    if let Some(jpeg) = &s.jpeg {
+        set(&object, "jpeg", &js_sys::Uint8Array::from(jpeg.as_slice()))?;
+    }
+    Ok(object)
 }
 
 #[wasm_bindgen(js_class = Analyzer)]
@@ -170,6 +216,81 @@ impl JsAnalyzer {
     ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
         self.check_photo(&photo, preset_id)
+    }
+
+    /// Decode a file and standardise it: flat background (the preset's, or `background`
+    /// `#RRGGBB`), crop to the preset's geometry, the file spec's JPEG, the closed-loop check.
+    /// Returns `{ jpeg: Uint8Array, rgba, width, height, report, transform }`; a photo that
+    /// cannot be framed throws the typed error (`standardize.cannot_frame`, …).
+    pub fn standardize(
+        &self,
+        bytes: &[u8],
+        preset_id: &str,
+        background: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let done = self
+            .standardize_photo(&photo, &analysis, &preset, background, false)
+            .map_err(err)?;
+        standardized_to_js(&done)
+    }
+
+    /// The same from canvas pixels; `preview = true` is the fast mode for the live UI (matte on
+    /// the output grid, no file, no closed loop).
+    #[wasm_bindgen(js_name = standardizeRgba)]
+    pub fn standardize_rgba(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        preset_id: &str,
+        background: Option<String>,
+        preview: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let done = self
+            .standardize_photo(
+                &photo,
+                &analysis,
+                &preset,
+                background,
+                preview == Some(true),
+            )
+            .map_err(err)?;
+        standardized_to_js(&done)
+    }
+
+    /// One analysis, both answers: the compliance report and the standardised photo.
+    /// Returns `{ report, standardized | null, standardizeError | null }`: a photo that cannot be
+    /// standardised is an expected outcome (the report says why), not a thrown error.
+    #[wasm_bindgen(js_name = checkAndStandardize)]
+    pub fn check_and_standardize(
+        &self,
+        bytes: &[u8],
+        preset_id: &str,
+        background: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let report = crate::check(&photo, &analysis, &preset).map_err(err)?;
+        let object: JsValue = js_sys::Object::new().into();
+        set(&object, "report", &to_js(&report)?)?;
+        match self.standardize_photo(&photo, &analysis, &preset, background, false) {
+            Ok(done) => {
+                set(&object, "standardized", &standardized_to_js(&done)?)?;
+                set(&object, "standardizeError", &JsValue::NULL)?;
+            }
+            Err(e) => {
+                set(&object, "standardized", &JsValue::NULL)?;
+                set(&object, "standardizeError", &to_js(&e.info())?)?;
+            }
+        }
+        Ok(object)
     }
 
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where

@@ -1,19 +1,19 @@
 // The demo shell: picks a photo, hands pixels to gradphoto, renders what it returns.
 // It decides nothing itself: sizes, limits and errors all come from the WASM module.
-import init, { presets, info, encodeRgba, version } from '../pkg/gradphoto.js';
+import init, { presets, info, version } from '../pkg/gradphoto.js';
 import { loadAnalyzer } from '../pkg/loader.js';
 
 const $ = (id) => document.getElementById(id);
 const text = {
   zh: { title: '毕业图像采集', loading: '正在加载…', ready: '请选择一张照片', pick: '选择照片', preset: '规格',
-        source: '原图', output: '输出文件', download: '下载 JPEG', working: '处理中…', done: '完成',
+        source: '原图', output: '标准照', before: '原图', after: '标准照（测量线）', download: '下载 JPEG', exposure: '曝光调整', whitebalance: '白平衡增益', nostd: '无法生成标准照', crownl: '头顶', eyel: '眼线', facel: '脸宽', working: '处理中…', done: '完成',
         size: '尺寸', format: '格式', orientation: 'EXIF 方向', camera: '相机', lens: '镜头', software: '软件',
         focal: '焦距', taken: '拍摄时间', quality: '质量', bytes: '大小', dpi: '分辨率', lang: 'English',
         face: '面部分析', live: '实时取景', start: '打开相机', models: '正在下载模型', faces: '人脸数', eyes: '双眼间距',
         checklist: '合规检查', pass: '通过', fail: '不通过', warn: '需注意', not_evaluated: '未判断', measured: '测量值', allowed: '允许范围',
         eyeline: '眼线倾角', facewidth: '脸宽', pose: '姿态（偏航/俯仰/翻滚）', mouth: '张嘴比例', crown: '头顶位置', noface: '未检测到人脸' },
   en: { title: 'Graduation photo', loading: 'Loading…', ready: 'Pick a photo', pick: 'Pick a photo', preset: 'Spec',
-        source: 'Original', output: 'Output file', download: 'Download JPEG', working: 'Working…', done: 'Done',
+        source: 'Original', output: 'Standardised photo', before: 'Original', after: 'Standardised (measured lines)', download: 'Download JPEG', exposure: 'Exposure change', whitebalance: 'White-balance gains', nostd: 'Cannot standardise', crownl: 'crown', eyel: 'eyes', facel: 'face', working: 'Working…', done: 'Done',
         size: 'Size', format: 'Format', orientation: 'EXIF orientation', camera: 'Camera', lens: 'Lens', software: 'Software',
         focal: 'Focal length', taken: 'Taken', quality: 'Quality', bytes: 'File size', dpi: 'Density', lang: '中文',
         face: 'Face analysis', live: 'Live view', start: 'Start camera', models: 'Downloading models', faces: 'Faces', eyes: 'Eye distance',
@@ -23,6 +23,7 @@ const text = {
 let lang = 'zh';
 let lastError = null;
 let lastReport = null;
+let lastStd = null;
 
 // The checklist: what Rust judged, in the chosen language. Failing rules first.
 function renderReport() {
@@ -64,6 +65,7 @@ function applyLanguage() {
   $('lang').textContent = t('lang');
   if (lastError) showError(lastError);
   if (lastReport) renderReport();
+  if (lastStd) renderStandardized();
 }
 
 function showError(e) {
@@ -91,14 +93,13 @@ async function pixelsOf(file) {
 }
 
 async function onFile(file) {
-  $('error').hidden = true; lastError = null; lastReport = null; $('report').hidden = true;
+  $('error').hidden = true; lastError = null; lastReport = null; lastStd = null; $('report').hidden = true;
   $('result').hidden = true;
   $('status').textContent = t('working');
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const meta = info(bytes); // validates the file and reads EXIF; throws a typed error
     const img = await pixelsOf(file);
-    const out = encodeRgba(img.data, img.width, img.height, $('preset').value);
     const dl = $('info'); dl.replaceChildren();
     row(dl, 'size', `${meta.width}×${meta.height}`);
     row(dl, 'format', meta.format);
@@ -108,21 +109,79 @@ async function onFile(file) {
     row(dl, 'software', meta.exif.software);
     row(dl, 'focal', meta.exif.focal_length_mm ? `${meta.exif.focal_length_mm.toFixed(1)} mm` : null);
     row(dl, 'taken', meta.exif.date_time_original);
-    const blob = new Blob([out.jpeg], { type: 'image/jpeg' });
-    const url = URL.createObjectURL(blob);
-    $('output').src = url;
-    $('download').href = url;
-    $('outinfo').textContent = `${out.width}×${out.height} · ${out.dpi} dpi · ${t('quality')} ${out.quality} · ${(out.size_bytes / 1024).toFixed(1)} KB`;
-    $('outinfo').dataset.result = JSON.stringify({ ...out, jpeg: undefined });
-    $('result').hidden = false;
     await showAnalysis(img);
-    const analyzerReady = await analyzer();
-    lastReport = analyzerReady.check(bytes, $('preset').value);
+    const a = await analyzer();
+    // One analysis in Rust gives both the compliance report and the standardised photo.
+    const both = a.checkAndStandardize(bytes, $('preset').value);
+    lastReport = both.report;
+    lastStd = both;
+    showBefore(img);
+    renderStandardized();
     renderReport();
+    $('result').hidden = false;
     $('status').textContent = t('done');
   } catch (e) {
     showError(e);
     $('status').textContent = t('ready');
+  }
+}
+
+function showBefore(img) {
+  const c = $('before');
+  const k = Math.min(1, 480 / img.width);
+  c.width = Math.round(img.width * k); c.height = Math.round(img.height * k);
+  const tmp = document.createElement('canvas');
+  tmp.width = img.width; tmp.height = img.height;
+  tmp.getContext('2d').putImageData(img, 0, 0);
+  c.getContext('2d').drawImage(tmp, 0, 0, c.width, c.height);
+}
+
+// The standardised photo with the lines Rust measured on it (crown, eye line, face width) over
+// the ranges the preset allows. Numbers and ranges both come from the report.
+function renderStandardized() {
+  const s = lastStd?.standardized;
+  $('stderror').hidden = !lastStd?.standardizeError;
+  if (lastStd?.standardizeError) {
+    const e = lastStd.standardizeError;
+    $('stderror').textContent = `${t('nostd')}：${lang === 'zh' ? e.message_zh : e.message_en} (${e.code})`;
+  }
+  $('download').hidden = !s; $('after').hidden = !s;
+  if (!s) { $('outinfo').textContent = ''; $('corrections').replaceChildren(); return; }
+  const c = $('after');
+  c.width = s.width; c.height = s.height;
+  const ctx = c.getContext('2d');
+  ctx.putImageData(new ImageData(s.rgba, s.width, s.height), 0, 0);
+  const rule = (id) => s.report.rules.find((r) => r.id === id);
+  const band = (id, colour) => {
+    const a = rule(id)?.allowed; if (!a) return;
+    ctx.fillStyle = colour; ctx.fillRect(0, a.min, s.width, a.max - a.min);
+  };
+  band('geometry.crown', '#ffb30022'); band('geometry.eye_line', '#43a04722');
+  const m = s.report.measured;
+  ctx.lineWidth = 2; ctx.font = '16px sans-serif';
+  if (m) {
+    const line = (y, colour, label) => {
+      ctx.strokeStyle = colour; ctx.fillStyle = colour;
+      ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(s.width, y); ctx.stroke();
+      ctx.fillText(`${label} ${y.toFixed(0)} px`, 6, y - 4);
+    };
+    line(m.crown_px, '#ff8f00', t('crownl'));
+    line(m.eye_line_px, '#2e7d32', t('eyel'));
+    const cx = s.width / 2 + m.centre_offset_px;
+    ctx.strokeStyle = '#6a1b9a'; ctx.fillStyle = '#6a1b9a';
+    for (const x of [cx - m.face_width_px / 2, cx + m.face_width_px / 2]) {
+      ctx.beginPath(); ctx.moveTo(x, m.eye_line_px + 20); ctx.lineTo(x, m.eye_line_px + 120); ctx.stroke();
+    }
+    ctx.fillText(`${t('facel')} ${m.face_width_px.toFixed(0)} px`, cx - 50, m.eye_line_px + 140);
+  }
+  const f = s.report.file;
+  const url = URL.createObjectURL(new Blob([s.jpeg], { type: 'image/jpeg' }));
+  $('output').src = url; $('download').href = url;
+  $('outinfo').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${t(s.report.verdict)}`;
+  $('outinfo').dataset.result = JSON.stringify({ ...f, verdict: s.report.verdict, measured: m, background: s.report.background });
+  const corr = s.report.corrections; const ul = $('corrections'); ul.replaceChildren();
+  for (const [k, v] of [['exposure', `${corr.exposure_ev >= 0 ? '+' : ''}${corr.exposure_ev} EV`], ['whitebalance', corr.white_balance.join(' / ')]]) {
+    const li = document.createElement('li'); li.textContent = `${t(k)}: ${v}`; ul.append(li);
   }
 }
 

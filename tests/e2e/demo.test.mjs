@@ -37,6 +37,14 @@ test('uploading a real photo gives a 480×640, 300 dpi, 20–40 KB JPEG', async 
   assert.equal(result.dpi, 300);
   assert.ok(result.size_bytes >= 20 * 1024 && result.size_bytes <= 40 * 1024, `size ${result.size_bytes}`);
   assert.ok(result.quality >= 60);
+  // The standardised photo: verified by Rust's closed loop, measured lines in range.
+  assert.equal(result.verdict, 'pass');
+  assert.equal(result.background, '#64C5FF');
+  assert.ok(result.measured.crown_px >= 50 && result.measured.crown_px <= 110, `crown ${result.measured.crown_px}`);
+  assert.ok(result.measured.eye_line_px >= 200 && result.measured.eye_line_px <= 300, `eyes ${result.measured.eye_line_px}`);
+  assert.deepEqual(await page.$eval('#after', (c) => [c.width, c.height]), [480, 640]);
+  const corner = await page.$eval('#after', (c) => Array.from(c.getContext('2d').getImageData(2, 2, 1, 1).data));
+  assert.ok(Math.abs(corner[0] - 0x64) <= 3 && Math.abs(corner[1] - 0xc5) <= 3 && Math.abs(corner[2] - 0xff) <= 3, `corner ${corner}`);
   const natural = await page.$eval('#output', (img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
   assert.deepEqual(natural, [480, 640]);
   const info = await page.textContent('#info');

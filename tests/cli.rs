@@ -130,3 +130,75 @@ fn unknown_preset_is_an_input_error() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("preset.unknown"));
     assert!(!out.exists());
 }
+
+#[test]
+fn standardize_writes_a_verified_file_and_its_report() {
+    let out = temp("std.jpg");
+    let report = temp("std.json");
+    let o = bin()
+        .args(["standardize"])
+        .arg(data("grace_hopper.jpg"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let jpeg = std::fs::read(&out).unwrap();
+    let photo = gradphoto::decode(&jpeg, &Default::default()).unwrap();
+    assert_eq!(photo.image.dimensions(), (480, 640));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["verdict"], "pass");
+    assert_eq!(r["background"], "#64C5FF");
+    let crown = r["measured"]["crown_px"].as_f64().unwrap();
+    assert!((50.0..=110.0).contains(&crown), "{crown}");
+}
+
+#[test]
+fn standardize_says_why_a_photo_cannot_be_framed() {
+    let img = common::grace();
+    let cut = image::imageops::crop_imm(&img, 0, 90, img.width(), img.height() - 90).to_image();
+    let src = temp("cut.png");
+    cut.save(&src).unwrap();
+    let o = bin()
+        .args(["standardize", "--json"])
+        .arg(&src)
+        .arg("-o")
+        .arg(temp("cut-out.jpg"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "standardize.cannot_frame");
+}
+
+#[test]
+fn batch_standardises_a_folder_and_lists_each_photo() {
+    let dir = temp("class");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(data("grace_hopper.jpg"), dir.join("a-grace.jpg")).unwrap();
+    std::fs::copy(data("astronaut.png"), dir.join("b-astronaut.png")).unwrap();
+    std::fs::write(dir.join("c-broken.jpg"), b"\xFF\xD8\xFF\xE0 not a jpeg").unwrap();
+    let out = temp("class-out");
+    let o = bin()
+        .arg("batch")
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("2 of 3 standardised"), "{stdout}");
+    assert!(stdout
+        .lines()
+        .any(|l| l.starts_with("FAIL") && l.contains("c-broken")));
+    assert!(out.join("a-grace.jpg").exists() && out.join("b-astronaut.jpg").exists());
+}

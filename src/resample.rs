@@ -106,6 +106,33 @@ pub fn resample_linear(
         .collect())
 }
 
+/// The picture content turned counter-clockwise (as seen) by `degrees` about `(cx, cy)`, same
+/// canvas, bilinear; uncovered corners take the nearest edge pixel (the matte then decides
+/// whether they are background).
+pub fn rotate(image: &RgbImage, degrees: f32, cx: f32, cy: f32) -> RgbImage {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let (s, c) = degrees.to_radians().sin_cos();
+    RgbImage::from_fn(image.width(), image.height(), |x, y| {
+        let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+        // The inverse of a counter-clockwise turn on screen (y down): turn the sample clockwise.
+        let sx = (cx + c * dx - s * dy - 0.5).clamp(0.0, w - 1.0);
+        let sy = (cy + s * dx + c * dy - 0.5).clamp(0.0, h - 1.0);
+        let (x0, y0) = (sx.floor() as u32, sy.floor() as u32);
+        let (x1, y1) = (
+            (x0 + 1).min(image.width() - 1),
+            (y0 + 1).min(image.height() - 1),
+        );
+        let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+        let p = |x: u32, y: u32| image.get_pixel(x, y).0.map(f32::from);
+        let (a, b, c2, d) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
+        image::Rgb(std::array::from_fn(|k| {
+            let top = a[k] + (b[k] - a[k]) * fx;
+            let bottom = c2[k] + (d[k] - c2[k]) * fx;
+            (top + (bottom - top) * fy).round() as u8
+        }))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

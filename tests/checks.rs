@@ -583,3 +583,77 @@ fn a_screen_grid_fails_the_rephoto_rule() {
     let lines = map(&g, |_, y, p| if y % 4 == 0 { scale_px(p, 0.82) } else { p });
     assert_eq!(rule(&report(&lines), "capture.rephoto").0, Status::Pass);
 }
+
+/// Height above the eye line along the face's up axis, and the top of the brows, for painting
+/// on the head.
+fn head_frame(img: &RgbImage) -> (gradphoto::analysis::FaceGeometry, f32) {
+    let a = analyzer().analyze(img).unwrap();
+    let f = &a.faces[0];
+    let g = f.geometry.clone();
+    let h = |p: [f32; 3]| (p[0] - g.eye_mid.x) * g.up.x + (p[1] - g.eye_mid.y) * g.up.y;
+    let brow_top = [70usize, 63, 105, 66, 107, 336, 296, 334, 293, 300]
+        .iter()
+        .map(|&i| h(f.landmarks[i]))
+        .fold(f32::MIN, f32::max);
+    (g, brow_top)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn grace_hoppers_cap_fails_head_covering_and_bare_hair_passes() {
+    use gradphoto::analysis::regions::Region;
+    let (g0, g1) = (report(&grace()), report(&grace_framed()));
+    let a = astronaut();
+    let (sa, ma) = rule(&report(&a), "head.covering");
+    let (sg, mg) = rule(&g0, "head.covering");
+    assert_eq!(
+        (sg, sa),
+        (Status::Fail, Status::Pass),
+        "cap {mg}, hair {ma}"
+    );
+    assert_eq!(rule(&g1, "head.covering").0, Status::Fail);
+    assert!(mg > ma + 0.3, "cap {mg}, hair {ma}");
+    assert!(g0.rule("head.covering").unwrap().region.is_some());
+
+    let regions = regions_of(&a);
+    let (geo, brow_top) = head_frame(&a);
+    let fw = geo.face_width_px;
+    let height = |x: u32, y: u32| {
+        (x as f32 - geo.eye_mid.x) * geo.up.x + (y as f32 - geo.eye_mid.y) * geo.up.y
+    };
+    // Black hair is hair, not a hat: every hair pixel darkened to a black-brown, strands kept.
+    let dyed = map(&a, |x, y, p| {
+        let label = regions.labels[(y * a.width() + x) as usize];
+        let fringe = label == Region::Face && height(x, y) > brow_top + 0.05 * fw;
+        if label == Region::Hair || fringe {
+            scale_px(p, 0.3)
+        } else {
+            p
+        }
+    });
+    let (sd, md) = rule(&report(&dyed), "head.covering");
+    assert_eq!(sd, Status::Pass, "black hair {md}");
+    // A cap painted over her head within the person mask: a navy band from just above the brows,
+    // a white crown above it, with a little fabric noise.
+    let mut state = 0x9E37_79B9u32;
+    let capped = map(&a, |x, y, p| {
+        let label = regions.labels[(y * a.width() + x) as usize];
+        let h = height(x, y) - brow_top;
+        if matches!(label, Region::Hair | Region::Face) && h > 0.08 * fw {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let n = (state % 5) as u8;
+            if h < 0.45 * fw {
+                [30 + n, 40 + n, 110 + n]
+            } else {
+                [232 + n, 232 + n, 228 + n]
+            }
+        } else {
+            p
+        }
+    });
+    let (sc, mc) = rule(&report(&capped), "head.covering");
+    assert_eq!(sc, Status::Fail, "painted cap {ma} → {mc}");
+    assert!(mc > ma + 0.3);
+}

@@ -302,3 +302,33 @@ fn shifting_or_scaling_the_input_keeps_the_output_geometry() {
         }
     }
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_tilted_head_is_levelled_only_where_the_preset_allows_rotation() {
+    let tilted = rotate(&astronaut(), 10.0);
+    let roll_of = |s: &Standardized| {
+        let photo = gradphoto::decode(s.jpeg.as_ref().unwrap(), &Default::default()).unwrap();
+        analyzer().analyze(&photo.image).unwrap().faces[0]
+            .geometry
+            .eye_line_deg
+    };
+    let kept = full(&tilted);
+    assert_eq!(kept.report.framing.rotation_deg, 0.0);
+    let mut rotating = chsi();
+    rotating.geometry.allow_rotation = true;
+    let levelled = standardize::standardize(
+        analyzer(),
+        &Photo::from_rgb(tilted),
+        &rotating,
+        &Options::default(),
+    )
+    .unwrap();
+    let turned = levelled.report.framing.rotation_deg;
+    assert!(turned.abs() > 4.0, "turned {turned}");
+    let (before, after) = (roll_of(&kept), roll_of(&levelled));
+    assert!(
+        before.abs() > 4.0 && after.abs() < 1.5,
+        "roll {before} → {after}"
+    );
+}

@@ -1,7 +1,9 @@
 // Browser half of scripts/bench: the release WASM build on the inputs the native bench wrote,
-// every stage timed inside WASM (benchStages), plus what only the page can measure: the
-// browser's own decode path and a live-guide frame through the JS API. Results land in
-// window.benchResult for the driver.
+// every stage timed inside WASM (benchStages: analysis, checks, standardisation stages, the
+// whole pipeline from bytes), plus what only the page can measure: the browser's own decode
+// path, a live-guide frame through the JS API, and the WASM linear memory's high-water mark
+// (memory.buffer.byteLength only grows, so the reading after each input is the peak so far).
+// Results land in window.benchResult for the driver.
 import init, { benchStages, Analyzer, encodeRgba } from '../pkg/gradphoto.js';
 import { MODEL_FILES } from '../pkg/loader.js';
 
@@ -37,8 +39,10 @@ async function main() {
   result.analyzer_new_ms = performance.now() - tLoad;
   for (const name of ['12mp', '3mp', '640x480']) {
     const jpeg = await fetchBytes(`/bench-inputs/${name}.jpg`);
+    console.log(`wasm: ${name}…`);
     const stages = benchStages(jpeg, models[0], models[1], models[2], models[3], runs);
     track();
+    const memory_after_stages_bytes = memory.buffer.byteLength;
     let img;
     const browser_decode_ms = await time(async () => { img = await browserDecode(jpeg); });
     const analyze_rgba_ms = await time(() => analyzer.analyzeRgba(img.data, img.width, img.height));
@@ -46,7 +50,10 @@ async function main() {
     track();
     const encode_rgba_ms = await time(() => encodeRgba(img.data, img.width, img.height, 'chsi-graduation'));
     track();
-    result.inputs[name] = { ...stages, browser_decode_ms, analyze_rgba_ms, live_rgba_ms, encode_rgba_ms };
+    result.inputs[name] = {
+      ...stages, browser_decode_ms, analyze_rgba_ms, live_rgba_ms, encode_rgba_ms,
+      memory_after_stages_bytes, memory_bytes: memory.buffer.byteLength,
+    };
   }
   result.peak_memory_bytes = peak;
   window.benchResult = result;

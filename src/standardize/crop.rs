@@ -16,7 +16,8 @@ pub struct Framing {
     pub crop: Crop,
     /// Crown, eye line, face width and centring on the output, as planned.
     pub predicted: Prediction,
-    /// Rotation applied to the source, degrees (0: the presets we ship forbid rotation).
+    /// Rotation applied to the source to level the eyes, degrees counter-clockwise (0 unless the
+    /// preset allows rotation; the presets we ship do not). The crop is in the turned photo.
     pub rotation_deg: f32,
 }
 

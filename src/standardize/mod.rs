@@ -30,7 +30,7 @@ use crate::encode::{encode_to_spec, EncodedJpeg};
 use crate::error::{Error, Result};
 use crate::input::Photo;
 use crate::preset::{parse_hex_color, Preset};
-use crate::resample::{resample, resample_linear, Rect};
+use crate::resample::{resample, resample_linear, rotate, Rect};
 pub use correct::Corrections;
 pub use crop::Framing;
 pub use verify::Measured;
@@ -121,7 +121,25 @@ pub fn standardize_analyzed(
         .clone()
         .unwrap_or_else(|| preset.background.color.clone());
     let rgb = parse_hex_color(&background)?;
-    let r = render(&photo.image, analysis, preset, rgb, options.quality)?;
+    // Level the eyes first where the preset allows rotation (CHSI does not: its roll check
+    // reports instead), and analyse the turned photo again.
+    let level = match analysis.faces.as_slice() {
+        [face] if preset.geometry.allow_rotation && face.geometry.eye_line_deg.abs() > 0.5 => {
+            let angle = face.geometry.eye_line_deg;
+            let m = face.geometry.eye_mid;
+            let turned = rotate(&photo.image, angle, m.x, m.y);
+            let again = analyzer.analyze(&turned)?;
+            Some((turned, again, angle))
+        }
+        _ => None,
+    };
+    let mut r = match &level {
+        Some((turned, again, _)) => render(turned, again, preset, rgb, options.quality)?,
+        None => render(&photo.image, analysis, preset, rgb, options.quality)?,
+    };
+    if let Some((_, _, angle)) = level {
+        r.framing.rotation_deg = angle;
+    }
     let mut report = StandardizeReport {
         preset: preset.id.clone(),
         quality: options.quality,

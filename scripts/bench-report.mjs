@@ -1,0 +1,108 @@
+// Last step of scripts/bench: native (target/bench/native.json) and WASM (target/bench/wasm.json)
+// side by side in one table with WASM ÷ native ratios, the sizes raw and gzipped, the issue's
+// targets with pass/miss; everything also goes to target/bench/bench.json.
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { gzipSync } from 'node:zlib';
+
+const native = JSON.parse(readFileSync('target/bench/native.json', 'utf8'));
+const wasm = JSON.parse(readFileSync('target/bench/wasm.json', 'utf8'));
+const inputs = Object.keys(native);
+const git = (args) => { try { return execSync(`git ${args}`, { encoding: 'utf8' }).trim(); } catch { return null; } };
+const commit = git('rev-parse --short HEAD');
+const dirty = Boolean(git('status --porcelain --untracked-files=no'));
+
+// Sizes: the module and the models, each gzipped on its own (as a server sends them).
+const files = ['pkg/gradphoto_bg.wasm',
+  ...readdirSync('models').filter((f) => f.endsWith('.onnx')).sort().map((f) => `models/${f}`)];
+const sizes = {};
+for (const f of files) sizes[f] = { raw: statSync(f).size, gzip: gzipSync(readFileSync(f), { level: 9 }).length };
+const total = Object.values(sizes).reduce((s, v) => ({ raw: s.raw + v.raw, gzip: s.gzip + v.gzip }), { raw: 0, gzip: 0 });
+
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const rows = [
+  ['decode (image crate)', 'decode_ms'], ['working copy', 'working_copy_ms'], ['detect', 'detect_ms'],
+  ['mesh (2 passes)', 'mesh_ms'], ['segment', 'segment_ms'], ['whole analyze', 'analyze_ms'],
+  ['live-guide analyze', 'live_ms'], ['all checks', 'check_ms'], ['centre crop+resample+encode', 'encode_ms'],
+  ['framing (crop::plan)', 'framing_ms'], ['cut onto working grid', 'cut_ms'],
+  ['matte coarse+refine', 'matte_ms'], ['decontaminate+composite', 'composite_ms'],
+  ['downscale (linear light)', 'downscale_ms'], ['encode_to_spec (size search)', 'encode_spec_ms'],
+  ['standardize full (+verify)', 'standardize_ms'], ['standardize preview', 'preview_ms'],
+  ['whole check+standardize', 'pipeline_ms'],
+  ['browser decode (canvas)', 'browser_decode_ms'], ['analyzeRgba via JS', 'analyze_rgba_ms'],
+  ['live analyzeRgba via JS', 'live_rgba_ms'], ['encodeRgba via JS', 'encode_rgba_ms'],
+  ['load detector', 'load_ms.detector'], ['load detector_full_range', 'load_ms.detector_full_range'],
+  ['load landmarks', 'load_ms.landmarks'], ['load segmenter', 'load_ms.segmenter'],
+];
+const get = (o, key) => num(key.split('.').reduce((v, k) => v?.[k], o));
+const ratio = (a, b) => (a !== null && b !== null && b > 0 ? a / b : null);
+
+const table = {};
+for (const name of inputs) {
+  table[name] = {};
+  for (const [, key] of rows) {
+    const n = get(native[name], key), w = get(wasm.inputs[name], key);
+    table[name][key] = { native_ms: n, wasm_ms: w, ratio: ratio(w, n) };
+  }
+  const floor = num(native[name].floor_ms), pipe = num(wasm.inputs[name].pipeline_ms);
+  table[name].pipeline_over_floor = { native_floor_ms: floor, wasm_pipeline_ms: pipe, ratio: ratio(pipe, floor) };
+}
+const na = (name) => native[name].standardize_na ?? wasm.inputs[name].standardize_na;
+
+const W = 30, C = 9, R = 7;
+const ms = (v) => (v === null ? '–' : v.toFixed(1)).padStart(C);
+const rt = (v) => (v === null ? '–' : `${v.toFixed(2)}×`).padStart(R);
+const lines = [];
+const out = (s) => { lines.push(s); console.log(s); };
+out('');
+out(`gradphoto bench, commit ${commit}${dirty ? ' (+ uncommitted changes)' : ''}; ${cpus().length} cores (${cpus()[0]?.model.trim()}); `
+  + `medians of ${wasm.runs} runs after a warm-up, ms`);
+out(`native = release build; WASM = release package in headless Chromium ${wasm.chromium ?? ''}, one thread`);
+const dims = (name) => `${native[name].width}×${native[name].height}`;
+out(''.padEnd(W) + inputs.map((n) => `${n} ${dims(n)}`.padStart(2 * C + R + 2)).join(''));
+out('stage'.padEnd(W) + inputs.map(() => ` ${'native'.padStart(C)}${'wasm'.padStart(C)}${'w/n'.padStart(R)} `).join(''));
+const rule = () => out('-'.repeat(W + inputs.length * (2 * C + R + 2)));
+rule();
+for (const [label, key] of rows) {
+  out(label.padEnd(W) + inputs.map((n) => { const c = table[n][key]; return ` ${ms(c.native_ms)}${ms(c.wasm_ms)}${rt(c.ratio)} `; }).join(''));
+}
+rule();
+out('WASM pipeline ÷ native floor'.padEnd(W) + inputs.map((n) => {
+  const c = table[n].pipeline_over_floor; return ` ${ms(c.native_floor_ms)}${ms(c.wasm_pipeline_ms)}${rt(c.ratio)} `;
+}).join(''));
+out('WASM memory after input, MB'.padEnd(W) + inputs.map((n) => ` ${ms(null)}${ms(wasm.inputs[n].memory_bytes / 1e6)}${''.padStart(R)} `).join(''));
+out('  (native floor = decode + centre crop+resample+encode of the same photo, same output size)');
+for (const n of inputs) if (na(n)) out(`  ${n}: standardisation n/a (${na(n)})`);
+out(`WASM module compile (init): ${wasm.init_ms.toFixed(1)} ms; new Analyzer (four models, JS API): ${wasm.analyzer_new_ms.toFixed(1)} ms`);
+out('');
+out('sizes, bytes'.padEnd(48) + 'raw'.padStart(10) + 'gzip -9'.padStart(10));
+for (const [k, v] of Object.entries(sizes)) out(`  ${k.padEnd(46)}${String(v.raw).padStart(10)}${String(v.gzip).padStart(10)}`);
+out(`  ${'wasm + models (each gzipped)'.padEnd(46)}${String(total.raw).padStart(10)}${String(total.gzip).padStart(10)}`);
+
+// The issue's targets (MB = 10^6 bytes).
+const w12 = wasm.inputs['12mp'];
+const loads = Object.values(wasm.inputs).flatMap((i) => Object.values(i.load_ms ?? {}));
+const maxLoad = loads.length ? Math.max(...loads) : null;
+const targets = [
+  ['WASM 12 MP check+standardise ≤ 600 ms', num(w12?.pipeline_ms), 600, 'ms'],
+  ['WASM 12 MP check+standardise ≤ 2.5× native floor', table['12mp']?.pipeline_over_floor.ratio ?? null, 2.5, '×'],
+  ['640×480 live frame (WASM live analyze) ≤ 30 ms', num(wasm.inputs['640x480']?.live_ms), 30, 'ms'],
+  ['every WASM model load ≤ 300 ms (slowest)', maxLoad, 300, 'ms'],
+  ['wasm + models ≤ 4 MB gzipped', total.gzip / 1e6, 4, 'MB'],
+  ['peak WASM memory on 12 MP ≤ 300 MB', num(w12?.memory_bytes) === null ? null : w12.memory_bytes / 1e6, 300, 'MB'],
+].map(([name, measured, limit, unit]) => ({
+  name, measured, limit, unit, pass: measured === null ? null : measured <= limit,
+}));
+out('');
+out('targets');
+for (const t of targets) {
+  const m = t.measured === null ? 'n/a' : `${t.measured.toFixed(2)} ${t.unit}`;
+  out(`  ${t.pass === null ? 'N/A ' : t.pass ? 'MET ' : 'MISS'}  ${t.name.padEnd(50)} ${m}`);
+}
+const report = {
+  commit, dirty, cores: cpus().length, cpu: cpus()[0]?.model.trim(), runs: wasm.runs, chromium: wasm.chromium,
+  table, sizes, total, targets, native, wasm, printed: lines.join('\n'),
+};
+writeFileSync('target/bench/bench.json', JSON.stringify(report, null, 2));
+console.log('→ target/bench/bench.json');

@@ -70,7 +70,7 @@ fn main() {
         ("whole pipeline", "pipeline_ms"),
         ("floor decode+encode", "floor_ms"),
     ];
-    print!("{:<22}", "native, ms");
+    print!("{:<26}", "native, ms");
     for (name, _) in &cases {
         print!("{name:>10}");
     }
@@ -80,14 +80,14 @@ fn main() {
         None => "n/a".into(),
     };
     for (label, key) in rows {
-        print!("{label:<22}");
+        print!("{label:<26}");
         for (name, _) in &cases {
             print!("{:>10}", cell(name, key));
         }
         println!();
     }
     for model in ["detector", "detector_full_range", "landmarks", "segmenter"] {
-        print!("{:<22}", format!("load {model}"));
+        print!("{:<26}", format!("load {model}"));
         for (name, _) in &cases {
             let v = all[*name]["load_ms"].get(model).and_then(|v| v.as_f64());
             print!("{:>10}", v.map_or("n/a".into(), |v| format!("{v:.1}")));

@@ -183,7 +183,8 @@ struct Ctx<'a> {
 type Timer<'t> = dyn Fn(&mut dyn FnMut() -> Result<()>) -> Result<f64> + 't;
 
 /// The standardisation stages, each on the previous one's output, the way `standardize::render`
-/// chains them (one planning pass; the corrections' gains taken from a whole run).
+/// chains them (one planning pass; the corrections' gains taken from a whole run; no eye-levelling
+/// rotation, which the default preset forbids).
 fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let (photo, preset) = (c.photo, c.preset);
     let full = Options::default();

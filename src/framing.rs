@@ -201,7 +201,7 @@ mod tests {
     }
 
     #[test]
-    fn a_head_at_the_top_edge_cannot_get_its_crown_margin() {
+    fn a_cut_crown_cannot_get_its_margin_an_uncut_one_gets_filled_headroom() {
         let p = Preset::builtin("chsi-graduation").unwrap();
         let head = HeadFrame {
             crown_y: 2.0,
@@ -209,9 +209,18 @@ mod tests {
             chin_y: 800.0,
             centre_x: 750.0,
             face_width: 500.0,
-            crown_cut: false,
+            crown_cut: true,
         };
         let (_, pr) = best_crop(&head, 1500, 2000, &p.output, &p.geometry);
         assert!(pr.crown_px < 50.0, "{pr:?}");
+        assert_eq!(pr.fill_above_px, 0.0);
+        // An uncut crown near the edge gets its headroom filled (the preset allows it).
+        let uncut = HeadFrame {
+            crown_cut: false,
+            ..head
+        };
+        let (_, pr) = best_crop(&uncut, 1500, 2000, &p.output, &p.geometry);
+        assert!((50.0..=110.0).contains(&pr.crown_px), "{pr:?}");
+        assert!(pr.fill_above_px > 0.0);
     }
 }

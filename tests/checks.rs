@@ -586,6 +586,7 @@ fn a_screen_grid_fails_the_rephoto_rule() {
 
 /// Height above the eye line along the face's up axis, and the top of the brows, for painting
 /// on the head.
+#[cfg(not(target_arch = "wasm32"))]
 fn head_frame(img: &RgbImage) -> (gradphoto::analysis::FaceGeometry, f32) {
     let a = analyzer().analyze(img).unwrap();
     let f = &a.faces[0];
@@ -601,8 +602,7 @@ fn head_frame(img: &RgbImage) -> (gradphoto::analysis::FaceGeometry, f32) {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn grace_hoppers_cap_fails_head_covering_and_bare_hair_passes() {
-    use gradphoto::analysis::regions::Region;
-    let (g0, g1) = (report(&grace()), report(&grace_framed()));
+    let g0 = report(&grace());
     let a = astronaut();
     let (sa, ma) = rule(&report(&a), "head.covering");
     let (sg, mg) = rule(&g0, "head.covering");
@@ -611,10 +611,22 @@ fn grace_hoppers_cap_fails_head_covering_and_bare_hair_passes() {
         (Status::Fail, Status::Pass),
         "cap {mg}, hair {ma}"
     );
-    assert_eq!(rule(&g1, "head.covering").0, Status::Fail);
     assert!(mg > ma + 0.3, "cap {mg}, hair {ma}");
     assert!(g0.rule("head.covering").unwrap().region.is_some());
+}
 
+/// The variants, native only: each is a full analysis, and together they would hold the browser's
+/// main thread past the WASM test runner's request timeout.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn head_covering_passes_black_hair_and_fails_a_painted_cap() {
+    use gradphoto::analysis::regions::Region;
+    assert_eq!(
+        rule(&report(&grace_framed()), "head.covering").0,
+        Status::Fail
+    );
+    let a = astronaut();
+    let (_, ma) = rule(&report(&a), "head.covering");
     let regions = regions_of(&a);
     let (geo, brow_top) = head_frame(&a);
     let fw = geo.face_width_px;

@@ -71,6 +71,10 @@ pub enum Error {
         min: f32,
         max: f32,
     },
+    #[error("no QR code was found in the image")]
+    QrNotFound,
+    #[error("a QR code was found but could not be read ({detail})")]
+    QrUnreadable { detail: String },
 }
 
 impl Error {
@@ -97,6 +101,8 @@ impl Error {
             Error::NotOneFace { .. } => "standardize.not_one_face",
             Error::NoCrown => "standardize.no_crown",
             Error::CannotFrame { .. } => "standardize.cannot_frame",
+            Error::QrNotFound => "qr.not_found",
+            Error::QrUnreadable { .. } => "qr.unreadable",
         }
     }
 
@@ -141,6 +147,12 @@ impl Error {
                 min,
                 ..
             } => frame_hint(constraint, measured < min).1,
+            Error::QrNotFound => {
+                "Pick a screenshot in which the whole 图像采集码 is visible, or scan it with the camera."
+            }
+            Error::QrUnreadable { .. } => {
+                "Take a sharper screenshot of the code, not a photo of a screen, and try again."
+            }
         };
         format!("{self}. {hint}")
     }
@@ -193,6 +205,12 @@ impl Error {
                 constraint_zh(constraint),
                 frame_hint(constraint, measured < min).0
             ),
+            Error::QrNotFound => {
+                "图片中没有找到二维码。请选择完整包含图像采集码的截图，或用相机扫码。".into()
+            }
+            Error::QrUnreadable { .. } => {
+                "找到了二维码但无法识别。请重新截取清晰的图像采集码截图（不要翻拍屏幕）。".into()
+            }
         }
     }
 

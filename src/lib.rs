@@ -13,12 +13,15 @@
 //! - [`resample`]: Lanczos3 region resampling to an exact output size.
 //! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
 //! - [`overlay`]: an analysis drawn over its photo.
+//! - [`guide`]: the live camera guide (head oval, one hint at a time).
+//! - [`qr`]: the 图像采集码 read from a screenshot or a camera frame (rqrr).
 //! - [`bench`]: stage timings with an injected clock (native and browser benchmarks).
 //! - [`flow`]: the collection flow (login → school → code → last 4 → pay → photo → review) as a
 //!   state machine the JS shell drives, with versioned save/resume.
 //! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
 //! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
 //! - `wasm_flow` (wasm32 only): the thin JS adapter over [`flow`].
+//! - `server` (feature `server`, native only): the sandbox backend behind `gradphoto serve`.
 
 pub mod analysis;
 pub mod bench;
@@ -28,12 +31,16 @@ pub mod encode;
 pub mod error;
 pub mod flow;
 pub mod framing;
+pub mod guide;
 pub mod input;
 pub mod overlay;
 pub mod preset;
+pub mod qr;
 pub mod resample;
 pub mod standardize;
 
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
+pub mod server;
 #[cfg(target_arch = "wasm32")]
 mod wasm_api;
 #[cfg(target_arch = "wasm32")]

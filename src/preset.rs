@@ -69,7 +69,7 @@ impl Default for CorrectionSpec {
 }
 
 /// A bound on what a check measures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     #[serde(default)]

@@ -99,12 +99,71 @@ fn mode(live: Option<bool>) -> crate::analysis::Mode {
     }
 }
 
+/// The text of the 图像采集码 in an image file (an album screenshot). Throws `qr.not_found`,
+/// `qr.unreadable`, or the input errors of any photo.
+#[wasm_bindgen(js_name = decodeQr)]
+pub fn decode_qr(bytes: &[u8]) -> Result<String, JsValue> {
+    let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+    crate::qr::decode_photo(&photo).map_err(err)
+}
+
+/// The same from canvas pixels (a camera frame where `BarcodeDetector` is missing).
+#[wasm_bindgen(js_name = decodeQrRgba)]
+pub fn decode_qr_rgba(rgba: &[u8], width: u32, height: u32) -> Result<String, JsValue> {
+    let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+    crate::qr::decode_photo(&photo).map_err(err)
+}
+
 /// Face analysis with the models loaded once. JS fetches the model files (see `loader.js` in the
 /// package for a fetch with progress) and passes their bytes.
 #[wasm_bindgen(js_name = Analyzer)]
 pub struct JsAnalyzer(crate::Analyzer);
 
 impl JsAnalyzer {
+    fn check_and_standardize_photo(
+        &self,
+        photo: &Photo,
+        preset_id: &str,
+        background: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let report = crate::check(photo, &analysis, &preset).map_err(err)?;
+        let object: JsValue = js_sys::Object::new().into();
+        set(&object, "report", &to_js(&report)?)?;
+        set(
+            &object,
+            "summary",
+            &to_js(&crate::flow::CheckSummary::from_report(&report))?,
+        )?;
+        match self.standardize_photo(photo, &analysis, &preset, background, false) {
+            Ok(done) => {
+                set(&object, "standardized", &standardized_to_js(&done)?)?;
+                set(&object, "standardizeError", &JsValue::NULL)?;
+            }
+            Err(e) => {
+                set(&object, "standardized", &JsValue::NULL)?;
+                set(&object, "standardizeError", &to_js(&e.info())?)?;
+            }
+        }
+        Ok(object)
+    }
+
+    fn analyze_and_standardize(
+        &self,
+        photo: &Photo,
+        preset_id: &str,
+        background: Option<String>,
+        preview: bool,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let done = self
+            .standardize_photo(photo, &analysis, &preset, background, preview)
+            .map_err(err)?;
+        standardized_to_js(&done)
+    }
+
     fn check_photo(&self, photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
         let preset = preset(preset_id)?;
         let analysis = self.0.analyze(&photo.image).map_err(err)?;
@@ -228,13 +287,8 @@ impl JsAnalyzer {
         preset_id: &str,
         background: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let preset = preset(preset_id)?;
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
-        let done = self
-            .standardize_photo(&photo, &analysis, &preset, background, false)
-            .map_err(err)?;
-        standardized_to_js(&done)
+        self.analyze_and_standardize(&photo, preset_id, background, false)
     }
 
     /// The same from canvas pixels; `preview = true` is the fast mode for the live UI (matte on
@@ -249,24 +303,15 @@ impl JsAnalyzer {
         background: Option<String>,
         preview: Option<bool>,
     ) -> Result<JsValue, JsValue> {
-        let preset = preset(preset_id)?;
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
-        let done = self
-            .standardize_photo(
-                &photo,
-                &analysis,
-                &preset,
-                background,
-                preview == Some(true),
-            )
-            .map_err(err)?;
-        standardized_to_js(&done)
+        self.analyze_and_standardize(&photo, preset_id, background, preview == Some(true))
     }
 
     /// One analysis, both answers: the compliance report and the standardised photo.
-    /// Returns `{ report, standardized | null, standardizeError | null }`: a photo that cannot be
-    /// standardised is an expected outcome (the report says why), not a thrown error.
+    /// Returns `{ report, summary, standardized | null, standardizeError | null }`: a photo that
+    /// cannot be standardised is an expected outcome (the report says why), not a thrown error.
+    /// `summary` is the flow's `precheck_completed` payload (verdict and failing rule ids), made
+    /// here so the shell passes it on unchanged.
     #[wasm_bindgen(js_name = checkAndStandardize)]
     pub fn check_and_standardize(
         &self,
@@ -274,23 +319,41 @@ impl JsAnalyzer {
         preset_id: &str,
         background: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let preset = preset(preset_id)?;
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
-        let report = crate::check(&photo, &analysis, &preset).map_err(err)?;
-        let object: JsValue = js_sys::Object::new().into();
-        set(&object, "report", &to_js(&report)?)?;
-        match self.standardize_photo(&photo, &analysis, &preset, background, false) {
-            Ok(done) => {
-                set(&object, "standardized", &standardized_to_js(&done)?)?;
-                set(&object, "standardizeError", &JsValue::NULL)?;
-            }
-            Err(e) => {
-                set(&object, "standardized", &JsValue::NULL)?;
-                set(&object, "standardizeError", &to_js(&e.info())?)?;
-            }
-        }
-        Ok(object)
+        self.check_and_standardize_photo(&photo, preset_id, background)
+    }
+
+    /// The same from canvas pixels (a camera capture): no EXIF, so the capture rules say
+    /// `not_evaluated`.
+    #[wasm_bindgen(js_name = checkAndStandardizeRgba)]
+    pub fn check_and_standardize_rgba(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        preset_id: &str,
+        background: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        self.check_and_standardize_photo(&photo, preset_id, background)
+    }
+
+    /// The live camera guide for one frame: `{ status, ready, hint: { code, zh, en }, oval:
+    /// { cx, cy, rx, ry }, scale }` in frame pixels (live analysis: no person mask).
+    pub fn guide(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        preset_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        let preset = preset(preset_id)?;
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        let analysis = self
+            .0
+            .analyze_with(&photo.image, mode(Some(true)))
+            .map_err(err)?;
+        to_js(&crate::guide::guide(&photo.image, &analysis, &preset))
     }
 
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where

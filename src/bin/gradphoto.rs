@@ -92,6 +92,28 @@ enum Command {
     },
     /// List the built-in presets.
     Presets,
+    /// Run the sandbox backend: the collection API (docs/api.yaml), SQLite, and the demo pages.
+    #[cfg(feature = "server")]
+    Serve {
+        /// Address to listen on; port 0 picks a free one (printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Where the database and the uploaded photos live.
+        #[arg(long, default_value = "target/demo-data")]
+        data: PathBuf,
+        #[arg(long, default_value = "www")]
+        www: PathBuf,
+        #[arg(long, default_value = "pkg")]
+        pkg: PathBuf,
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+        /// The reviewer page's token (default: a random one, printed).
+        #[arg(long, env = "GRADPHOTO_REVIEWER_TOKEN")]
+        reviewer_token: Option<String>,
+        /// The preset uploads are checked against.
+        #[arg(long, default_value = gradphoto::DEFAULT_PRESET)]
+        preset: String,
+    },
 }
 
 /// A failure the CLI reports: a typed pipeline error or a file-system problem.
@@ -377,8 +399,58 @@ fn run(command: Command) -> Result<bool, Failure> {
                 );
             }
         }
+        #[cfg(feature = "server")]
+        Command::Serve {
+            addr,
+            data,
+            www,
+            pkg,
+            models,
+            reviewer_token,
+            preset,
+        } => serve(addr, data, www, pkg, models, reviewer_token, &preset)?,
     }
     Ok(true)
+}
+
+#[cfg(feature = "server")]
+fn serve(
+    addr: std::net::SocketAddr,
+    data_dir: PathBuf,
+    www: PathBuf,
+    pkg: PathBuf,
+    models: PathBuf,
+    reviewer_token: Option<String>,
+    preset: &str,
+) -> Result<(), Failure> {
+    use gradphoto::server::{AppState, Config};
+    use std::sync::Arc;
+    let reviewer_token = match reviewer_token {
+        Some(t) if !t.trim().is_empty() => t,
+        _ => {
+            let mut bytes = [0u8; 12];
+            getrandom::fill(&mut bytes).map_err(|e| Failure::Io(e.to_string()))?;
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        }
+    };
+    let config = Config {
+        data_dir,
+        www,
+        pkg,
+        models,
+        reviewer_token,
+        preset: load_preset(preset)?,
+    };
+    let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
+    let state = AppState::open(config, Some(analyzer), Arc::new(|line| eprintln!("{line}")))
+        .map_err(Failure::Io)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Io(e.to_string()))?;
+    runtime
+        .block_on(gradphoto::server::run(addr, state))
+        .map_err(|e| Failure::Io(format!("serve {addr}: {e}")))
 }
 
 use gradphoto::checks::{Status, Verdict};

@@ -1,0 +1,461 @@
+//! The student's side of the API. Every call but `POST /session` needs `Authorization: Bearer
+//! <session>`, and every order call needs an order this session verified.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::{db, token, upload, AppState};
+use crate::flow::{normalise_school_name, validate_last4};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Wrong guesses of code / last 4 allowed per session before verification is refused.
+pub(crate) const MAX_VERIFY_FAILURES: i64 = 5;
+
+/// Longest text field accepted (school names, categories, codes, login hand-offs).
+const MAX_FIELD_CHARS: usize = 4096;
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The caller's session, which must exist.
+fn session(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
+    let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
+    if db::session_exists(&state.db(), token)? {
+        Ok(token.to_string())
+    } else {
+        Err(ApiError::unauthorized())
+    }
+}
+
+fn field<'a>(value: &'a str, name: &str) -> ApiResult<&'a str> {
+    if value.trim().is_empty() || value.chars().count() > MAX_FIELD_CHARS {
+        return Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "request.invalid",
+            message_zh: format!("字段 {name} 为空或过长。"),
+            message_en: format!("The field '{name}' is empty or too long."),
+        });
+    }
+    Ok(value)
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "request.not_found",
+        "没有这个接口。",
+        "No such API call.",
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// The host's login hand-off; the sandbox accepts any non-empty value.
+    login: String,
+}
+
+/// `POST /session`: the sandbox's stand-in for the host's login hand-off.
+pub async fn create_session(
+    State(state): State<AppState>,
+    Json(login): Json<Login>,
+) -> ApiResult<impl IntoResponse> {
+    field(&login.login, "login")?;
+    let session = token("s_")?;
+    db::add_session(&state.db(), &session)?;
+    Ok((StatusCode::CREATED, Json(json!({ "session": session }))))
+}
+
+/// Schools whose normalised name shares most of its characters with the query, best first.
+fn similar(schools: &[(String, String)], query: &str, limit: usize) -> Vec<(String, String)> {
+    let query = normalise_school_name(query);
+    let wanted: Vec<char> = query.chars().filter(|c| !c.is_whitespace()).collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, &(String, String))> = schools
+        .iter()
+        .map(|s| (wanted.iter().filter(|c| s.0.contains(**c)).count(), s))
+        .filter(|(score, _)| *score * 2 >= wanted.len())
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, s)| s.clone())
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct SchoolQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn schools(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<SchoolQuery>,
+) -> ApiResult<Json<Value>> {
+    session(&state, &headers)?;
+    let all = db::schools(&state.db())?;
+    let found: Vec<Value> = similar(&all, &query.q, 5)
+        .into_iter()
+        .map(|(name, category)| json!({ "name": name, "category": category }))
+        .collect();
+    Ok(Json(json!({ "schools": found })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolEntry {
+    school: String,
+    category: String,
+}
+
+pub async fn eligibility(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(entry): Json<SchoolEntry>,
+) -> ApiResult<Json<Value>> {
+    session(&state, &headers)?;
+    let name = normalise_school_name(field(&entry.school, "school")?);
+    let category = normalise_school_name(field(&entry.category, "category")?);
+    let all = db::schools(&state.db())?;
+    let eligible = all.iter().any(|(n, c)| *n == name && *c == category);
+    let suggestions: Vec<String> = if eligible {
+        Vec::new()
+    } else {
+        similar(&all, &name, 5)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    };
+    Ok(Json(json!({
+        "eligible": eligible,
+        "school": name,
+        "category": category,
+        "suggestions": suggestions,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    school: String,
+    category: String,
+    code: String,
+    last4: String,
+}
+
+/// A name with every character but the first and (for 3 or more) the last replaced by `*`.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(v): Json<Verification>,
+) -> ApiResult<Json<Value>> {
+    let session = session(&state, &headers)?;
+    let last4 = validate_last4(&v.last4).map_err(|_| {
+        ApiError::bad_request(
+            "verify.invalid_last4",
+            "证件号后四位格式不正确：应为 4 位数字，最后一位可为 X。",
+            "The last 4 ID characters must be 4 digits; the last may be X.",
+        )
+    })?;
+    let school = normalise_school_name(field(&v.school, "school")?);
+    let category = normalise_school_name(field(&v.category, "category")?);
+    let code = field(&v.code, "code")?;
+    let conn = state.db();
+    if db::verify_failures(&conn, &session)? >= MAX_VERIFY_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "verify.too_many",
+            "验证失败次数过多，请稍后重新登录再试。",
+            "Too many failed attempts: sign in again later.",
+        ));
+    }
+    let Some(student) = db::find_student(&conn, &school, &category, code, last4.as_str())? else {
+        db::count_verify_failure(&conn, &session)?;
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "verify.mismatch",
+            "学校、图像采集码与证件号后四位不匹配，请核对后重试。",
+            "School, collection code and last 4 ID characters do not match: check them and retry.",
+        ));
+    };
+    let reference = token("r_")?;
+    db::add_record(&conn, &reference, &session, student.id)?;
+    Ok(Json(json!({
+        "record": {
+            "ref": reference,
+            "masked_name": mask_name(&student.name),
+            "school": student.school,
+            "category": student.category,
+            "level": student.level,
+        }
+    })))
+}
+
+fn order_json(order: &db::Order) -> Value {
+    json!({
+        "order": order.id,
+        "status": order.status,
+        "amount_fen": order.amount_fen,
+        "rejection_reason": order.rejection_reason,
+        "photo": order.photo_sha.as_ref().map(|sha| json!({
+            "sha256": sha,
+            "bytes": order.photo_bytes,
+        })),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrder {
+    record: String,
+}
+
+/// One order per student: a second call returns the existing one (one payment, any number of
+/// shots, also after a new login).
+pub async fn create_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(new): Json<NewOrder>,
+) -> ApiResult<impl IntoResponse> {
+    let session = session(&state, &headers)?;
+    let conn = state.db();
+    let student = db::record_student(&conn, &new.record, &session)?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "record.not_found",
+            "请先完成学籍核验。",
+            "Verify the student record first.",
+        )
+    })?;
+    if let Some(order) = db::order_of_student(&conn, student)? {
+        return Ok((StatusCode::OK, Json(order_json(&order))));
+    }
+    let id = token("o_")?;
+    db::add_order(&conn, &id, student)?;
+    let order = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Json(order_json(&order))))
+}
+
+/// The order, if the caller's session verified its student.
+fn owned(state: &AppState, headers: &HeaderMap, id: &str) -> ApiResult<db::Order> {
+    let session = session(state, headers)?;
+    db::owned_order(&state.db(), id, &session)?.ok_or_else(ApiError::no_order)
+}
+
+pub async fn get_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(order_json(&owned(&state, &headers, &id)?)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    /// The sandbox cashier's outcome: `success` or `cancel`.
+    result: String,
+}
+
+/// The sandbox cashier. Paying an order that is already paid changes nothing (a replayed
+/// callback); a cancel leaves it pending.
+pub async fn pay(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(payment): Json<Payment>,
+) -> ApiResult<Json<Value>> {
+    let order = owned(&state, &headers, &id)?;
+    match payment.result.as_str() {
+        "success" => {}
+        "cancel" => {
+            return Err(ApiError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "pay.cancelled",
+                "支付已取消，可以重新支付。",
+                "Payment cancelled: you can pay again.",
+            ))
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "request.invalid",
+                "result 只能是 success 或 cancel。",
+                "result must be 'success' or 'cancel'.",
+            ))
+        }
+    }
+    let conn = state.db();
+    if order.status == "pending" {
+        db::set_status(&conn, &id, "pending", "paid")?;
+    }
+    let order = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
+    Ok(Json(order_json(&order)))
+}
+
+/// A photo may be (re)placed while the order is paid or rejected: not before payment, not while
+/// a reviewer may be looking at it, never after approval.
+fn photo_allowed(status: &str) -> ApiResult<()> {
+    match status {
+        "paid" | "rejected" => Ok(()),
+        "pending" => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "order.not_paid",
+            "请先支付。",
+            "Pay first.",
+        )),
+        other => Err(ApiError::wrong_state(other)),
+    }
+}
+
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let order = owned(&state, &headers, &id)?;
+    photo_allowed(&order.status)?;
+    let claimed = headers
+        .get("x-content-sha256")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let accepted = upload::accept(&body, claimed, &headers, &state.config.preset)?;
+    let path = state.photo_path(&id);
+    let partial = path.with_extension("part");
+    tokio::fs::write(&partial, &body).await?;
+    tokio::fs::rename(&partial, &path).await?;
+    {
+        let conn = state.db();
+        // The status may have moved while the file was written (a second tab): check again.
+        let now = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
+        photo_allowed(&now.status)?;
+        db::set_photo(&conn, &id, &accepted.sha256, body.len() as i64)?;
+    }
+    if let Some(analyzer) = state.analyzer.clone() {
+        let preset = state.config.preset.clone();
+        let bytes = body.clone();
+        let report =
+            tokio::task::spawn_blocking(move || upload::report(&analyzer, &bytes, &preset))
+                .await
+                .ok()
+                .flatten();
+        if let Some(report) = report {
+            db::set_report(&state.db(), &id, &accepted.sha256, &report)?;
+        }
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "sha256": accepted.sha256,
+            "bytes": body.len(),
+            "width": accepted.width,
+            "height": accepted.height,
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    sha256: String,
+}
+
+/// Into review: the photo the client names must be the one stored (so a stale tab cannot submit
+/// an older upload).
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(submission): Json<Submission>,
+) -> ApiResult<Json<Value>> {
+    let order = owned(&state, &headers, &id)?;
+    photo_allowed(&order.status)?;
+    let matches = order
+        .photo_sha
+        .as_deref()
+        .is_some_and(|sha| sha.eq_ignore_ascii_case(submission.sha256.trim()));
+    if !matches {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "order.photo_mismatch",
+            "提交的照片与已上传的不一致，请重新上传。",
+            "The submitted photo is not the uploaded one: upload it again.",
+        ));
+    }
+    let conn = state.db();
+    if !db::submit(&conn, &id)? {
+        return Err(ApiError::wrong_state(&order.status));
+    }
+    let order = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
+    Ok(Json(order_json(&order)))
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let order = owned(&state, &headers, &id)?;
+    let conn = state.db();
+    if !db::set_status(&conn, &id, "under_review", "paid")? {
+        return Err(ApiError::wrong_state(&order.status));
+    }
+    let order = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
+    Ok(Json(order_json(&order)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_names() {
+        assert_eq!(mask_name("张小明"), "张*明");
+        assert_eq!(mask_name("李华"), "李*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧**娜");
+        assert_eq!(mask_name("X"), "*");
+    }
+
+    #[test]
+    fn suggests_close_school_names() {
+        let all = vec![
+            ("北京大学".to_string(), "普通高等教育".to_string()),
+            ("北京理工大学".to_string(), "网络教育".to_string()),
+            ("国家开放大学".to_string(), "开放教育".to_string()),
+        ];
+        let names: Vec<String> = similar(&all, "北京大字", 5)
+            .into_iter()
+            .map(|s| s.0)
+            .collect();
+        assert_eq!(names[0], "北京大学");
+        assert!(!names.contains(&"国家开放大学".to_string()));
+        assert!(similar(&all, "   ", 5).is_empty());
+    }
+}

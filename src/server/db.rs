@@ -1,0 +1,342 @@
+//! The sandbox's SQLite store: seeded schools and student records, sessions, verified-record
+//! handles and orders. Every query is parameterised; no SQL is built from request text.
+//!
+//! The student records stand in for 学信网's: the full name and the last 4 ID characters live
+//! only here, and only the masked name leaves the server.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS schools (
+    name TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (name, category));
+CREATE TABLE IF NOT EXISTS students (
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, school TEXT NOT NULL,
+    category TEXT NOT NULL, last4 TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
+    verify_failures INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS records (
+    ref TEXT PRIMARY KEY, session TEXT NOT NULL, student_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY, student_id INTEGER NOT NULL UNIQUE, status TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL, photo_sha TEXT, photo_bytes INTEGER, report TEXT,
+    submitted_at INTEGER, rejection_reason TEXT, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL);
+";
+
+/// The sandbox's schools (name, category) and students (code, school, category, last 4, full
+/// name, level). Documented in docs/api.yaml so testers know what to type.
+const SCHOOLS: [(&str, &str); 5] = [
+    ("国家开放大学", "开放教育"),
+    ("北京大学", "普通高等教育"),
+    ("清华大学", "普通高等教育"),
+    ("华中科技大学", "成人高等教育"),
+    ("北京理工大学", "网络教育"),
+];
+const STUDENTS: [(&str, &str, &str, &str, &str, &str); 4] = [
+    (
+        "GP1-2026-000001",
+        "国家开放大学",
+        "开放教育",
+        "1234",
+        "张小明",
+        "专科",
+    ),
+    (
+        "GP1-2026-000002",
+        "北京大学",
+        "普通高等教育",
+        "567X",
+        "李华",
+        "本科",
+    ),
+    (
+        "GP1-2026-000003",
+        "华中科技大学",
+        "成人高等教育",
+        "0001",
+        "欧阳娜娜",
+        "本科",
+    ),
+    (
+        "GP1-2026-000004",
+        "北京理工大学",
+        "网络教育",
+        "2468",
+        "王芳",
+        "本科",
+    ),
+];
+
+/// Order price in fen (the sandbox's; real collectors charge ~¥25–40).
+pub const AMOUNT_FEN: i64 = 2500;
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Open (or create and seed) the database in `dir`.
+pub fn open(dir: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(dir.join("gradphoto.sqlite3"))?;
+    conn.execute_batch(SCHEMA)?;
+    for (name, category) in SCHOOLS {
+        conn.execute(
+            "INSERT OR IGNORE INTO schools (name, category) VALUES (?1, ?2)",
+            params![name, category],
+        )?;
+    }
+    for (code, school, category, last4, name, level) in STUDENTS {
+        conn.execute(
+            "INSERT OR IGNORE INTO students (code, school, category, last4, name, level)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![code, school, category, last4, name, level],
+        )?;
+    }
+    Ok(conn)
+}
+
+pub fn schools(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT name, category FROM schools ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+pub fn add_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (token, created_at) VALUES (?1, ?2)",
+        params![token, now()],
+    )?;
+    Ok(())
+}
+
+pub fn session_exists(conn: &Connection, token: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT 1 FROM sessions WHERE token = ?1",
+        params![token],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|r| r.is_some())
+}
+
+pub fn verify_failures(conn: &Connection, session: &str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT verify_failures FROM sessions WHERE token = ?1",
+        params![session],
+        |r| r.get(0),
+    )
+}
+
+pub fn count_verify_failure(conn: &Connection, session: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET verify_failures = verify_failures + 1 WHERE token = ?1",
+        params![session],
+    )?;
+    Ok(())
+}
+
+/// A student record as the server may show it.
+pub struct Student {
+    pub id: i64,
+    pub school: String,
+    pub category: String,
+    pub name: String,
+    pub level: String,
+}
+
+/// The student matching all four values, if any.
+pub fn find_student(
+    conn: &Connection,
+    school: &str,
+    category: &str,
+    code: &str,
+    last4: &str,
+) -> rusqlite::Result<Option<Student>> {
+    conn.query_row(
+        "SELECT id, school, category, name, level FROM students
+         WHERE code = ?1 AND school = ?2 AND category = ?3 AND last4 = ?4",
+        params![code, school, category, last4],
+        |r| {
+            Ok(Student {
+                id: r.get(0)?,
+                school: r.get(1)?,
+                category: r.get(2)?,
+                name: r.get(3)?,
+                level: r.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub fn add_record(
+    conn: &Connection,
+    reference: &str,
+    session: &str,
+    student: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO records (ref, session, student_id) VALUES (?1, ?2, ?3)",
+        params![reference, session, student],
+    )?;
+    Ok(())
+}
+
+/// The student behind a record handle this session was given.
+pub fn record_student(
+    conn: &Connection,
+    reference: &str,
+    session: &str,
+) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT student_id FROM records WHERE ref = ?1 AND session = ?2",
+        params![reference, session],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// One order row.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: String,
+    pub student_id: i64,
+    pub status: String,
+    pub amount_fen: i64,
+    pub photo_sha: Option<String>,
+    pub photo_bytes: Option<i64>,
+    pub report: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub rejection_reason: Option<String>,
+}
+
+const ORDER_COLUMNS: &str = "o.id, o.student_id, o.status, o.amount_fen, o.photo_sha, \
+     o.photo_bytes, o.report, o.submitted_at, o.rejection_reason";
+
+fn order_row(r: &rusqlite::Row) -> rusqlite::Result<Order> {
+    Ok(Order {
+        id: r.get(0)?,
+        student_id: r.get(1)?,
+        status: r.get(2)?,
+        amount_fen: r.get(3)?,
+        photo_sha: r.get(4)?,
+        photo_bytes: r.get(5)?,
+        report: r.get(6)?,
+        submitted_at: r.get(7)?,
+        rejection_reason: r.get(8)?,
+    })
+}
+
+pub fn order_of_student(conn: &Connection, student: i64) -> rusqlite::Result<Option<Order>> {
+    conn.query_row(
+        &format!("SELECT {ORDER_COLUMNS} FROM orders o WHERE o.student_id = ?1"),
+        params![student],
+        order_row,
+    )
+    .optional()
+}
+
+/// The order, if this session verified its student.
+pub fn owned_order(conn: &Connection, id: &str, session: &str) -> rusqlite::Result<Option<Order>> {
+    conn.query_row(
+        &format!(
+            "SELECT {ORDER_COLUMNS} FROM orders o
+             WHERE o.id = ?1 AND EXISTS (
+                SELECT 1 FROM records r WHERE r.student_id = o.student_id AND r.session = ?2)"
+        ),
+        params![id, session],
+        order_row,
+    )
+    .optional()
+}
+
+pub fn order(conn: &Connection, id: &str) -> rusqlite::Result<Option<Order>> {
+    conn.query_row(
+        &format!("SELECT {ORDER_COLUMNS} FROM orders o WHERE o.id = ?1"),
+        params![id],
+        order_row,
+    )
+    .optional()
+}
+
+pub fn add_order(conn: &Connection, id: &str, student: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO orders (id, student_id, status, amount_fen, created_at, updated_at)
+         VALUES (?1, ?2, 'pending', ?3, ?4, ?4)",
+        params![id, student, AMOUNT_FEN, now()],
+    )?;
+    Ok(())
+}
+
+/// Move an order from `from` to `to`; false when it was not at `from` (a race or a replay).
+pub fn set_status(conn: &Connection, id: &str, from: &str, to: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE orders SET status = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?2",
+        params![id, from, to, now()],
+    )?;
+    Ok(n == 1)
+}
+
+pub fn set_photo(conn: &Connection, id: &str, sha: &str, bytes: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE orders SET photo_sha = ?2, photo_bytes = ?3, report = NULL, updated_at = ?4
+         WHERE id = ?1",
+        params![id, sha, bytes, now()],
+    )?;
+    Ok(())
+}
+
+pub fn set_report(conn: &Connection, id: &str, sha: &str, report: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE orders SET report = ?3 WHERE id = ?1 AND photo_sha = ?2",
+        params![id, sha, report],
+    )?;
+    Ok(())
+}
+
+/// Into review: from `paid` or `rejected`, clearing the last reason.
+pub fn submit(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE orders SET status = 'under_review', submitted_at = ?2, rejection_reason = NULL,
+         updated_at = ?2 WHERE id = ?1 AND status IN ('paid', 'rejected')",
+        params![id, now()],
+    )?;
+    Ok(n == 1)
+}
+
+pub fn reject(conn: &Connection, id: &str, reason: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE orders SET status = 'rejected', rejection_reason = ?2, updated_at = ?3
+         WHERE id = ?1 AND status = 'under_review'",
+        params![id, reason, now()],
+    )?;
+    Ok(n == 1)
+}
+
+/// Submissions for the reviewer: every order that has been submitted at least once, newest
+/// first, with the student's masked-name source fields.
+pub fn submissions(conn: &Connection) -> rusqlite::Result<Vec<(Order, Student)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ORDER_COLUMNS}, s.id, s.school, s.category, s.name, s.level
+         FROM orders o JOIN students s ON s.id = o.student_id
+         WHERE o.submitted_at IS NOT NULL ORDER BY o.submitted_at DESC, o.id"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            order_row(r)?,
+            Student {
+                id: r.get(9)?,
+                school: r.get(10)?,
+                category: r.get(11)?,
+                name: r.get(12)?,
+                level: r.get(13)?,
+            },
+        ))
+    })?;
+    rows.collect()
+}

@@ -1,0 +1,104 @@
+//! The API's one error shape: an HTTP status and `{ code, message_zh, message_en }`, the same
+//! shape the library's own errors take in JS. Messages never echo what the user sent (it may be
+//! ID characters or a name).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, zh: &str, en: &str) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message_zh: zh.to_string(),
+            message_en: en.to_string(),
+        }
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.required",
+            "登录已失效，请重新登录。",
+            "The session is missing or has expired: sign in again.",
+        )
+    }
+
+    pub fn reviewer_only() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "review.unauthorized",
+            "需要审核员令牌。",
+            "This needs the reviewer token.",
+        )
+    }
+
+    pub fn no_order() -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "order.not_found",
+            "找不到该订单。",
+            "No such order for this session.",
+        )
+    }
+
+    pub fn bad_request(code: &'static str, zh: &str, en: &str) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, zh, en)
+    }
+
+    /// The order is not at a status where this action is allowed.
+    pub fn wrong_state(status: &str) -> ApiError {
+        if matches!(status, "approved" | "published") {
+            return ApiError::new(
+                StatusCode::CONFLICT,
+                "order.locked",
+                "照片已审核通过，不能再修改。",
+                "The photo is approved: nothing can be changed any more.",
+            );
+        }
+        ApiError {
+            status: StatusCode::CONFLICT,
+            code: "order.wrong_state",
+            message_zh: format!("订单当前状态（{status}）不允许此操作。"),
+            message_en: format!("The order is '{status}': this action is not allowed now."),
+        }
+    }
+
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server.internal",
+            "服务器出错，请稍后重试。",
+            "Server error: try again later.",
+        )
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(_: rusqlite::Error) -> ApiError {
+        ApiError::internal()
+    }
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(_: std::io::Error) -> ApiError {
+        ApiError::internal()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self)).into_response()
+    }
+}

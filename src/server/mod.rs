@@ -1,0 +1,176 @@
+//! The sandbox backend behind `gradphoto serve`: the collection API a real operator implements
+//! (docs/api.yaml), with SQLite for orders and student records, and the demo's static files.
+//! It binds where it is told (127.0.0.1 by default) and is for demos and tests, not production.
+//!
+//! - `api`: the student's calls (session, eligibility, verification, order, payment, upload,
+//!   submit, withdraw).
+//! - `review`: the reviewer's calls, behind a token.
+//! - `upload`: what an uploaded photo must be (type, size, dimensions, hash) and the server's own
+//!   automatic check of it.
+//! - `db`: the SQLite store, parameterised queries only.
+//! - `error`: the one error shape.
+//!
+//! Privacy: the request log has the method, the route *template* and the status, never a path
+//! value, a query, a header or a body; the last 4 ID characters are compared and dropped.
+
+mod api;
+pub mod db;
+mod error;
+mod review;
+mod upload;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::Router;
+use rusqlite::Connection;
+use tower_http::services::ServeDir;
+
+pub use error::ApiError;
+
+use crate::{Analyzer, Preset};
+
+/// Where things are and who may review.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub www: PathBuf,
+    pub pkg: PathBuf,
+    pub models: PathBuf,
+    pub reviewer_token: String,
+    pub preset: Preset,
+}
+
+/// Where request-log lines go (stderr in `gradphoto serve`, a buffer in tests).
+pub type LogSink = Arc<dyn Fn(String) + Send + Sync>;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    db: Arc<Mutex<Connection>>,
+    analyzer: Option<Arc<Analyzer>>,
+    config: Arc<Config>,
+    log: LogSink,
+}
+
+impl AppState {
+    /// Open the store in `config.data_dir` (created if missing). `analyzer` runs the server's
+    /// own check of each upload for the reviewer; without it the report is left empty.
+    pub fn open(
+        config: Config,
+        analyzer: Option<Analyzer>,
+        log: LogSink,
+    ) -> Result<AppState, String> {
+        std::fs::create_dir_all(config.data_dir.join("photos"))
+            .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+        let conn = db::open(&config.data_dir).map_err(|e| format!("database: {e}"))?;
+        Ok(AppState {
+            db: Arc::new(Mutex::new(conn)),
+            analyzer: analyzer.map(Arc::new),
+            config: Arc::new(config),
+            log,
+        })
+    }
+
+    /// The database, also after a handler panicked while holding it (SQLite keeps it consistent).
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn photo_path(&self, order: &str) -> PathBuf {
+        // Order ids are made here (`o_` + hex), so the name is path-safe by construction; the
+        // check keeps it so if that ever changes.
+        let safe: String = order
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        self.config
+            .data_dir
+            .join("photos")
+            .join(format!("{safe}.jpg"))
+    }
+}
+
+/// A fresh random token with a prefix (`s_`, `r_`, `o_`): 128 bits from the OS.
+fn token(prefix: &str) -> Result<String, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
+    Ok(format!("{prefix}{}", hex(&bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Largest request body (the upload route's own size rule is stricter).
+const MAX_BODY: usize = 1 << 20;
+
+/// The whole application: API routes, the reviewer's routes, static files, request log.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/session", post(api::create_session))
+        .route("/schools", get(api::schools))
+        .route("/eligibility", post(api::eligibility))
+        .route("/verify", post(api::verify))
+        .route("/orders", post(api::create_order))
+        .route("/orders/{order}", get(api::get_order))
+        .route("/orders/{order}/pay", post(api::pay))
+        .route("/orders/{order}/photo", put(api::upload_photo))
+        .route("/orders/{order}/submit", post(api::submit))
+        .route("/orders/{order}/withdraw", post(api::withdraw))
+        .route("/review/submissions", get(review::list))
+        .route("/review/submissions/{order}/photo", get(review::photo))
+        .route("/review/submissions/{order}/decision", post(review::decide))
+        .route("/review/submissions/{order}/publish", post(review::publish))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY));
+    let config = state.config.clone();
+    Router::new()
+        .nest("/api/v1", api)
+        .nest_service("/pkg", ServeDir::new(&config.pkg))
+        .nest_service("/models", ServeDir::new(&config.models))
+        .fallback_service(ServeDir::new(&config.www))
+        .layer(middleware::from_fn_with_state(state.clone(), log_request))
+        .with_state(state)
+}
+
+/// One line per request: method, route template, status, time. Nothing the user sent.
+async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(static)".to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    (state.log)(format!(
+        "{method} {route} {} {:.1} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1e3
+    ));
+    response
+}
+
+/// Serve until Ctrl-C. Prints `gradphoto serve: http://ADDR/` once listening (tests read it).
+pub async fn run(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    println!("gradphoto serve: http://{local}/");
+    println!(
+        "reviewer page:   http://{local}/review.html#token={}",
+        state.config.reviewer_token
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

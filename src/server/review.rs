@@ -1,0 +1,164 @@
+//! The reviewer's side: list submissions with the server's automatic report, look at the photo,
+//! approve or reject with a reason, publish. Every call needs `Authorization: Bearer <reviewer
+//! token>`; the reviewer page itself shows nothing without it.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::api::mask_name;
+use super::error::ApiError;
+use super::{db, AppState};
+
+/// Longest rejection reason (the collectors' reasons are one sentence).
+const MAX_REASON_CHARS: usize = 200;
+
+/// The token compared through SHA-256 digests, so the time taken does not depend on how many
+/// leading characters of a guess are right.
+fn reviewer(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expected = &state.config.reviewer_token;
+    if !expected.is_empty() && Sha256::digest(given.trim()) == Sha256::digest(expected) {
+        Ok(())
+    } else {
+        Err(ApiError::reviewer_only())
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    reviewer(&state, &headers)?;
+    let rows = db::submissions(&state.db())?;
+    let list: Vec<Value> = rows
+        .into_iter()
+        .map(|(order, student)| {
+            let report: Value = order
+                .report
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or(Value::Null);
+            json!({
+                "order": order.id,
+                "masked_name": mask_name(&student.name),
+                "school": student.school,
+                "category": student.category,
+                "level": student.level,
+                "status": order.status,
+                "submitted_at": order.submitted_at,
+                "sha256": order.photo_sha,
+                "rejection_reason": order.rejection_reason,
+                "report": report,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "submissions": list })))
+}
+
+fn submitted(state: &AppState, id: &str) -> Result<db::Order, ApiError> {
+    db::order(&state.db(), id)?
+        .filter(|o| o.submitted_at.is_some())
+        .ok_or_else(ApiError::no_order)
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    reviewer(&state, &headers)?;
+    submitted(&state, &id)?;
+    let bytes = tokio::fs::read(state.photo_path(&id))
+        .await
+        .map_err(|_| ApiError::no_order())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    decision: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(decision): Json<Decision>,
+) -> Result<Json<Value>, ApiError> {
+    reviewer(&state, &headers)?;
+    let order = submitted(&state, &id)?;
+    let conn = state.db();
+    let moved = match decision.decision.as_str() {
+        "approve" => db::set_status(&conn, &id, "under_review", "approved")?,
+        "reject" => {
+            let reason = decision
+                .reason
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default();
+            if reason.is_empty()
+                || reason.chars().count() > MAX_REASON_CHARS
+                || reason.chars().any(char::is_control)
+            {
+                return Err(ApiError::bad_request(
+                    "review.reason_required",
+                    "退回需要填写原因（不超过 200 字）。",
+                    "A rejection needs a reason of at most 200 characters.",
+                ));
+            }
+            db::reject(&conn, &id, reason)?
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "request.invalid",
+                "decision 只能是 approve 或 reject。",
+                "decision must be 'approve' or 'reject'.",
+            ))
+        }
+    };
+    if !moved {
+        return Err(ApiError::wrong_state(&order.status));
+    }
+    Ok(Json(
+        json!({ "order": id, "status": db::order(&conn, &id)?.map(|o| o.status) }),
+    ))
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    reviewer(&state, &headers)?;
+    let order = submitted(&state, &id)?;
+    if !db::set_status(&state.db(), &id, "approved", "published")? {
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "order.wrong_state",
+            message_zh: format!("订单当前状态（{}）不能上网。", order.status),
+            message_en: format!(
+                "The order is '{}': only an approved photo is published.",
+                order.status
+            ),
+        });
+    }
+    Ok(Json(json!({ "order": id, "status": "published" })))
+}

@@ -1,0 +1,638 @@
+//! The sandbox backend in-process (no socket): the whole order life through review, the upload
+//! rules, sessions and the reviewer token, the verification limit, SQL-shaped input, and a
+//! request log free of what students typed. Native only (`--features server`).
+
+#![cfg(all(feature = "server", not(target_arch = "wasm32")))]
+
+mod common;
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use gradphoto::server::{router, AppState, Config};
+use gradphoto::standardize::{self, Options};
+use gradphoto::{Photo, Preset};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+const TOKEN: &str = "reviewer-secret";
+const CODE: &str = "GP1-2026-000001";
+
+struct Api {
+    app: axum::Router,
+    log: Arc<Mutex<Vec<String>>>,
+    runtime: tokio::runtime::Runtime,
+    _dir: TempDir,
+}
+
+/// A data directory removed when the test ends.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+    fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+impl Api {
+    fn new(name: &str) -> Api {
+        let dir =
+            std::env::temp_dir().join(format!("gradphoto-server-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let config = Config {
+            data_dir: dir.clone(),
+            www: "www".into(),
+            pkg: "pkg".into(),
+            models: "models".into(),
+            reviewer_token: TOKEN.into(),
+            preset: Preset::builtin("chsi-graduation").unwrap(),
+        };
+        let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded()).unwrap();
+        let state = AppState::open(
+            config,
+            Some(analyzer),
+            Arc::new(move |line| sink.lock().unwrap().push(line)),
+        )
+        .unwrap();
+        Api {
+            app: router(state),
+            log,
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            _dir: TempDir(dir),
+        }
+    }
+
+    fn send(&self, request: Request<Body>) -> Reply {
+        self.runtime.block_on(async {
+            let response = self.app.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec();
+            Reply { status, bytes }
+        })
+    }
+
+    fn call(&self, method: &str, path: &str, auth: Option<&str>, body: Option<Value>) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"));
+        if let Some(auth) = auth {
+            request = request.header("authorization", format!("Bearer {auth}"));
+        }
+        let body = match body {
+            Some(v) => {
+                request = request.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap())
+    }
+
+    fn upload(&self, order: &str, session: &str, jpeg: &[u8], sha: &str, mime: &str) -> Reply {
+        let request = Request::builder()
+            .method("PUT")
+            .uri(format!("/api/v1/orders/{order}/photo"))
+            .header("authorization", format!("Bearer {session}"))
+            .header("content-type", mime)
+            .header("x-content-sha256", sha)
+            .body(Body::from(jpeg.to_vec()))
+            .unwrap();
+        self.send(request)
+    }
+
+    fn session(&self) -> String {
+        let r = self.call(
+            "POST",
+            "/session",
+            None,
+            Some(json!({ "login": "sandbox" })),
+        );
+        assert_eq!(r.status, StatusCode::CREATED);
+        r.json()["session"].as_str().unwrap().to_string()
+    }
+
+    fn verify(&self, session: &str, last4: &str) -> Reply {
+        self.call(
+            "POST",
+            "/verify",
+            Some(session),
+            Some(json!({ "school": "国家开放大学", "category": "开放教育", "code": CODE, "last4": last4 })),
+        )
+    }
+
+    /// A verified, paid order for the first sandbox student.
+    fn paid_order(&self) -> (String, String) {
+        let s = self.session();
+        let record = self.verify(&s, "1234").json()["record"]["ref"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let order = self.call(
+            "POST",
+            "/orders",
+            Some(&s),
+            Some(json!({ "record": record })),
+        );
+        let order = order.json()["order"].as_str().unwrap().to_string();
+        let paid = self.call(
+            "POST",
+            &format!("/orders/{order}/pay"),
+            Some(&s),
+            Some(json!({ "result": "success" })),
+        );
+        assert_eq!(paid.status, StatusCode::OK);
+        (s, order)
+    }
+
+    fn log_text(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+}
+
+fn sha(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The real standardised Grace Hopper photo (what a student submits), made once.
+fn standard_photo() -> &'static [u8] {
+    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
+    JPEG.get_or_init(|| {
+        let preset = Preset::builtin("chsi-graduation").unwrap();
+        let done = standardize::standardize(
+            common::analyzer(),
+            &Photo::from_rgb(common::grace()),
+            &preset,
+            &Options::default(),
+        )
+        .unwrap();
+        done.jpeg.unwrap()
+    })
+}
+
+#[test]
+fn an_order_goes_through_review_and_is_locked_once_approved() {
+    let api = Api::new("life");
+    let s = api.session();
+    // Full-width characters and spaces are normalised before matching.
+    let e = api.call(
+        "POST",
+        "/eligibility",
+        Some(&s),
+        Some(json!({ "school": "国家开放大学　", "category": "开放教育" })),
+    );
+    assert_eq!(e.json()["eligible"], true);
+    let e = api.call(
+        "POST",
+        "/eligibility",
+        Some(&s),
+        Some(json!({ "school": "北京大字", "category": "普通高等教育" })),
+    );
+    assert_eq!(e.json()["eligible"], false);
+    assert_eq!(e.json()["suggestions"][0], "北京大学");
+
+    let wrong = api.verify(&s, "9999");
+    assert_eq!(
+        (wrong.status, wrong.code().as_str()),
+        (StatusCode::NOT_FOUND, "verify.mismatch")
+    );
+    let bad = api.verify(&s, "12a4");
+    assert_eq!(bad.code(), "verify.invalid_last4");
+    let record = api.verify(&s, "1234").json()["record"].clone();
+    assert_eq!(record["masked_name"], "张*明");
+    let reference = record["ref"].as_str().unwrap();
+
+    let created = api.call(
+        "POST",
+        "/orders",
+        Some(&s),
+        Some(json!({ "record": reference })),
+    );
+    assert_eq!(created.status, StatusCode::CREATED);
+    let order = created.json()["order"].as_str().unwrap().to_string();
+    assert_eq!(created.json()["status"], "pending");
+    let again = api.call(
+        "POST",
+        "/orders",
+        Some(&s),
+        Some(json!({ "record": reference })),
+    );
+    assert_eq!(
+        (again.status, again.json()["order"].as_str()),
+        (StatusCode::OK, Some(order.as_str()))
+    );
+
+    let photo = standard_photo();
+    let early = api.upload(&order, &s, photo, &sha(photo), "image/jpeg");
+    assert_eq!(
+        (early.status, early.code().as_str()),
+        (StatusCode::CONFLICT, "order.not_paid")
+    );
+    let cancel = api.call(
+        "POST",
+        &format!("/orders/{order}/pay"),
+        Some(&s),
+        Some(json!({ "result": "cancel" })),
+    );
+    assert_eq!(
+        (cancel.status, cancel.code().as_str()),
+        (StatusCode::PAYMENT_REQUIRED, "pay.cancelled")
+    );
+    let paid = api.call(
+        "POST",
+        &format!("/orders/{order}/pay"),
+        Some(&s),
+        Some(json!({ "result": "success" })),
+    );
+    assert_eq!(paid.json()["status"], "paid");
+
+    let up = api.upload(&order, &s, photo, &sha(photo), "image/jpeg");
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.json());
+    assert_eq!(
+        (up.json()["width"].as_u64(), up.json()["height"].as_u64()),
+        (Some(480), Some(640))
+    );
+    assert_eq!(up.json()["sha256"], sha(photo));
+    let stale = api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": "00".repeat(32) })),
+    );
+    assert_eq!(stale.code(), "order.photo_mismatch");
+    let sent = api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": sha(photo) })),
+    );
+    assert_eq!(sent.json()["status"], "under_review");
+    let during = api.upload(&order, &s, photo, &sha(photo), "image/jpeg");
+    assert_eq!(
+        (during.status, during.code().as_str()),
+        (StatusCode::CONFLICT, "order.wrong_state")
+    );
+
+    // The reviewer: token required; the list carries the server's own report of the photo.
+    assert_eq!(
+        api.call("GET", "/review/submissions", None, None).status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        api.call("GET", "/review/submissions", Some(&s), None)
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let list = api
+        .call("GET", "/review/submissions", Some(TOKEN), None)
+        .json();
+    let item = &list["submissions"][0];
+    assert_eq!(item["order"], order.as_str());
+    assert_eq!(item["masked_name"], "张*明");
+    let rules = item["report"]["rules"].as_array().unwrap();
+    let face = rules.iter().find(|r| r["id"] == "face.count").unwrap();
+    assert_eq!(face["status"], "pass");
+    assert!(rules
+        .iter()
+        .any(|r| r["id"] == "geometry.eye_line" && r["status"] == "pass"));
+    let stored = api.call(
+        "GET",
+        &format!("/review/submissions/{order}/photo"),
+        Some(TOKEN),
+        None,
+    );
+    assert_eq!(stored.bytes, photo);
+    assert_eq!(
+        api.call(
+            "GET",
+            &format!("/review/submissions/{order}/photo"),
+            Some(&s),
+            None
+        )
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let decide = |body: Value| {
+        api.call(
+            "POST",
+            &format!("/review/submissions/{order}/decision"),
+            Some(TOKEN),
+            Some(body),
+        )
+    };
+    assert_eq!(
+        decide(json!({ "decision": "reject" })).code(),
+        "review.reason_required"
+    );
+    assert_eq!(
+        decide(json!({ "decision": "reject", "reason": "背景不均匀" })).json()["status"],
+        "rejected"
+    );
+    let seen = api
+        .call("GET", &format!("/orders/{order}"), Some(&s), None)
+        .json();
+    assert_eq!(
+        (seen["status"].as_str(), seen["rejection_reason"].as_str()),
+        (Some("rejected"), Some("背景不均匀"))
+    );
+
+    // Reshoot without paying again, resubmit, approve: then nothing changes any more.
+    assert_eq!(
+        api.upload(&order, &s, photo, &sha(photo), "image/jpeg")
+            .status,
+        StatusCode::CREATED
+    );
+    let sent = api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": sha(photo) })),
+    );
+    assert_eq!(sent.json()["status"], "under_review");
+    assert_eq!(
+        api.call("POST", &format!("/orders/{order}/withdraw"), Some(&s), None)
+            .json()["status"],
+        "paid"
+    );
+    api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": sha(photo) })),
+    );
+    assert_eq!(
+        decide(json!({ "decision": "approve" })).json()["status"],
+        "approved"
+    );
+    let locked = api.upload(&order, &s, photo, &sha(photo), "image/jpeg");
+    assert_eq!(
+        (locked.status, locked.code().as_str()),
+        (StatusCode::CONFLICT, "order.locked")
+    );
+    assert_eq!(
+        api.call("POST", &format!("/orders/{order}/withdraw"), Some(&s), None)
+            .code(),
+        "order.locked"
+    );
+    assert_eq!(
+        api.call(
+            "POST",
+            &format!("/orders/{order}/submit"),
+            Some(&s),
+            Some(json!({ "sha256": sha(photo) }))
+        )
+        .code(),
+        "order.locked"
+    );
+    assert_eq!(
+        decide(json!({ "decision": "reject", "reason": "x" })).code(),
+        "order.locked"
+    );
+    let published = api.call(
+        "POST",
+        &format!("/review/submissions/{order}/publish"),
+        Some(TOKEN),
+        None,
+    );
+    assert_eq!(published.json()["status"], "published");
+    assert_eq!(
+        api.call("GET", &format!("/orders/{order}"), Some(&s), None)
+            .json()["status"],
+        "published"
+    );
+
+    // The request log: route templates and statuses only.
+    let log = api.log_text();
+    assert!(
+        log.contains("PUT /api/v1/orders/{order}/photo 201"),
+        "{log}"
+    );
+    for secret in [
+        "1234", "9999", "张", "小明", CODE, &order, &s, reference, "背景",
+    ] {
+        assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+    }
+}
+
+#[test]
+fn uploads_must_be_the_presets_jpeg_intact() {
+    let api = Api::new("upload");
+    let (s, order) = api.paid_order();
+    let photo = standard_photo();
+    let code = |r: Reply| (r.status, r.code());
+    let ok = |p: &[u8]| sha(p);
+
+    let mut big = photo.to_vec();
+    big.resize(41 * 1024, 0);
+    assert_eq!(
+        code(api.upload(&order, &s, &big, &ok(&big), "image/jpeg")),
+        (StatusCode::PAYLOAD_TOO_LARGE, "upload.too_large".into())
+    );
+    let flat = image::RgbImage::from_pixel(480, 640, image::Rgb([100, 197, 255]));
+    let png = common::png(&image::DynamicImage::ImageRgb8(flat));
+    assert_eq!(
+        code(api.upload(&order, &s, &png, &ok(&png), "image/jpeg")).1,
+        "upload.not_jpeg"
+    );
+    assert_eq!(
+        code(api.upload(&order, &s, photo, &ok(photo), "image/png")).1,
+        "upload.not_jpeg"
+    );
+    let small = &photo[..10 * 1024];
+    assert_eq!(
+        code(api.upload(&order, &s, small, &ok(small), "image/jpeg")).1,
+        "upload.bad_size"
+    );
+    assert_eq!(
+        code(api.upload(&order, &s, photo, &"ab".repeat(32), "image/jpeg")).1,
+        "upload.hash_mismatch"
+    );
+    assert_eq!(
+        code(api.upload(&order, &s, photo, "", "image/jpeg")).1,
+        "upload.hash_mismatch"
+    );
+    // Cut off before the end: the hash of what arrived matches, the JPEG does not.
+    let cut = &photo[..photo.len() - 3000];
+    assert_eq!(
+        code(api.upload(&order, &s, cut, &ok(cut), "image/jpeg")),
+        (StatusCode::UNPROCESSABLE_ENTITY, "upload.unreadable".into())
+    );
+    // A well-formed JPEG in the byte window, 20 px too wide.
+    let mut spec = Preset::builtin("chsi-graduation").unwrap().output;
+    spec.width = 500;
+    let wide_image = image::imageops::resize(
+        &common::grace(),
+        500,
+        640,
+        image::imageops::FilterType::Triangle,
+    );
+    let wide = gradphoto::encode_to_spec(&wide_image, &spec).unwrap().bytes;
+    assert_eq!(
+        code(api.upload(&order, &s, &wide, &ok(&wide), "image/jpeg")).1,
+        "upload.bad_dimensions"
+    );
+    // Nothing was stored by any of them.
+    assert_eq!(
+        api.call("GET", &format!("/orders/{order}"), Some(&s), None)
+            .json()["photo"],
+        Value::Null
+    );
+    assert_eq!(
+        api.upload(&order, &s, photo, &ok(photo), "image/jpeg")
+            .status,
+        StatusCode::CREATED
+    );
+}
+
+#[test]
+fn sessions_orders_and_tokens_are_checked() {
+    let api = Api::new("auth");
+    let (s, order) = api.paid_order();
+    assert_eq!(
+        api.call("GET", &format!("/orders/{order}"), None, None)
+            .code(),
+        "auth.required"
+    );
+    assert_eq!(
+        api.call("GET", &format!("/orders/{order}"), Some("s_forged"), None)
+            .code(),
+        "auth.required"
+    );
+    // Another student's session cannot see or touch the order, nor learn that it exists.
+    let other = api.session();
+    assert_eq!(
+        api.call("GET", &format!("/orders/{order}"), Some(&other), None)
+            .code(),
+        "order.not_found"
+    );
+    assert_eq!(
+        api.call(
+            "POST",
+            &format!("/orders/{order}/withdraw"),
+            Some(&other),
+            None
+        )
+        .code(),
+        "order.not_found"
+    );
+    assert_eq!(
+        api.call(
+            "POST",
+            "/orders",
+            Some(&other),
+            Some(json!({ "record": "r_guess" }))
+        )
+        .code(),
+        "record.not_found"
+    );
+    // Path-shaped ids find nothing.
+    assert_eq!(
+        api.call("GET", "/orders/..%2F..%2Fgradphoto.sqlite3", Some(&s), None)
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.call(
+            "GET",
+            "/review/submissions/..%2Fgradphoto/photo",
+            Some(TOKEN),
+            None
+        )
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    // Unknown fields and wrong shapes are refused, not ignored.
+    assert_eq!(
+        api.call(
+            "POST",
+            "/session",
+            None,
+            Some(json!({ "login": "x", "admin": true }))
+        )
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        api.call("POST", "/nope", Some(&s), None).code(),
+        "request.not_found"
+    );
+    // A new login of the same student (after verifying again) reaches the same, paid order.
+    let later = api.session();
+    let record = api.verify(&later, "1234").json()["record"]["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let same = api
+        .call(
+            "POST",
+            "/orders",
+            Some(&later),
+            Some(json!({ "record": record })),
+        )
+        .json();
+    assert_eq!(
+        (same["order"].as_str(), same["status"].as_str()),
+        (Some(order.as_str()), Some("paid"))
+    );
+}
+
+#[test]
+fn verification_is_limited_and_sql_shaped_input_is_only_text() {
+    let api = Api::new("verify");
+    let s = api.session();
+    let inject = api.call(
+        "POST",
+        "/eligibility",
+        Some(&s),
+        Some(json!({ "school": "x' OR '1'='1", "category": "开放教育" })),
+    );
+    assert_eq!(inject.json()["eligible"], false);
+    let inject = api.call(
+        "POST",
+        "/verify",
+        Some(&s),
+        Some(json!({ "school": "国家开放大学", "category": "开放教育", "code": "' OR 1=1 --", "last4": "1234" })),
+    );
+    assert_eq!(inject.code(), "verify.mismatch");
+    for _ in 0..4 {
+        assert_eq!(api.verify(&s, "0000").code(), "verify.mismatch");
+    }
+    // Five failures: even the right answer is refused for this session now.
+    let limited = api.verify(&s, "1234");
+    assert_eq!(
+        (limited.status, limited.code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "verify.too_many")
+    );
+    assert_eq!(api.verify(&api.session(), "1234").status, StatusCode::OK);
+}

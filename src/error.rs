@@ -71,6 +71,8 @@ pub enum Error {
         min: f32,
         max: f32,
     },
+    #[error("the analysis does not belong to this photo: {detail}")]
+    AnalysisMismatch { detail: String },
     #[error("no QR code was found in the image")]
     QrNotFound,
     #[error("a QR code was found but could not be read ({detail})")]
@@ -101,6 +103,7 @@ impl Error {
             Error::NotOneFace { .. } => "standardize.not_one_face",
             Error::NoCrown => "standardize.no_crown",
             Error::CannotFrame { .. } => "standardize.cannot_frame",
+            Error::AnalysisMismatch { .. } => "analysis.mismatch",
             Error::QrNotFound => "qr.not_found",
             Error::QrUnreadable { .. } => "qr.unreadable",
         }
@@ -147,6 +150,7 @@ impl Error {
                 min,
                 ..
             } => frame_hint(constraint, measured < min).1,
+            Error::AnalysisMismatch { .. } => "This is a bug in the program that called gradphoto.",
             Error::QrNotFound => {
                 "Pick a screenshot in which the whole 图像采集码 is visible, or scan it with the camera."
             }
@@ -205,6 +209,7 @@ impl Error {
                 constraint_zh(constraint),
                 frame_hint(constraint, measured < min).0
             ),
+            Error::AnalysisMismatch { .. } => "人脸分析结果与照片不符（调用程序的错误）。".into(),
             Error::QrNotFound => {
                 "图片中没有找到二维码。请选择完整包含图像采集码的截图，或用相机扫码。".into()
             }

@@ -82,6 +82,16 @@ impl JsFlow {
     }
 }
 
+/// Every stage in flow order with its names: `[{ stage, zh, en }, ...]`, for the progress list.
+#[wasm_bindgen(js_name = stageLabels)]
+pub fn stage_labels() -> Result<JsValue, JsValue> {
+    let labels: Vec<serde_json::Value> = flow::Stage::ALL
+        .iter()
+        .map(|s| serde_json::json!({ "stage": s.name(), "zh": s.label_zh(), "en": s.label_en() }))
+        .collect();
+    to_js(&labels)
+}
+
 /// A school name or category in the form the server matches (full-width → half-width, spaces
 /// collapsed and trimmed).
 #[wasm_bindgen(js_name = normaliseSchoolName)]
@@ -167,6 +177,20 @@ mod tests {
         assert_eq!(
             code(JsFlow::new(Some("nope".into())).err().unwrap()),
             "preset.unknown"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn stage_labels_in_order() {
+        let labels = js_sys::Array::from(&stage_labels().unwrap());
+        assert_eq!(labels.length(), 16);
+        assert_eq!(
+            get(&labels.get(7), "zh").as_string().as_deref(),
+            Some("待上传")
+        );
+        assert_eq!(
+            get(&labels.get(0), "stage").as_string().as_deref(),
+            Some("signed_out")
         );
     }
 

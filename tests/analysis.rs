@@ -293,3 +293,33 @@ fn live_mode_finds_the_same_eyes_without_a_mask() {
         l.eye_mid
     );
 }
+
+/// An analysis kept from another photo, or built by hand with a short mesh, is a typed error in
+/// `check` and standardisation, never an out-of-range index.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_mismatched_analysis_is_refused() {
+    let preset = gradphoto::Preset::builtin("chsi-graduation").unwrap();
+    let grace = gradphoto::Photo::from_rgb(common::grace());
+    let astronaut = gradphoto::Photo::from_rgb(common::astronaut());
+    let other = common::analyzer().analyze(&astronaut.image).unwrap();
+    let e = gradphoto::check(&grace, &other, &preset).unwrap_err();
+    assert_eq!(e.code(), "analysis.mismatch");
+    let mut short = common::analyzer().analyze(&grace.image).unwrap();
+    short.faces[0].landmarks.truncate(100);
+    assert_eq!(
+        gradphoto::check(&grace, &short, &preset)
+            .unwrap_err()
+            .code(),
+        "analysis.mismatch"
+    );
+    let e = gradphoto::standardize::standardize_analyzed(
+        common::analyzer(),
+        &grace,
+        &short,
+        &preset,
+        &Default::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "analysis.mismatch");
+}

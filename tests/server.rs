@@ -129,12 +129,11 @@ impl Api {
     }
 
     fn session(&self) -> String {
-        let r = self.call(
-            "POST",
-            "/session",
-            None,
-            Some(json!({ "login": "sandbox" })),
-        );
+        self.session_of("student-a")
+    }
+
+    fn session_of(&self, login: &str) -> String {
+        let r = self.call("POST", "/session", None, Some(json!({ "login": login })));
         assert_eq!(r.status, StatusCode::CREATED);
         r.json()["session"].as_str().unwrap().to_string()
     }
@@ -529,8 +528,8 @@ fn sessions_orders_and_tokens_are_checked() {
             .code(),
         "auth.required"
     );
-    // Another student's session cannot see or touch the order, nor learn that it exists.
-    let other = api.session();
+    // Another user's session cannot see or touch the order, nor learn that it exists.
+    let other = api.session_of("student-b");
     assert_eq!(
         api.call("GET", &format!("/orders/{order}"), Some(&other), None)
             .code(),
@@ -587,20 +586,17 @@ fn sessions_orders_and_tokens_are_checked() {
         api.call("POST", "/nope", Some(&s), None).code(),
         "request.not_found"
     );
-    // A new login of the same student (after verifying again) reaches the same, paid order.
-    let later = api.session();
-    let record = api.verify(&later, "1234").json()["record"]["ref"]
+    // A renewed session of the same user reaches the order directly.
+    let renewed = api.session();
+    let seen = api.call("GET", &format!("/orders/{order}"), Some(&renewed), None);
+    assert_eq!(seen.json()["status"], "paid");
+    // Another user who verifies the same student (a new phone) reaches the same, paid order.
+    let record = api.verify(&other, "1234").json()["record"]["ref"]
         .as_str()
         .unwrap()
         .to_string();
-    let same = api
-        .call(
-            "POST",
-            "/orders",
-            Some(&later),
-            Some(json!({ "record": record })),
-        )
-        .json();
+    let body = Some(json!({ "record": record }));
+    let same = api.call("POST", "/orders", Some(&other), body).json();
     assert_eq!(
         (same["order"].as_str(), same["status"].as_str()),
         (Some(order.as_str()), Some("paid"))
@@ -628,11 +624,19 @@ fn verification_is_limited_and_sql_shaped_input_is_only_text() {
     for _ in 0..4 {
         assert_eq!(api.verify(&s, "0000").code(), "verify.mismatch");
     }
-    // Five failures: even the right answer is refused for this session now.
+    // Five failures: even the right answer is refused for this user now, also from a new session.
     let limited = api.verify(&s, "1234");
     assert_eq!(
         (limited.status, limited.code().as_str()),
         (StatusCode::TOO_MANY_REQUESTS, "verify.too_many")
     );
-    assert_eq!(api.verify(&api.session(), "1234").status, StatusCode::OK);
+    assert_eq!(api.verify(&api.session(), "1234").code(), "verify.too_many");
+    // Another user is not affected; a success clears the count of failures in a row.
+    let b = api.session_of("student-b");
+    for _ in 0..2 {
+        for _ in 0..4 {
+            assert_eq!(api.verify(&b, "0000").code(), "verify.mismatch");
+        }
+        assert_eq!(api.verify(&b, "1234").status, StatusCode::OK);
+    }
 }

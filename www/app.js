@@ -1,7 +1,8 @@
-// The demo shell: picks a photo, hands pixels to gradphoto, renders what it returns.
+// The single-photo checker (check.html): picks a photo, hands pixels to gradphoto, renders what it returns.
 // It decides nothing itself: sizes, limits and errors all come from the WASM module.
 import init, { presets, info, version } from '../pkg/gradphoto.js';
 import { loadAnalyzer } from '../pkg/loader.js';
+import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const text = {
@@ -25,35 +26,13 @@ let lastError = null;
 let lastReport = null;
 let lastStd = null;
 
-// The checklist: what Rust judged, in the chosen language. Failing rules first.
+// The checklist: what Rust judged, in the chosen language (the shared renderer in report.js),
+// with each failing rule's region outlined on the analysis overlay.
 function renderReport() {
   if (!lastReport) return;
-  const order = { fail: 0, warn: 1, not_evaluated: 2, pass: 3 };
-  const icon = { pass: '✓', fail: '✗', warn: '!', not_evaluated: '–' };
-  $('verdict').textContent = `${t(lastReport.verdict)} · ${lastReport.rules.filter((r) => r.status === 'fail').length} ${t('fail')}`;
-  const list = $('rules'); list.replaceChildren();
-  for (const r of [...lastReport.rules].sort((a, b) => order[a.status] - order[b.status])) {
-    const li = document.createElement('li');
-    li.className = r.status; li.dataset.id = r.id; li.dataset.status = r.status;
-    const range = r.allowed ? `[${r.allowed.min ?? ''}, ${r.allowed.max ?? ''}]` : '';
-    const value = r.measured == null ? '' : ` ${t('measured')} ${r.measured} ${r.unit} ${t('allowed')} ${range}`;
-    li.innerHTML = '<span class="icon"></span><span class="what"></span><span class="hint"></span>';
-    li.querySelector('.icon').textContent = icon[r.status];
-    li.querySelector('.what').textContent = `${r.id}${value}`;
-    li.querySelector('.hint').textContent = lang === 'zh' ? r.hint_zh : r.hint_en;
-    list.append(li);
-  }
-  // Outline each failing rule's region on the analysis overlay (the boxes come from Rust).
-  const ctx = $('overlay').getContext('2d');
-  ctx.lineWidth = Math.max(2, $('overlay').width / 200);
-  ctx.strokeStyle = '#e53935';
-  ctx.font = `${Math.max(12, $('overlay').width / 40)}px sans-serif`;
-  ctx.fillStyle = '#e53935';
-  for (const r of lastReport.rules) {
-    if (r.status !== 'fail' || !r.region) continue;
-    ctx.strokeRect(r.region.x, r.region.y, r.region.width, r.region.height);
-    ctx.fillText(r.id, r.region.x + 4, r.region.y + ctx.lineWidth + 12);
-  }
+  $('verdict').textContent = verdictText(lastReport, lang);
+  renderChecklist($('rules'), lastReport, lang);
+  outlineFailures($('overlay'), lastReport);
   $('report').dataset.verdict = lastReport.verdict;
   $('report').hidden = false;
 }
@@ -70,8 +49,7 @@ function applyLanguage() {
 
 function showError(e) {
   lastError = e;
-  const msg = e && e.code ? `${lang === 'zh' ? e.message_zh : e.message_en} (${e.code})` : String(e);
-  $('error').textContent = msg;
+  $('error').textContent = errorText(e, lang);
   $('error').hidden = false;
 }
 

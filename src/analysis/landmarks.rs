@@ -74,7 +74,7 @@ pub fn run(net: &dyn Network, img: &RgbImage, roi: &Roi) -> Result<Mesh> {
     let (input, transform) = rotated_crop(img, roi.centre, roi.side, roi.angle, INPUT_SIZE, UNIT)?;
     let outputs = net.run(input, INPUT_SIZE as usize, INPUT_SIZE as usize)?;
     let (raw, presence) = (
-        &outputs[0],
+        super::runtime::output(&outputs, 0, 468 * 3, "landmarks")?,
         outputs
             .get(1)
             .and_then(|v| v.first())

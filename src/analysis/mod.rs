@@ -25,7 +25,7 @@ pub mod segment;
 use image::RgbImage;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::resample::fit_within;
 pub use detect::Detection;
 pub use geometry::FaceGeometry;
@@ -125,6 +125,38 @@ pub struct Analysis {
     pub detector: &'static str,
     /// The person mask; `None` in [`Mode::Live`].
     pub mask: Option<PersonMask>,
+}
+
+impl Analysis {
+    /// Whether this analysis can describe `image`: the same size, full meshes, a mask of the
+    /// size it says. [`crate::check`] and standardisation call it first, so an analysis built by
+    /// hand or kept from another photo is a typed error instead of an out-of-range index.
+    pub fn validate_for(&self, image: &RgbImage) -> Result<()> {
+        let bad = |detail: String| Err(Error::AnalysisMismatch { detail });
+        if (self.image_width, self.image_height) != image.dimensions() {
+            return bad(format!(
+                "made for {}×{}, the photo is {}×{}",
+                self.image_width,
+                self.image_height,
+                image.width(),
+                image.height()
+            ));
+        }
+        if let Some(face) = self.faces.iter().find(|f| f.landmarks.len() < 468) {
+            return bad(format!(
+                "a face has {} landmarks, not 468",
+                face.landmarks.len()
+            ));
+        }
+        if let Some(mask) = &self.mask {
+            if mask.alpha.len() != (mask.width as usize) * (mask.height as usize)
+                || (mask.image_width, mask.image_height) != image.dimensions()
+            {
+                return bad("the person mask does not fit".into());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How much work `analyze` does.

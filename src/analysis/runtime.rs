@@ -85,3 +85,39 @@ impl Network for RtenNetwork {
             .collect()
     }
 }
+
+/// The values of one output, which must hold at least `len` of them. A different model that
+/// happens to load with the same input and output names would otherwise hand back a short
+/// buffer that later indexing trips over; this turns that into a typed error.
+pub fn output<'a>(
+    outputs: &'a [Vec<f32>],
+    index: usize,
+    len: usize,
+    model: &'static str,
+) -> Result<&'a [f32]> {
+    match outputs.get(index) {
+        Some(values) if values.len() >= len => Ok(&values[..len]),
+        found => Err(Error::Inference {
+            model,
+            detail: format!(
+                "output {index} has {} values, expected {len}",
+                found.map_or(0, Vec::len)
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_output_is_a_typed_error() {
+        let outputs = vec![vec![0.0; 10]];
+        assert_eq!(output(&outputs, 0, 10, "m").unwrap().len(), 10);
+        assert_eq!(output(&outputs, 0, 4, "m").unwrap().len(), 4);
+        let e = output(&outputs, 0, 11, "m").unwrap_err();
+        assert_eq!(e.code(), "model.inference_failed");
+        assert!(output(&outputs, 1, 1, "m").is_err());
+    }
+}

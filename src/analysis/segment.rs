@@ -68,7 +68,8 @@ pub fn run(
 ) -> Result<PersonMask> {
     let input = stretch(img, INPUT_SIZE, INPUT_SIZE, UNIT)?;
     let outputs = net.run(input, INPUT_SIZE as usize, INPUT_SIZE as usize)?;
-    let alpha = outputs[0]
+    let cells = (INPUT_SIZE * INPUT_SIZE) as usize;
+    let alpha = super::runtime::output(&outputs, 0, cells, "segmentation")?
         .iter()
         .map(|v| v.clamp(0.0, 1.0))
         .collect::<Vec<_>>();

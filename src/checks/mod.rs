@@ -217,6 +217,7 @@ pub(crate) fn no_single_face(id: &'static str, unit: &'static str) -> RuleResult
 
 /// Run every rule on an analysed photo.
 pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Report> {
+    analysis.validate_for(&photo.image)?;
     let (small, k) = fit_within(&photo.image, STATS_SIDE)?;
     let small = small.into_owned();
     let face = (analysis.faces.len() == 1).then(|| &analysis.faces[0]);

@@ -125,6 +125,28 @@ impl Stage {
         }
     }
 
+    /// The step's name in English, for the shell's English mode.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Stage::SignedOut => "Signed out",
+            Stage::SignedIn => "Signed in",
+            Stage::SchoolEntered => "School entered",
+            Stage::CodeRecognised => "Code recognised",
+            Stage::Verifying => "Verifying",
+            Stage::EligibilityShown => "Record verified",
+            Stage::PaymentPending => "Awaiting payment",
+            Stage::Paid => "Awaiting upload",
+            Stage::Captured => "Photo taken",
+            Stage::Checked => "Pre-checked",
+            Stage::Standardised => "Standardised",
+            Stage::Submitted => "Uploading",
+            Stage::UnderReview => "Under review",
+            Stage::Rejected => "Rejected",
+            Stage::Approved => "Approved",
+            Stage::Published => "Published",
+        }
+    }
+
     /// Approved and published photos may not change.
     pub fn is_locked(self) -> bool {
         matches!(self, Stage::Approved | Stage::Published)

@@ -14,7 +14,8 @@ use crate::flow::{normalise_school_name, validate_last4};
 
 type ApiResult<T> = Result<T, ApiError>;
 
-/// Wrong guesses of code / last 4 allowed per session before verification is refused.
+/// Wrong guesses of code / last 4 in a row allowed per login (not per session, so signing in
+/// again does not reset them) before verification is refused.
 pub(crate) const MAX_VERIFY_FAILURES: i64 = 5;
 
 /// Longest text field accepted (school names, categories, codes, login hand-offs).
@@ -63,7 +64,8 @@ pub async fn not_found() -> ApiError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
-    /// The host's login hand-off; the sandbox accepts any non-empty value.
+    /// The host's login hand-off: who the user is (a WeChat openid in production). The sandbox
+    /// takes any non-empty value as the identity; orders belong to it.
     login: String,
 }
 
@@ -74,7 +76,7 @@ pub async fn create_session(
 ) -> ApiResult<impl IntoResponse> {
     field(&login.login, "login")?;
     let session = token("s_")?;
-    db::add_session(&state.db(), &session)?;
+    db::add_session(&state.db(), &session, login.login.trim())?;
     Ok((StatusCode::CREATED, Json(json!({ "session": session }))))
 }
 
@@ -192,8 +194,8 @@ pub async fn verify(
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "verify.too_many",
-            "验证失败次数过多，请稍后重新登录再试。",
-            "Too many failed attempts: sign in again later.",
+            "验证失败次数过多，已暂停验证。请联系学校或客服。",
+            "Too many failed attempts: verification is suspended. Contact your school or support.",
         ));
     }
     let Some(student) = db::find_student(&conn, &school, &category, code, last4.as_str())? else {

@@ -16,10 +16,11 @@ CREATE TABLE IF NOT EXISTS students (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, school TEXT NOT NULL,
     category TEXT NOT NULL, last4 TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (
-    token TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
-    verify_failures INTEGER NOT NULL DEFAULT 0);
+    token TEXT PRIMARY KEY, login TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS logins (
+    login TEXT PRIMARY KEY, verify_failures INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS records (
-    ref TEXT PRIMARY KEY, session TEXT NOT NULL, student_id INTEGER NOT NULL);
+    ref TEXT PRIMARY KEY, login TEXT NOT NULL, student_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS orders (
     id TEXT PRIMARY KEY, student_id INTEGER NOT NULL UNIQUE, status TEXT NOT NULL,
     amount_fen INTEGER NOT NULL, photo_sha TEXT, photo_bytes INTEGER, report TEXT,
@@ -106,10 +107,16 @@ pub fn schools(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     rows.collect()
 }
 
-pub fn add_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+/// A new session for `login` (the host's user identity: a WeChat openid in production). Orders
+/// and verified records belong to the login, so a renewed session reaches them again.
+pub fn add_session(conn: &Connection, token: &str, login: &str) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO sessions (token, created_at) VALUES (?1, ?2)",
-        params![token, now()],
+        "INSERT INTO sessions (token, login, created_at) VALUES (?1, ?2, ?3)",
+        params![token, login, now()],
+    )?;
+    conn.execute(
+        "INSERT OR IGNORE INTO logins (login) VALUES (?1)",
+        params![login],
     )?;
     Ok(())
 }
@@ -124,17 +131,32 @@ pub fn session_exists(conn: &Connection, token: &str) -> rusqlite::Result<bool> 
     .map(|r| r.is_some())
 }
 
+const LOGIN_OF: &str = "(SELECT login FROM sessions WHERE token = ?1)";
+
+/// Failed verifications in a row of the session's login (a new session does not reset them).
 pub fn verify_failures(conn: &Connection, session: &str) -> rusqlite::Result<i64> {
     conn.query_row(
-        "SELECT verify_failures FROM sessions WHERE token = ?1",
+        &format!("SELECT verify_failures FROM logins WHERE login = {LOGIN_OF}"),
         params![session],
         |r| r.get(0),
     )
+    .optional()
+    .map(|n| n.unwrap_or(0))
 }
 
 pub fn count_verify_failure(conn: &Connection, session: &str) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE sessions SET verify_failures = verify_failures + 1 WHERE token = ?1",
+        &format!(
+            "UPDATE logins SET verify_failures = verify_failures + 1 WHERE login = {LOGIN_OF}"
+        ),
+        params![session],
+    )?;
+    Ok(())
+}
+
+fn clear_verify_failures(conn: &Connection, session: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("UPDATE logins SET verify_failures = 0 WHERE login = {LOGIN_OF}"),
         params![session],
     )?;
     Ok(())
@@ -174,6 +196,7 @@ pub fn find_student(
     .optional()
 }
 
+/// A verified record handle for the session's login; a success clears the failure count.
 pub fn add_record(
     conn: &Connection,
     reference: &str,
@@ -181,21 +204,21 @@ pub fn add_record(
     student: i64,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO records (ref, session, student_id) VALUES (?1, ?2, ?3)",
-        params![reference, session, student],
+        &format!("INSERT INTO records (ref, login, student_id) VALUES (?2, {LOGIN_OF}, ?3)"),
+        params![session, reference, student],
     )?;
-    Ok(())
+    clear_verify_failures(conn, session)
 }
 
-/// The student behind a record handle this session was given.
+/// The student behind a record handle the session's login was given.
 pub fn record_student(
     conn: &Connection,
     reference: &str,
     session: &str,
 ) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
-        "SELECT student_id FROM records WHERE ref = ?1 AND session = ?2",
-        params![reference, session],
+        &format!("SELECT student_id FROM records WHERE ref = ?2 AND login = {LOGIN_OF}"),
+        params![session, reference],
         |r| r.get(0),
     )
     .optional()
@@ -241,15 +264,16 @@ pub fn order_of_student(conn: &Connection, student: i64) -> rusqlite::Result<Opt
     .optional()
 }
 
-/// The order, if this session verified its student.
+/// The order, if the session's login verified its student.
 pub fn owned_order(conn: &Connection, id: &str, session: &str) -> rusqlite::Result<Option<Order>> {
     conn.query_row(
         &format!(
             "SELECT {ORDER_COLUMNS} FROM orders o
-             WHERE o.id = ?1 AND EXISTS (
-                SELECT 1 FROM records r WHERE r.student_id = o.student_id AND r.session = ?2)"
+             WHERE o.id = ?2 AND EXISTS (
+                SELECT 1 FROM records r
+                WHERE r.student_id = o.student_id AND r.login = {LOGIN_OF})"
         ),
-        params![id, session],
+        params![session, id],
         order_row,
     )
     .optional()

@@ -116,6 +116,7 @@ pub fn standardize_analyzed(
     preset: &Preset,
     options: &Options,
 ) -> Result<Standardized> {
+    analysis.validate_for(&photo.image)?;
     let background = options
         .background
         .clone()

@@ -1,5 +1,6 @@
-// Browser end-to-end tests of www/: the real demo page, served as scripts/demo serves it, driven in
-// Debian's Chromium by playwright-core. Needs `scripts/build` to have produced pkg/.
+// Browser end-to-end tests of the single-photo checker (www/check.html), served as scripts/demo
+// serves it, driven in Debian's Chromium by playwright-core. Needs `scripts/build` to have
+// produced pkg/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -22,7 +23,7 @@ async function openDemo() {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(base);
+  await page.goto(new URL('check.html', base).href);
   await page.waitForSelector('body[data-ready]');
   return { page, errors };
 }

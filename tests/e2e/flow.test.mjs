@@ -1,0 +1,435 @@
+// Browser end-to-end test of the collection flow (www/index.html) and the reviewer page
+// (www/review.html) against the real backend: `gradphoto serve` (GRADPHOTO_BIN, default
+// target/debug/gradphoto, built with `cargo build --features server`) with a temporary data
+// folder, and Debian's Chromium driven by playwright-core with a fake camera that shows
+// tests/data/grace_hopper.jpg. Needs `scripts/build` to have produced pkg/.
+//
+// Screenshots of the main steps at 360×740 go to SCREENSHOTS_DIR (default target/e2e-screens/),
+// as 256-colour PNGs (png.mjs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import QRCode from 'qrcode';
+import { quantizePng } from './png.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const photo = (name) => join(root, 'tests/data', name);
+const bin = resolve(root, process.env.GRADPHOTO_BIN ?? 'target/debug/gradphoto');
+const screens = resolve(process.env.SCREENSHOTS_DIR ?? join(root, 'target/e2e-screens'));
+const reviewerToken = `e2e-${randomBytes(12).toString('hex')}`;
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 };
+
+let tmp, server, serverLog = '', base, browser;
+
+/** Start `gradphoto serve` and read its one line `gradphoto serve: http://127.0.0.1:<port>/`. */
+function startServer(dataDir) {
+  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir, '--reviewer-token', reviewerToken], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`gradphoto serve printed no address in 60 s\n${serverLog}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/gradphoto serve: (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) { clearTimeout(timer); ok({ child, url: m[1] }); }
+    });
+    child.stderr.on('data', (d) => { serverLog = (serverLog + d).slice(-20_000); });
+    child.on('error', (e) => { clearTimeout(timer); fail(e); });
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`gradphoto serve exited (${code})\n${serverLog}`)); });
+  });
+}
+
+/**
+ * The fake camera's file: the test photo as one Y4M frame (4:2:0, chroma averaged over 2×2),
+ * converted from canvas RGBA in a page. BT.601 coefficients in studio range (Y 16–235, Cb/Cr
+ * 16–240): Chromium's file capturer decodes Y4M as studio range, and this round-trips the photo
+ * within about 1 level per channel (full range came back 10 levels off on average).
+ */
+async function makeFakeCamera(file) {
+  const page = await browser.newPage();
+  const jpeg = await readFile(photo('grace_hopper.jpg'));
+  const b64 = await page.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const { data, width: W, height: H } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const header = `YUV4MPEG2 W${W} H${H} F30:1 Ip A1:1 C420jpeg\nFRAME\n`;
+    const out = new Uint8Array(header.length + (W * H * 3) / 2);
+    let o = 0;
+    for (const ch of header) out[o++] = ch.charCodeAt(0);
+    const clamp = (v) => Math.max(0, Math.min(255, Math.round(v)));
+    for (let i = 0; i < W * H; i++) {
+      const y = 0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2];
+      out[o++] = clamp(16 + (y * 219) / 255);
+    }
+    const u0 = o; const v0 = o + (W * H) / 4;
+    for (let y = 0; y < H; y += 2) {
+      for (let x = 0; x < W; x += 2) {
+        let r = 0; let g = 0; let b = 0;
+        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+          const i = 4 * ((y + dy) * W + x + dx);
+          r += data[i] / 4; g += data[i + 1] / 4; b += data[i + 2] / 4;
+        }
+        const k = (y / 2) * (W / 2) + x / 2;
+        out[u0 + k] = clamp(128 + ((-0.168736 * r - 0.331264 * g + 0.5 * b) * 224) / 255);
+        out[v0 + k] = clamp(128 + ((0.5 * r - 0.418688 * g - 0.081312 * b) * 224) / 255);
+      }
+    }
+    let s = '';
+    for (let i = 0; i < out.length; i += 0x8000) s += String.fromCharCode(...out.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, `data:image/jpeg;base64,${jpeg.toString('base64')}`);
+  await page.close();
+  await writeFile(file, Buffer.from(b64, 'base64'));
+}
+
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'gradphoto-e2e-'));
+  ({ child: server, url: base } = await startServer(join(tmp, 'data')));
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+  const y4m = join(tmp, 'camera.y4m');
+  await makeFakeCamera(y4m);
+  await browser.close();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+  });
+  await mkdir(screens, { recursive: true });
+}, { timeout: 120_000 });
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+// --- helpers
+
+async function studentPage() {
+  const context = await browser.newContext(phone);
+  await context.grantPermissions(['camera'], { origin: new URL(base).origin });
+  const page = await context.newPage();
+  const errors = [];
+  const logs = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.on('console', (m) => { if (m.type() === 'error') logs.push(m.text()); });
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready]');
+  return { page, errors, logs, context };
+}
+
+const stageOf = (page) => page.evaluate(() => document.body.dataset.stage);
+async function waitStage(page, stage, timeout = 30_000) {
+  try {
+    await page.waitForSelector(`body[data-stage="${stage}"]`, { timeout, state: 'attached' });
+  } catch (e) {
+    const shown = await page.evaluate(() => [...document.querySelectorAll('.error:not([hidden])')].map((el) => `${el.id}: ${el.textContent}`));
+    throw new Error(`stage ${await stageOf(page)}, expected ${stage}; errors shown: ${JSON.stringify(shown)}\nserver: ${serverLog.slice(-2000)}`, { cause: e });
+  }
+}
+const flowState = (page) => page.evaluate(() => window.__flow.state());
+const allowed = (page) => page.evaluate(() => window.__flow.allowed());
+
+const sizes = {};
+async function screenshot(page, name, scrollTo) {
+  // The element's top at the top of the screen, or the page's top.
+  await page.evaluate((sel) => (sel ? document.querySelector(sel).scrollIntoView({ block: 'start' }) : window.scrollTo(0, 0)), scrollTo);
+  // Works at 360 px: nothing wider than the screen.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: wider than 360 px`);
+  const png = quantizePng(await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' }));
+  await writeFile(join(screens, `${name}.png`), png);
+  sizes[name] = png.length;
+}
+
+async function reviewerPage(hash) {
+  const context = await browser.newContext(phone);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${base}review.html${hash}`);
+  await page.waitForSelector('body[data-ready]');
+  return { page, errors, context };
+}
+
+async function captureFromCamera(page, timings, shot = null) {
+  let t0 = Date.now();
+  await page.click('#camera-open');
+  // The live guide: Rust's hint over the fake camera's frames.
+  await page.waitForSelector('#guide-hint[data-status]', { timeout: 120_000 });
+  timings.push(`camera + first guide ${Date.now() - t0} ms`);
+  await page.waitForTimeout(1500); // a few more guide calls, for their timing
+  timings.push(`guide call on a ${(await page.$eval('#video', (v) => `${v.videoWidth}×${v.videoHeight}`))} frame: ${await page.getAttribute('#guide-hint', 'data-ms')} ms`);
+  const guide = await page.evaluate(() => ({ ...document.getElementById('guide-hint').dataset, text: document.getElementById('guide-hint').textContent }));
+  assert.ok(['ok', 'adjust', 'no_face', 'many_faces'].includes(guide.status), JSON.stringify(guide));
+  assert.ok(guide.text.length > 0);
+  const frame = await page.$eval('#guide', (c) => [c.width, c.height]);
+  assert.deepEqual(frame, await page.$eval('#video', (v) => [v.videoWidth, v.videoHeight]));
+  if (shot) await screenshot(page, shot, '#step-photo');
+  t0 = Date.now();
+  await page.click('#capture');
+  await waitStage(page, 'standardised', 240_000);
+  timings.push(`capture → check + standardise ${Date.now() - t0} ms (in page: ${await page.textContent('#photo-status')})`);
+  return guide;
+}
+
+async function submitPhoto(page, timings) {
+  const t0 = Date.now();
+  await page.click('#submit');
+  await waitStage(page, 'under_review', 240_000);
+  timings.push(`upload + submit ${Date.now() - t0} ms`);
+  assert.equal(await page.$eval('#upload-progress', (p) => p.value), 100);
+  assert.match(await page.textContent('#upload-msg'), /100%/);
+  assert.equal(await page.textContent('#stage'), '待审核');
+  // Under review: the JPEG is no longer kept on the device.
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('gradphoto.jpeg.'))), []);
+}
+
+// --- the tests
+
+test('the whole collection: pay, reload, camera, standardise, upload, rejected, reshoot, approved and locked', { timeout: 900_000 }, async (t) => {
+  const timings = [];
+  const started = Date.now();
+  const { page, errors, logs } = await studentPage();
+  assert.equal(await stageOf(page), 'signed_out');
+  assert.equal(await page.textContent('#stage'), '未登录');
+  // Nothing but login is possible yet.
+  assert.deepEqual(await page.$$eval('[data-action]:not([disabled])', (els) => els.map((e) => e.id)), ['login']);
+
+  // Login, school, category.
+  await page.click('#login');
+  await waitStage(page, 'signed_in');
+  await page.fill('#school', '国家开放大学');
+  await page.selectOption('#category', '开放教育');
+  await screenshot(page, '01-login-school');
+  await page.click('#school-ok');
+  await waitStage(page, 'school_entered');
+  assert.deepEqual((await flowState(page)).school.name, '国家开放大学');
+
+  // The code, from an album screenshot of a QR made here.
+  await page.setInputFiles('#code-file', { name: 'code.png', mimeType: 'image/png', buffer: await QRCode.toBuffer('GP1-2026-000001') });
+  await waitStage(page, 'code_recognised');
+  assert.equal((await flowState(page)).code, 'GP1-2026-000001');
+
+  // Last 4: refused locally, then refused by the server, then accepted.
+  await page.fill('#last4', '12a4');
+  await page.click('#verify');
+  await page.waitForSelector('#verify-msg[data-code="flow.invalid_last4"]');
+  assert.equal(await stageOf(page), 'code_recognised');
+  await page.fill('#last4', '9876');
+  await page.click('#verify');
+  await page.waitForSelector('#verify-msg[data-code="verify.mismatch"]');
+  assert.equal(await stageOf(page), 'code_recognised');
+  assert.equal(await page.inputValue('#last4'), '', 'the last 4 are not left in the page');
+  await page.fill('#last4', '1234');
+  await page.click('#verify');
+  await waitStage(page, 'eligibility_shown');
+  assert.equal(await page.textContent('#masked-name'), '张*明');
+
+  // Pay in the sandbox cashier.
+  await page.click('#pay');
+  await waitStage(page, 'payment_pending');
+  await page.waitForSelector('#cashier:not([hidden])');
+  assert.match(await page.textContent('#amount'), /^¥\d+\.\d\d$/);
+  await screenshot(page, '02-record-pay', '#step-record');
+  await page.click('#pay-confirm');
+  await waitStage(page, 'paid');
+  const { order, session } = await flowState(page);
+  assert.ok(order && session);
+  // Saved progress: no last-4 characters anywhere in the page's storage.
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.ok(stored.includes('gradphoto.flow'));
+  assert.ok(!stored.includes('1234') && !stored.includes('9876'), 'no last-4 entry is stored');
+
+  // Reload in the middle: the flow resumes at 待上传 with the same order.
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await stageOf(page), 'paid');
+  assert.equal(await page.textContent('#stage'), '待上传');
+  assert.equal((await flowState(page)).order, order);
+  assert.equal(await page.isVisible('#step-photo'), true);
+  assert.equal((await allowed(page)).can_capture, true);
+
+  // Camera with the live guide; capture; report and standardised photo.
+  const guide = await captureFromCamera(page, timings, '03-camera-guide');
+  t.diagnostic(`first guide: ${JSON.stringify(guide)}`);
+  await screenshot(page, '04-report-standardised', '#step-result');
+  const std = JSON.parse(await page.getAttribute('#std-info', 'data-result'));
+  assert.equal(std.width, 480);
+  assert.equal(std.height, 640);
+  assert.equal(std.verdict, 'pass', `standardisation report verdict ${std.verdict}`);
+  assert.ok(std.bytes <= 40 * 1024, `JPEG ${std.bytes} bytes`);
+  assert.deepEqual(await page.$eval('#std', (img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight])), [480, 640]);
+  assert.ok(await page.$$eval('#rules li', (li) => li.length) > 5);
+  assert.ok(['pass', 'warn', 'fail'].includes(await page.getAttribute('#report', 'data-verdict')));
+  const left = await allowed(page);
+  assert.equal(left.prechecks_used, 1);
+  assert.equal(await page.getAttribute('#prechecks', 'data-left'), String(left.prechecks_left));
+  assert.equal((await flowState(page)).check != null, true);
+  assert.equal(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('gradphoto.jpeg.')).length), 1);
+
+  // Submit: upload with progress, then under review.
+  await submitPhoto(page, timings);
+  await screenshot(page, '05-under-review', '#step-result');
+
+  // The reviewer: no token, a wrong token → only the prompt; the right one → the submission.
+  const anon = await reviewerPage('');
+  assert.equal(await anon.page.isVisible('#login'), true);
+  assert.equal(await anon.page.isVisible('#desk'), false);
+  await anon.page.fill('#token', 'wrong-token');
+  await anon.page.click('#token-ok');
+  await anon.page.waitForSelector('#login-msg:not([hidden])');
+  assert.equal(await anon.page.isVisible('#desk'), false);
+  await anon.context.close();
+  const reviewer = await reviewerPage(`#token=${reviewerToken}`);
+  const card = `.submission[data-order="${order}"]`;
+  await reviewer.page.waitForSelector(`${card}[data-status="under_review"] .photo canvas[data-loaded]`, { timeout: 30_000 });
+  assert.equal(await reviewer.page.getAttribute(`${card} .photo canvas`, 'data-loaded'), '480x640');
+  assert.equal(await reviewer.page.textContent(`${card} dd.school`), '国家开放大学');
+  assert.match(await reviewer.page.textContent(`${card} h3`), /张\*明/);
+  assert.ok(await reviewer.page.$$eval(`${card} .rules li`, (li) => li.length) > 5, 'the server report is shown');
+  assert.equal(await reviewer.page.isDisabled(`${card} .publish`), true);
+  await screenshot(reviewer.page, '06-reviewer');
+  const reason = '背景不是纯色，请在浅色纯色墙前重新拍摄';
+  await reviewer.page.fill(`${card} .reason`, reason);
+  await reviewer.page.click(`${card} .reject`);
+  await reviewer.page.waitForSelector(`${card}[data-status="rejected"]`);
+
+  // The student sees the rejection and the reason, and reshoots without paying.
+  await waitStage(page, 'rejected', 20_000);
+  const status = await page.textContent('#review-status');
+  assert.match(status, /审核未通过/);
+  assert.ok(status.includes(reason));
+  assert.equal(await page.textContent('#stage'), '审核未通过');
+  const again = await allowed(page);
+  assert.equal(again.can_capture, true);
+  assert.equal(again.can_pay, false);
+  assert.equal(await page.isVisible('#step-pay'), false);
+  await captureFromCamera(page, timings);
+  assert.equal(JSON.parse(await page.getAttribute('#std-info', 'data-result')).verdict, 'pass');
+  await submitPhoto(page, timings);
+
+  // The reviewer approves the new photo.
+  await reviewer.page.click('#refresh');
+  await reviewer.page.waitForSelector(`${card}[data-status="under_review"] .photo canvas[data-loaded]`, { timeout: 30_000 });
+  await reviewer.page.click(`${card} .approve`);
+  await reviewer.page.waitForSelector(`${card}[data-status="approved"]`);
+  assert.equal(await reviewer.page.isDisabled(`${card} .publish`), false);
+
+  // Approved: locked. Every action is disabled, the flow refuses a new photo, the API refuses it.
+  await waitStage(page, 'approved', 20_000);
+  assert.equal(await page.textContent('#stage'), '审核通过');
+  assert.match(await page.textContent('#review-status'), /审核通过/);
+  assert.deepEqual(await page.$$eval('[data-action]:not([disabled])', (els) => els.map((e) => e.id || e.className)), []);
+  const refused = await page.evaluate(() => {
+    try { window.__flow.apply({ type: 'photo_captured', photo: `cap-${Date.now()}` }); return null; } catch (e) { return e.code; }
+  });
+  assert.equal(refused, 'flow.locked');
+  await screenshot(page, '07-approved', '#step-record');
+  const jpeg = await readFile(photo('grace_hopper.jpg'));
+  const put = await fetch(`${base}api/v1/orders/${encodeURIComponent(order)}/photo`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${session}`, 'Content-Type': 'image/jpeg', 'X-Content-SHA256': createHash('sha256').update(jpeg).digest('hex') },
+    body: jpeg,
+  });
+  assert.equal(put.status, 409);
+  assert.equal((await put.json()).code, 'order.locked');
+
+  // Published: 已上网, still locked.
+  await reviewer.page.click(`${card} .publish`);
+  await reviewer.page.waitForSelector(`${card}[data-status="published"]`);
+  await waitStage(page, 'published', 20_000);
+  assert.equal(await page.textContent('#stage'), '已上网');
+  assert.deepEqual(await page.$$eval('[data-action]:not([disabled])', (els) => els.map((e) => e.id || e.className)), []);
+
+  assert.deepEqual(errors, [], logs.join('\n'));
+  assert.deepEqual(reviewer.errors, []);
+  timings.push(`whole flow ${Date.now() - started} ms`);
+  for (const line of timings) t.diagnostic(line);
+  t.diagnostic(`screenshots (bytes): ${JSON.stringify(sizes)}`);
+});
+
+test('a file that is no photo shows a typed error and the page keeps working; upload retry; withdraw', { timeout: 300_000 }, async (t) => {
+  const { page, errors, logs } = await studentPage();
+  await page.click('#login');
+  await waitStage(page, 'signed_in');
+  // A name that matches no record: the page says so (and offers the server's suggestions).
+  await page.fill('#school', '北京大');
+  await page.selectOption('#category', '普通高等教育');
+  await page.click('#school-ok');
+  await waitStage(page, 'school_entered');
+  await page.waitForSelector('#school-msg:not([hidden])');
+  const suggestion = page.locator('#suggestions button', { hasText: '北京大学' });
+  if (await suggestion.count()) {
+    await suggestion.first().click();
+  } else {
+    await page.fill('#school', '北京大学');
+    await page.click('#school-ok');
+  }
+  await page.waitForFunction(() => window.__flow.state().school.name === '北京大学');
+  await page.waitForSelector('#school-msg', { state: 'hidden' });
+  await page.setInputFiles('#code-file', { name: 'code.png', mimeType: 'image/png', buffer: await QRCode.toBuffer('GP1-2026-000002') });
+  await waitStage(page, 'code_recognised');
+  await page.fill('#last4', '567x'); // canonicalised to 567X by Rust before it is sent
+  await page.click('#verify');
+  await waitStage(page, 'eligibility_shown');
+  await page.click('#pay');
+  await waitStage(page, 'payment_pending');
+  // Cancelling the payment goes back to the record; paying again works.
+  await page.click('#pay-cancel');
+  await waitStage(page, 'eligibility_shown');
+  await page.waitForSelector('#pay-msg[data-code="pay.cancelled"]');
+  await page.click('#pay');
+  await waitStage(page, 'payment_pending');
+  await page.click('#pay-confirm');
+  await waitStage(page, 'paid');
+
+  await page.setInputFiles('#photo-file', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is a text file, not a photo\n') });
+  await page.waitForSelector('#photo-msg:not([hidden])');
+  const code = await page.getAttribute('#photo-msg', 'data-code');
+  assert.match(code, /^input\./);
+  assert.ok((await page.textContent('#photo-msg')).includes(`(${code})`));
+  assert.equal(await stageOf(page), 'paid', 'the flow did not move');
+  assert.equal(await page.isDisabled('#camera-open'), false);
+  await page.click('#lang');
+  assert.doesNotMatch(await page.textContent('#photo-msg'), /[\u4e00-\u9fff]/, 'English message after the toggle');
+  await page.click('#lang');
+
+  const t0 = Date.now();
+  await page.setInputFiles('#photo-file', photo('grace_hopper.jpg'));
+  await waitStage(page, 'standardised', 240_000);
+  t.diagnostic(`album photo → check + standardise ${Date.now() - t0} ms`);
+  assert.equal(await page.isHidden('#photo-msg'), true);
+  const std = JSON.parse(await page.getAttribute('#std-info', 'data-result'));
+  assert.deepEqual([std.width, std.height, std.verdict], [480, 640, 'pass']);
+  assert.equal(await page.getAttribute('#rules li[data-id="background.uniform"]', 'data-status'), 'fail');
+
+  // The upload survives a lost connection: the first PUT is cut off, the retry goes through.
+  let puts = 0;
+  await page.route('**/api/v1/orders/*/photo', (route) => {
+    puts += 1;
+    return puts === 1 ? route.abort('internetdisconnected') : route.continue();
+  });
+  await page.click('#submit');
+  await waitStage(page, 'under_review', 120_000);
+  assert.equal(puts, 2, 'one failed PUT, one retry');
+  assert.equal(await page.$eval('#upload-progress', (p) => p.value), 100);
+  await page.unroute('**/api/v1/orders/*/photo');
+
+  // Withdrawn from review: back to the standardised photo, which can be submitted again.
+  await page.click('#withdraw');
+  await waitStage(page, 'standardised');
+  assert.equal(await page.isDisabled('#submit'), false);
+  await page.click('#submit');
+  await waitStage(page, 'under_review', 120_000);
+  assert.deepEqual(errors, [], logs.join('\n'));
+});

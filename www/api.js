@@ -1,0 +1,161 @@
+// One small client for the collection backend (`gradphoto serve`, paths under /api/v1). JSON in and
+// out; every failure is thrown as a typed error `{ code, message_zh, message_en, status }`, the
+// server's own when it sent one. The photo upload goes through XMLHttpRequest for its progress
+// events and is retried on network loss and 5xx answers, with backoff.
+
+const offline = {
+  code: 'net.unreachable',
+  message_zh: '网络连接失败，请检查网络后重试。',
+  message_en: 'Network error: check the connection and try again.',
+};
+
+function httpError(status, body) {
+  if (body && typeof body === 'object' && body.code) return { ...body, status };
+  return {
+    code: `http.${status}`,
+    message_zh: `服务器返回错误（HTTP ${status}），请稍后重试。`,
+    message_en: `The server answered HTTP ${status}; please try again later.`,
+    status,
+  };
+}
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const retryable = (e) => e.code === offline.code || (e.status >= 500 && e.status <= 599);
+
+/** Wait until the browser says it is online again (at most `ms`). */
+function online(ms) {
+  if (typeof navigator === 'undefined' || navigator.onLine !== false) return Promise.resolve();
+  return new Promise((ok) => {
+    const done = () => { clearTimeout(timer); window.removeEventListener('online', done); ok(); };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('online', done);
+  });
+}
+
+/**
+ * @param {{ base?: string, token: () => (string | null | undefined) }} options
+ *   `token` gives the bearer sent with each call: the student's session or the reviewer token.
+ */
+export function createApi({ base = new URL('api/v1/', document.baseURI).href, token }) {
+  const url = (path) => new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`).href;
+  const headers = (extra = {}) => {
+    const h = { Accept: 'application/json', ...extra };
+    const t = token?.();
+    if (t) h.Authorization = `Bearer ${t}`;
+    return h;
+  };
+
+  async function request(method, path, body, { retries = method === 'GET' ? 2 : 0, raw = false } = {}) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        let response;
+        try {
+          response = await fetch(url(path), {
+            method,
+            headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            body: body === undefined ? undefined : JSON.stringify(body),
+            cache: 'no-store',
+          });
+        } catch {
+          throw offline;
+        }
+        if (!response.ok) {
+          let payload = null;
+          try { payload = await response.json(); } catch { /* not JSON */ }
+          throw httpError(response.status, payload);
+        }
+        if (raw) return response;
+        if (response.status === 204) return null;
+        return await response.json();
+      } catch (e) {
+        if (attempt >= retries || !retryable(e)) throw e;
+        await online(10_000);
+        await sleep(400 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** One PUT through XMLHttpRequest, reporting upload progress as 0–100. */
+  function putOnce(path, bytes, extraHeaders, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', url(path));
+      for (const [k, v] of Object.entries(headers(extraHeaders))) xhr.setRequestHeader(k, v);
+      xhr.upload.onprogress = (ev) => {
+        if (ev.lengthComputable && ev.total > 0) onProgress?.(Math.round((100 * ev.loaded) / ev.total));
+      };
+      xhr.onload = () => {
+        let payload = null;
+        try { payload = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          onProgress?.(100);
+          resolve(payload);
+        } else {
+          reject(httpError(xhr.status, payload));
+        }
+      };
+      xhr.onerror = () => reject(offline);
+      xhr.ontimeout = () => reject(offline);
+      xhr.onabort = () => reject(offline);
+      xhr.send(new Blob([bytes], { type: extraHeaders['Content-Type'] }));
+    });
+  }
+
+  function sandboxLogin() {
+    let id = localStorage.getItem('gradphoto.sandbox-login');
+    if (!id) {
+      id = `sandbox-${crypto.randomUUID()}`;
+      localStorage.setItem('gradphoto.sandbox-login', id);
+    }
+    return id;
+  }
+
+  return {
+    request,
+    // Student calls (bearer: the session).
+    // The sandbox's stand-in for the host's user identity: a random id kept by this browser (no
+    // personal data), so a new session reaches the same orders and a second browser is a
+    // second user.
+    signIn: () => request('POST', 'session', { login: sandboxLogin() }),
+    schools: (q) => request('GET', `schools?q=${encodeURIComponent(q)}`),
+    eligibility: (school, category) => request('POST', 'eligibility', { school, category }),
+    verify: (school, category, code, last4) => request('POST', 'verify', { school, category, code, last4 }),
+    createOrder: (record) => request('POST', 'orders', { record }),
+    pay: (order, result) => request('POST', `orders/${encodeURIComponent(order)}/pay`, { result }),
+    order: (order) => request('GET', `orders/${encodeURIComponent(order)}`),
+    submit: (order, sha256) => request('POST', `orders/${encodeURIComponent(order)}/submit`, { sha256 }, { retries: 2 }),
+    withdraw: (order) => request('POST', `orders/${encodeURIComponent(order)}/withdraw`),
+    /**
+     * Upload the JPEG with its SHA-256 (hex). Retries up to `retries` times on network errors and
+     * 5xx answers (backoff 1 s, 2 s, 4 s); 4xx answers are final. `onProgress(percent)`.
+     */
+    async uploadPhoto(order, jpeg, sha256, { onProgress, onRetry, retries = 3 } = {}) {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await putOnce(`orders/${encodeURIComponent(order)}/photo`, jpeg,
+            { 'Content-Type': 'image/jpeg', 'X-Content-SHA256': sha256 }, onProgress);
+        } catch (e) {
+          if (attempt >= retries || !retryable(e)) throw e;
+          onRetry?.(attempt + 1, e);
+          onProgress?.(0);
+          await online(30_000);
+          await sleep(1000 * 2 ** attempt);
+        }
+      }
+    },
+    // Reviewer calls (bearer: the reviewer token).
+    submissions: () => request('GET', 'review/submissions'),
+    submissionPhoto: async (order) => (await request('GET', `review/submissions/${encodeURIComponent(order)}/photo`, undefined, { raw: true })).blob(),
+    decide: (order, decision, reason) => request('POST', `review/submissions/${encodeURIComponent(order)}/decision`, { decision, reason }),
+    publish: (order) => request('POST', `review/submissions/${encodeURIComponent(order)}/publish`),
+  };
+}
+
+/** SHA-256 of the bytes as lower-case hex (Web Crypto). */
+export async function sha256Hex(bytes) {
+  if (!globalThis.crypto?.subtle) {
+    throw { code: 'crypto.unavailable', message_zh: '此浏览器无法计算文件校验值，请更新浏览器。', message_en: 'This browser cannot hash the file (Web Crypto unavailable); please update it.' };
+  }
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,740 @@
+// The collection flow page (index.html). It renders the state and calls the APIs; Rust's `Flow`
+// decides what is allowed: every button follows one `flow.allowed()` flag, and every step is an
+// event applied to the flow (refused events throw a typed error, shown as it is). Progress is saved
+// with `flow.save()` after each applied event and resumed on load.
+import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels } from '../pkg/gradphoto.js';
+import { loadAnalyzer } from '../pkg/loader.js';
+import { createApi, sha256Hex } from './api.js';
+import { isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
+import { openCamera, grabFrame, startGuide } from './camera.js';
+import { decodeQrFile, scanWithCamera } from './qr.js';
+import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
+import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
+
+const PRESET = 'chsi-graduation';
+const POLL_MS = 2000;
+const $ = (id) => document.getElementById(id);
+
+const text = {
+  zh: {
+    title: '毕业图像采集', lang: 'English', loading: '正在加载…', nav_flow: '采集流程', nav_check: '单张检测', nav_review: '审核',
+    current: '当前状态', h_login: '登录', login_note: '在小程序中会自动登录；在浏览器中使用沙箱登录。', login: '沙箱登录',
+    h_school: '学校与学历类别', school: '学校名称（请填写全称）', category: '学历类别', school_ok: '确定',
+    not_eligible: '没有找到与该学校名称和学历类别对应的学籍，请核对学校全称和类别。', did_you_mean: '您是否要找：',
+    h_code: '图像采集码', code_note: '扫描学校提供的图像采集码，或从相册选择保存的截图。', scan: '扫码', scan_stop: '停止扫码', code_file: '从相册选择截图',
+    code_ok: '采集码已识别', chars: '个字符',
+    h_verify: '身份核验', last4: '证件号码后四位（港澳证件不含括号）', verify: '核验', verify_failed: '核验未通过',
+    h_record: '学籍信息', name: '姓名', rschool: '学校', rcategory: '学历类别', level: '层次',
+    h_pay: '支付', pay_note: '一次支付可多次拍摄；审核未通过可免费重拍。', pay: '拍照/上传', cashier: '沙箱收银台', order: '订单',
+    pay_confirm: '确认支付', pay_cancel: '取消支付', pay_host: '请在小程序支付页面完成支付…', paid: '已支付',
+    h_photo: '拍照或选择照片', camera_open: '打开相机', camera_close: '关闭相机', photo_file: '从相册选择', capture: '拍照', capture_ready: '拍照（位置合适）',
+    prechecks_left: '免费自动预检剩余', times: '次', unlimited: '不限次数', models: '正在下载模型', analysing: '正在检查并生成标准照…',
+    analysed: '检查用时', precheck_skipped: '免费预检次数已用完：照片仍会标准化，由人工审核判断。',
+    h_result: '检查结果与标准照', shot: '原图（问题区域已标出）', std: '标准照', checklist: '自动预检', nostd: '无法生成标准照',
+    restored: '已恢复上次的标准照（检查报告需重新拍摄才会显示）。', std_missing: '本机已没有这张标准照，请重新拍摄或选择照片。',
+    quality: '质量', pass: '通过', fail: '不通过', warn: '需注意',
+    h_submit: '确认提交', submit_note: '确认标准照无误后提交，提交后进入人工审核。', submit: '确认提交',
+    uploading: '正在上传', uploaded: '已上传', retrying: '网络不稳定，正在重试', upload_resume: '继续上次未完成的上传…',
+    h_review: '审核', withdraw: '撤回',
+    review_under_review: '待审核：人工审核约需两个工作日；审核前可以撤回。',
+    review_rejected: '审核未通过：', review_reshoot: '请按原因重新拍摄并提交，无需再次支付。',
+    review_approved: '审核通过：照片已锁定，不能再修改。', review_published: '已上网：照片已制作完成并上网。',
+    resumed: '已恢复上次的进度。', no_reason: '（未说明原因）',
+  },
+  en: {
+    title: 'Graduation photo', lang: '中文', loading: 'Loading…', nav_flow: 'Collection', nav_check: 'Checker', nav_review: 'Review',
+    current: 'Status', h_login: 'Sign in', login_note: 'Inside the mini-program you are signed in automatically; in a browser use the sandbox login.', login: 'Sandbox login',
+    h_school: 'School and category', school: 'School name (full name)', category: 'Education category', school_ok: 'OK',
+    not_eligible: 'No student record matches this school name and category: check the full name and the category.', did_you_mean: 'Did you mean:',
+    h_code: 'Collection code', code_note: 'Scan the collection QR code from your school, or pick its saved screenshot from the album.', scan: 'Scan', scan_stop: 'Stop scanning', code_file: 'Pick screenshot',
+    code_ok: 'Code recognised', chars: 'characters',
+    h_verify: 'Verify', last4: 'Last 4 characters of the ID number (HK/Macau: without brackets)', verify: 'Verify', verify_failed: 'Not verified',
+    h_record: 'Student record', name: 'Name', rschool: 'School', rcategory: 'Category', level: 'Level',
+    h_pay: 'Payment', pay_note: 'One payment covers any number of shots; a rejected photo is reshot for free.', pay: 'Take/upload photo', cashier: 'Sandbox cashier', order: 'order',
+    pay_confirm: 'Pay', pay_cancel: 'Cancel', pay_host: 'Finish the payment on the mini-program’s payment page…', paid: 'Paid',
+    h_photo: 'Take or pick a photo', camera_open: 'Open camera', camera_close: 'Close camera', photo_file: 'Pick from album', capture: 'Take photo', capture_ready: 'Take photo (well placed)',
+    prechecks_left: 'Free automatic pre-checks left:', times: '', unlimited: 'unlimited', models: 'Downloading models', analysing: 'Checking and standardising…',
+    analysed: 'Checked in', precheck_skipped: 'No free pre-checks left: the photo is still standardised; the reviewer decides.',
+    h_result: 'Check and standardised photo', shot: 'Original (problems outlined)', std: 'Standardised photo', checklist: 'Automatic pre-check', nostd: 'Cannot standardise',
+    restored: 'Restored the last standardised photo (take a new one to see a check report).', std_missing: 'This standardised photo is no longer on this device: take or pick a photo again.',
+    quality: 'quality', pass: 'Pass', fail: 'Fail', warn: 'Check',
+    h_submit: 'Confirm and submit', submit_note: 'Submit once the standardised photo looks right; it then goes to manual review.', submit: 'Submit',
+    uploading: 'Uploading', uploaded: 'Uploaded', retrying: 'Network unstable, retrying', upload_resume: 'Resuming the unfinished upload…',
+    h_review: 'Review', withdraw: 'Withdraw',
+    review_under_review: 'Under review: manual review takes about two working days; you may withdraw until then.',
+    review_rejected: 'Rejected: ', review_reshoot: 'Take a new photo following the reason and submit it; no second payment.',
+    review_approved: 'Approved: the photo is locked and cannot change.', review_published: 'Published: the photo is made and on line.',
+    resumed: 'Resumed where you left off.', no_reason: '(no reason given)',
+  },
+};
+// The stage names in flow order, from Rust (filled once the module is initialised).
+const stageLabel = { zh: {}, en: {} };
+const STAGES = [];
+const MILESTONES = ['signed_in', 'school_entered', 'code_recognised', 'eligibility_shown', 'paid', 'standardised', 'under_review', 'approved', 'published'];
+
+let lang = (() => { try { return localStorage.getItem('gradphoto.lang') === 'en' ? 'en' : 'zh'; } catch { return 'zh'; } })();
+const t = (k) => text[lang][k] ?? k;
+
+let flow = null;
+let busy = false;
+const messages = {}; // element id → the typed error or message shown there
+const view = {
+  eligible: null, amount: null, result: null, shot: null, jpeg: null, stdUrl: null, restored: false,
+  progress: null, uploadNote: '', camera: null, guide: null, lastGuide: null, scanAbort: null, analysisMs: null,
+};
+
+const api = createApi({ token: () => flow?.state().session });
+
+Object.defineProperty(window, '__flow', { get: () => flow }); // for tests and debugging
+
+// ---------------------------------------------------------------------------------------------
+// Applying events
+
+/** Apply one event to the flow, save the progress, re-render. Throws the flow's typed error. */
+function apply(event) {
+  const state = flow.apply(event);
+  saveFlow(flow.save());
+  render();
+  return state;
+}
+
+function say(id, value) {
+  messages[id] = value;
+  renderMessages();
+}
+
+function clearMessages() {
+  for (const k of Object.keys(messages)) delete messages[k];
+  $('status').hidden = true; // "resumed" was news on load only
+  renderMessages();
+}
+
+/** A user action: one at a time, errors shown in the step's message line (or the page's). */
+function action(fn, msgId = 'error') {
+  return async (ev) => {
+    if (busy) return;
+    clearMessages();
+    busy = true; render();
+    try {
+      await fn(ev);
+    } catch (e) {
+      console.debug('action failed', e);
+      say(msgId, e);
+    } finally {
+      busy = false; render();
+    }
+  };
+}
+
+const nextPaint = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+
+// ---------------------------------------------------------------------------------------------
+// The steps
+
+async function signIn() {
+  const { session } = await api.signIn();
+  apply({ type: 'signed_in', session });
+}
+
+async function enterSchool(nameInput) {
+  const name = nameInput ?? $('school').value;
+  const category = $('category').value;
+  const answer = await api.eligibility(normaliseSchoolName(name), normaliseSchoolName(category));
+  apply({ type: 'school_entered', name, category, suggestions: answer.suggestions ?? [] });
+  view.eligible = answer.eligible;
+  $('school').value = flow.state().school.name;
+}
+
+async function recognised(code) {
+  apply({ type: 'code_recognised', code });
+}
+
+async function codeFromFile(ev) {
+  const file = ev.target.files[0];
+  ev.target.value = '';
+  if (!file) return;
+  await recognised(await decodeQrFile(file));
+}
+
+async function scan() {
+  if (view.scanAbort) { view.scanAbort.abort(); return; }
+  view.scanAbort = new AbortController();
+  $('qr-finder').hidden = hostCanScan();
+  render();
+  try {
+    const code = hostCanScan() ? await scanInHost() : await scanWithCamera($('qr-video'), { signal: view.scanAbort.signal });
+    await recognised(code);
+  } catch (e) {
+    if (e?.code !== 'qr.cancelled') say('code-err', e);
+  } finally {
+    view.scanAbort = null;
+    $('qr-finder').hidden = true;
+    render();
+  }
+}
+
+async function verify() {
+  const input = $('last4').value;
+  const last4 = validateLast4(input); // the local check (flow.invalid_last4) before anything is sent
+  const { school, code } = flow.state();
+  apply({ type: 'last4_entered', last4: input });
+  $('last4').value = '';
+  let record;
+  try {
+    ({ record } = await api.verify(school.name, school.category, code, last4));
+  } catch (e) {
+    apply({ type: 'verification_failed' });
+    throw e;
+  }
+  apply({ type: 'record_shown', record: JSON.stringify(record) });
+}
+
+async function startPayment() {
+  const record = JSON.parse(flow.state().record);
+  const o = await api.createOrder(record.ref);
+  view.amount = o.amount_fen;
+  apply({ type: 'payment_started', order: o.order });
+  if (o.status && o.status !== 'pending') {
+    // The record's order exists and is paid already (one payment covers every shot).
+    apply({ type: 'payment_confirmed' });
+    return;
+  }
+  if (isMiniProgram()) {
+    say('pay-msg', t('pay_host'));
+    await payInHost(o.order);
+  }
+}
+
+async function confirmPayment(result) {
+  const { order } = flow.state();
+  try {
+    await api.pay(order, result);
+  } catch (e) {
+    if (e.code === 'pay.cancelled') {
+      apply({ type: 'payment_failed' });
+      say('pay-msg', e);
+      return;
+    }
+    throw e;
+  }
+  apply({ type: 'payment_confirmed' });
+  preloadAnalyzer();
+}
+
+// --- photo
+
+let analyzerPromise = null;
+function analyzer() {
+  analyzerPromise ??= loadAnalyzer({
+    baseUrl: new URL('../pkg/models/', import.meta.url),
+    onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
+  }).then((a) => { $('photo-status').textContent = ''; return a; }, (e) => { analyzerPromise = null; throw e; });
+  return analyzerPromise;
+}
+
+function preloadAnalyzer() {
+  analyzer().catch((e) => say('photo-msg', e));
+}
+
+function stopCamera() {
+  view.guide?.stop(); view.guide = null;
+  view.camera?.stop(); view.camera = null;
+  view.lastGuide = null;
+  $('viewfinder').hidden = true;
+}
+
+async function toggleCamera() {
+  if (view.camera) { stopCamera(); return; }
+  const a = await analyzer();
+  $('viewfinder').hidden = false;
+  try {
+    view.camera = await openCamera($('video'));
+  } catch (e) {
+    $('viewfinder').hidden = true;
+    throw e;
+  }
+  view.guide = startGuide({
+    video: $('video'),
+    canvas: $('guide'),
+    guide: (rgba, width, height) => a.guide(rgba, width, height, PRESET),
+    onGuide: (g, ms) => { view.lastGuide = g; view.guideMs = Math.round(ms); renderGuideHint(); },
+    onError: (e) => { say('photo-msg', e); view.guide?.stop(); }, // the capture button still works
+    lang: () => lang,
+  });
+}
+
+async function capture() {
+  if (!view.camera) return;
+  const frame = grabFrame($('video')); // full resolution
+  stopCamera();
+  await processPhoto({ frame });
+}
+
+async function photoFromFile(ev) {
+  const file = ev.target.files[0];
+  ev.target.value = '';
+  if (!file) return;
+  stopCamera();
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  info(bytes); // Rust reads the container first: a file that is no photo is a typed error here
+  let bitmap = null;
+  try { bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* Rust decodes it anyway */ }
+  await processPhoto({ bytes, bitmap });
+}
+
+/** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
+async function processPhoto({ frame, bytes, bitmap }) {
+  apply({ type: 'photo_captured', photo: `cap-${Date.now()}` });
+  clearJpegs();
+  view.result = null; view.jpeg = null; view.restored = false; view.progress = null; view.uploadNote = '';
+  setStdUrl(null);
+  $('photo-status').textContent = t('analysing');
+  render();
+  const a = await analyzer();
+  $('photo-status').textContent = t('analysing');
+  await nextPaint();
+  const t0 = performance.now();
+  const out = frame
+    ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET)
+    : a.checkAndStandardize(bytes, PRESET);
+  view.analysisMs = Math.round(performance.now() - t0);
+  $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
+  view.result = out;
+  view.prechecked = false;
+  drawShot(frame, bitmap);
+  if (flow.allowed().can_precheck) {
+    apply({ type: 'precheck_completed', summary: out.summary });
+    view.prechecked = true;
+  }
+  if (out.standardized) {
+    const ref = `std-${Date.now()}`;
+    apply({ type: 'standardised', photo: ref });
+    view.jpeg = out.standardized.jpeg;
+    keepJpeg(ref, view.jpeg);
+    setStdUrl(view.jpeg);
+  }
+  render();
+  $('step-result').scrollIntoView({ block: 'start' });
+}
+
+function drawShot(frame, bitmap) {
+  const canvas = $('shot');
+  const w = frame?.width ?? bitmap?.width; const h = frame?.height ?? bitmap?.height;
+  if (!w) { view.shot = null; return; }
+  const k = Math.min(1, 960 / Math.max(w, h));
+  canvas.width = Math.round(w * k); canvas.height = Math.round(h * k);
+  const ctx = canvas.getContext('2d');
+  if (frame) {
+    const full = document.createElement('canvas');
+    full.width = w; full.height = h;
+    full.getContext('2d').putImageData(new ImageData(frame.rgba, w, h), 0, 0);
+    ctx.drawImage(full, 0, 0, canvas.width, canvas.height);
+  } else {
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+  }
+  view.shot = { scale: k };
+  if (view.result?.report) outlineFailures(canvas, view.result.report, k);
+}
+
+function setStdUrl(jpeg) {
+  if (view.stdUrl) URL.revokeObjectURL(view.stdUrl);
+  view.stdUrl = jpeg ? URL.createObjectURL(new Blob([jpeg], { type: 'image/jpeg' })) : null;
+  if (view.stdUrl) $('std').src = view.stdUrl; else $('std').removeAttribute('src');
+}
+
+// --- submit, review
+
+async function submit() {
+  const jpeg = view.jpeg ?? loadJpeg(flow.state().standardised);
+  if (!jpeg) throw { code: 'photo.missing', message_zh: t('std_missing'), message_en: text.en.std_missing };
+  apply({ type: 'submitted' });
+  await upload(jpeg);
+}
+
+async function upload(jpeg) {
+  const { order } = flow.state();
+  view.progress = 0; view.uploadNote = t('uploading'); render();
+  try {
+    const sha256 = await sha256Hex(jpeg);
+    await api.uploadPhoto(order, jpeg, sha256, {
+      onProgress: (p) => { view.progress = Math.max(p, p === 0 ? 0 : view.progress ?? 0); renderProgress(); },
+      onRetry: (n) => { view.uploadNote = `${t('retrying')} (${n}/3)…`; renderProgress(); },
+    });
+    await api.submit(order, sha256);
+  } catch (e) {
+    view.uploadNote = '';
+    apply({ type: 'upload_failed' });
+    throw e;
+  }
+  view.progress = 100; view.uploadNote = t('uploaded');
+  apply({ type: 'upload_succeeded' });
+  clearJpegs(); // under review: the file is on the server; nothing kept on the device
+}
+
+async function withdraw() {
+  const { order } = flow.state();
+  await api.withdraw(order);
+  apply({ type: 'withdrawn' });
+  if (view.jpeg) keepJpeg(flow.state().standardised, view.jpeg); // needed again for the next upload
+}
+
+/** Bring the flow in line with the server's view of the order. */
+function syncOrder(o) {
+  let stage = flow.state().stage;
+  if (o.amount_fen != null) view.amount = o.amount_fen;
+  if (stage === 'payment_pending' && o.status !== 'pending') apply({ type: 'payment_confirmed' });
+  if (stage === 'under_review') {
+    if (o.status === 'rejected') apply({ type: 'review_rejected', reason: o.rejection_reason || t('no_reason') });
+    else if (o.status === 'approved' || o.status === 'published') apply({ type: 'review_approved' });
+    else if (o.status === 'paid') apply({ type: 'withdrawn' });
+  }
+  stage = flow.state().stage;
+  if (stage === 'approved' && o.status === 'published') apply({ type: 'published' });
+  if (flow.allowed().locked) { clearJpegs(); view.jpeg = null; }
+}
+
+let polling = false;
+async function poll() {
+  if (busy || polling || !flow) return;
+  const { stage, order } = flow.state();
+  const watch = stage === 'under_review' || stage === 'approved' || (stage === 'payment_pending' && isMiniProgram());
+  if (!watch) return;
+  polling = true;
+  try {
+    syncOrder(await api.order(order));
+    if (messages['review-msg']?.code === 'net.unreachable') say('review-msg', null);
+  } catch (e) {
+    say('review-msg', e);
+  } finally {
+    polling = false;
+  }
+}
+
+/**
+ * The host's payment result (`#payment=…` in the URL), or a reload while paying: the server's
+ * order status decides; a cancel with an unpaid order goes back to the record.
+ */
+async function paymentReturned() {
+  const back = takePaymentReturn();
+  const { stage, order } = flow.state();
+  if (stage !== 'payment_pending') return;
+  const o = await api.order(order);
+  view.amount = o.amount_fen;
+  if (o.status !== 'pending') {
+    apply({ type: 'payment_confirmed' });
+    preloadAnalyzer();
+  } else if (back?.result === 'cancel') {
+    apply({ type: 'payment_failed' });
+  }
+}
+
+/** After a reload: finish what was in flight. */
+async function recover() {
+  const { stage, order, standardised } = flow.state();
+  if (stage === 'verifying') {
+    // The answer was lost with the page; the last 4 were not kept, so they are asked again.
+    apply({ type: 'verification_failed' });
+  }
+  await paymentReturned();
+  if (['standardised', 'submitted'].includes(stage)) {
+    view.jpeg = loadJpeg(standardised);
+    if (view.jpeg) { view.restored = true; setStdUrl(view.jpeg); }
+  }
+  if (stage === 'submitted') {
+    const o = await api.order(order);
+    if (o.status === 'under_review') {
+      apply({ type: 'upload_succeeded' });
+      clearJpegs();
+    } else if (view.jpeg) {
+      view.uploadNote = t('upload_resume');
+      await upload(view.jpeg);
+    } else {
+      apply({ type: 'upload_failed' });
+      say('submit-msg', { code: 'photo.missing', message_zh: t('std_missing'), message_en: text.en.std_missing });
+    }
+  }
+  if (flow.allowed().locked) clearJpegs();
+  if (flow.allowed().can_capture) preloadAnalyzer(); // the photo step is reached: fetch the models now
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+function show(id, visible) { $(id).hidden = !visible; }
+
+function renderMessages() {
+  for (const id of ['error', 'login-msg', 'school-msg', 'code-err', 'verify-msg', 'pay-msg', 'photo-msg', 'submit-msg', 'review-msg']) {
+    const m = messages[id];
+    const el = $(id);
+    el.hidden = !m;
+    el.textContent = !m ? '' : typeof m === 'string' ? m : errorText(m, lang);
+    if (m?.code) el.dataset.code = m.code; else delete el.dataset.code;
+  }
+  // The eligibility note belongs to the state, not to one action.
+  if (!messages['school-msg'] && view.eligible === false && flow?.state().school) {
+    $('school-msg').hidden = false;
+    $('school-msg').textContent = t('not_eligible');
+  }
+}
+
+function renderGuideHint() {
+  const g = view.lastGuide;
+  const el = $('guide-hint');
+  el.hidden = !view.camera;
+  if (!g) { el.textContent = ''; delete el.dataset.status; return; }
+  el.textContent = lang === 'zh' ? g.hint.zh : g.hint.en;
+  el.dataset.status = g.status;
+  el.dataset.ready = String(Boolean(g.ready));
+  el.dataset.code = g.hint.code;
+  el.dataset.ms = String(view.guideMs ?? '');
+  $('capture').textContent = g.ready ? t('capture_ready') : t('capture');
+  $('capture').dataset.ready = String(Boolean(g.ready));
+}
+
+function renderProgress() {
+  const p = $('upload-progress');
+  p.hidden = view.progress == null;
+  p.value = view.progress ?? 0;
+  $('upload-msg').textContent = view.progress == null ? '' : `${view.uploadNote} ${view.progress}%`;
+}
+
+function renderResult() {
+  const r = view.result;
+  const hasStd = Boolean(view.stdUrl);
+  show('step-result', Boolean(r) || hasStd);
+  show('std-figure', hasStd);
+  const s = r?.standardized;
+  if (s) {
+    const f = s.report.file;
+    $('std-info').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${t(s.report.verdict)}`;
+    $('std-info').dataset.result = JSON.stringify({ width: s.width, height: s.height, file: f, verdict: s.report.verdict, bytes: s.jpeg?.length ?? null });
+  } else if (hasStd && view.restored) {
+    $('std-info').textContent = t('restored');
+    delete $('std-info').dataset.result;
+  } else {
+    $('std-info').textContent = '';
+    delete $('std-info').dataset.result;
+  }
+  const e = r?.standardizeError;
+  show('std-error', Boolean(e));
+  if (e) { $('std-error').textContent = `${t('nostd')}：${errorText(e, lang)}`; $('std-error').dataset.code = e.code; }
+  // Once submitted, the page shows what was sent; the checklist was for deciding to send it.
+  const sent = ['submitted', 'under_review', 'approved', 'published'].includes(flow.state().stage);
+  show('shot-figure', Boolean(r && view.shot && !sent));
+  show('report', Boolean(r?.report && view.prechecked && !sent));
+  show('no-report', Boolean(r?.report && !view.prechecked && !sent));
+  $('no-report').textContent = t('precheck_skipped');
+  if (r?.report) {
+    $('verdict').textContent = verdictText(r.report, lang);
+    $('report').dataset.verdict = r.report.verdict;
+    renderChecklist($('rules'), r.report, lang);
+  }
+}
+
+function renderRecord(st) {
+  const dl = $('record');
+  dl.replaceChildren();
+  if (!st.record) return;
+  let rec = {};
+  try { rec = JSON.parse(st.record); } catch { /* opaque */ }
+  for (const [k, v] of [['name', rec.masked_name], ['rschool', rec.school ?? st.school?.name], ['rcategory', rec.category ?? st.school?.category], ['level', rec.level], ['order', st.order], ['pay', st.paid ? t('paid') : null]]) {
+    if (v == null) continue;
+    const dt = document.createElement('dt'); dt.textContent = k === 'pay' ? t('h_pay') : t(k);
+    const dd = document.createElement('dd'); dd.textContent = v;
+    if (k === 'name') dd.id = 'masked-name';
+    dl.append(dt, dd);
+  }
+}
+
+function render() {
+  if (!flow) return;
+  const st = flow.state();
+  const al = flow.allowed();
+  const stage = st.stage;
+  const at = (...stages) => stages.includes(stage);
+  document.body.dataset.stage = stage;
+  document.body.dataset.locked = String(al.locked);
+  $('stage').textContent = stageLabel[lang][stage] ?? stage;
+  $('stage').className = `status-${stage}`;
+  const steps = $('steps');
+  if (!steps.children.length) for (const m of MILESTONES) { const li = document.createElement('li'); li.dataset.stage = m; steps.append(li); }
+  const reached = STAGES.indexOf(stage);
+  for (const li of steps.children) li.classList.toggle('done', STAGES.indexOf(li.dataset.stage) <= reached);
+
+  // Which cards: the current step's, plus what the user needs to see (record, result, review).
+  show('step-login', at('signed_out'));
+  show('step-school', at('signed_in', 'school_entered', 'code_recognised', 'verifying', 'eligibility_shown'));
+  show('step-code', at('school_entered', 'code_recognised', 'verifying', 'eligibility_shown'));
+  show('step-verify', at('code_recognised', 'verifying'));
+  show('step-record', Boolean(st.record));
+  show('step-pay', at('eligibility_shown', 'payment_pending'));
+  show('step-photo', st.paid && !al.locked && !at('submitted', 'under_review'));
+  show('step-submit', at('standardised', 'submitted', 'under_review'));
+  show('step-review', at('under_review', 'rejected', 'approved', 'published'));
+
+  // Every control follows one flag of allowed(), and nothing runs twice at once.
+  const enable = (id, flag) => { $(id).disabled = busy || !flag; };
+  enable('login', al.can_sign_in);
+  enable('school', al.can_enter_school);
+  enable('category', al.can_enter_school);
+  enable('school-ok', al.can_enter_school);
+  enable('scan', al.can_scan_code);
+  enable('code-file', al.can_scan_code);
+  enable('last4', al.can_enter_last4);
+  enable('verify', al.can_enter_last4);
+  enable('pay', al.can_pay);
+  const cashier = al.events.includes('payment_confirmed') && !isMiniProgram();
+  show('cashier', cashier);
+  enable('pay-confirm', cashier);
+  enable('pay-cancel', cashier);
+  enable('camera-open', al.can_capture);
+  enable('photo-file', al.can_capture);
+  enable('capture', al.can_capture && Boolean(view.camera));
+  enable('submit', al.can_submit);
+  enable('withdraw', al.can_withdraw);
+  if (view.scanAbort) $('scan').disabled = false; // stopping a scan is always possible
+  $('scan').textContent = view.scanAbort ? t('scan_stop') : t('scan');
+  $('camera-open').textContent = view.camera ? t('camera_close') : t('camera_open');
+  show('capture', Boolean(view.camera));
+  if (!al.can_capture && view.camera) stopCamera();
+
+  // School: the normalised name, the server's suggestions as buttons.
+  if (st.school && !$('school').value) $('school').value = st.school.name;
+  if (st.school && document.activeElement !== $('category')) $('category').value = st.school.category;
+  const sug = $('suggestions');
+  sug.replaceChildren();
+  const suggestions = (st.school?.suggestions ?? []).filter((n) => n !== st.school.name);
+  if (suggestions.length && al.can_enter_school) {
+    const label = document.createElement('span'); label.className = 'muted'; label.textContent = t('did_you_mean');
+    sug.append(label);
+    for (const name of suggestions) {
+      const b = document.createElement('button');
+      b.type = 'button'; b.textContent = name; b.dataset.action = ''; b.disabled = busy;
+      b.addEventListener('click', action(() => { $('school').value = name; return enterSchool(name); }, 'school-msg'));
+      sug.append(b);
+    }
+  }
+  show('code-msg', Boolean(st.code));
+  if (st.code) $('code-msg').textContent = `${t('code_ok')}（${[...st.code].length} ${t('chars')}）`;
+  renderRecord(st);
+  $('order-id').textContent = st.order ?? '';
+  $('amount').textContent = view.amount == null ? '' : `¥${(view.amount / 100).toFixed(2)}`;
+  $('prechecks').textContent = `${t('prechecks_left')} ${al.prechecks_left ?? t('unlimited')} ${al.prechecks_left == null ? '' : t('times')}`;
+  $('prechecks').dataset.left = String(al.prechecks_left ?? '');
+
+  renderResult();
+  renderProgress();
+
+  const rs = $('review-status');
+  rs.className = `status-${stage}`;
+  rs.dataset.stage = stage;
+  rs.textContent = stage === 'rejected'
+    ? `${t('review_rejected')}${st.rejection} ${t('review_reshoot')}`
+    : at('under_review', 'approved', 'published') ? t(`review_${stage}`) : '';
+  renderGuideHint();
+  renderMessages();
+}
+
+function applyLanguage() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  $('lang').textContent = t('lang');
+  render();
+  view.guide?.redraw();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+function resumeOrNew() {
+  const saved = loadFlow();
+  if (saved) {
+    try {
+      const resumed = Flow.resume(saved);
+      if (resumed.state().stage !== 'signed_out') view.resumed = true;
+      return resumed;
+    } catch (e) {
+      forgetFlow();
+      say('error', e);
+    }
+  }
+  return new Flow(PRESET);
+}
+
+let schoolTimer = null;
+function suggestSchools() {
+  clearTimeout(schoolTimer);
+  schoolTimer = setTimeout(async () => {
+    const q = normaliseSchoolName($('school').value);
+    if (!q || !flow.state().session) return;
+    try {
+      const { schools } = await api.schools(q);
+      const list = $('school-list');
+      list.replaceChildren(...schools.slice(0, 20).map((s) => { const o = document.createElement('option'); o.value = s.name; o.label = s.category; return o; }));
+    } catch { /* suggestions are optional */ }
+  }, 300);
+}
+
+async function main() {
+  $('lang').addEventListener('click', () => {
+    lang = lang === 'zh' ? 'en' : 'zh';
+    try { localStorage.setItem('gradphoto.lang', lang); } catch { /* memory only */ }
+    applyLanguage();
+  });
+  applyLanguage();
+  try {
+    await init();
+    for (const { stage, zh, en } of stageLabels()) {
+      STAGES.push(stage); stageLabel.zh[stage] = zh; stageLabel.en[stage] = en;
+    }
+  } catch {
+    say('error', lang === 'zh' ? '此浏览器不支持 WebAssembly SIMD，请更新微信或浏览器。' : 'This browser lacks WebAssembly SIMD; please update WeChat or the browser.');
+    return;
+  }
+  flow = resumeOrNew();
+  $('status').textContent = view.resumed ? t('resumed') : '';
+  $('status').hidden = !view.resumed;
+
+  const handed = takeSessionFromUrl();
+  try {
+    if (handed && flow.allowed().can_sign_in) apply({ type: 'signed_in', session: handed });
+    else if (handed && flow.allowed().events.includes('session_renewed')) apply({ type: 'session_renewed', session: handed });
+  } catch (e) { say('error', e); }
+
+  $('login').addEventListener('click', action(signIn, 'login-msg'));
+  $('school-ok').addEventListener('click', action(() => enterSchool(), 'school-msg'));
+  $('school').addEventListener('input', suggestSchools);
+  $('school').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') $('school-ok').click(); });
+  $('code-file').addEventListener('change', action(codeFromFile, 'code-err'));
+  $('scan').addEventListener('click', () => { clearMessages(); scan(); });
+  // The host may come back from its pay page by changing only the hash: no reload.
+  window.addEventListener('hashchange', () => {
+    if (location.hash.includes('payment=')) action(paymentReturned, 'pay-msg')();
+  });
+  $('verify').addEventListener('click', action(verify, 'verify-msg'));
+  $('last4').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') $('verify').click(); });
+  $('pay').addEventListener('click', action(startPayment, 'pay-msg'));
+  $('pay-confirm').addEventListener('click', action(() => confirmPayment('success'), 'pay-msg'));
+  $('pay-cancel').addEventListener('click', action(() => confirmPayment('cancel'), 'pay-msg'));
+  $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
+  $('capture').addEventListener('click', action(capture, 'photo-msg'));
+  $('photo-file').addEventListener('change', action(photoFromFile, 'photo-msg'));
+  $('submit').addEventListener('click', action(submit, 'submit-msg'));
+  $('withdraw').addEventListener('click', action(withdraw, 'review-msg'));
+
+  render();
+  busy = true;
+  try {
+    await recover();
+  } catch (e) {
+    say('error', e);
+  } finally {
+    busy = false;
+    render();
+  }
+  setInterval(poll, POLL_MS);
+  document.body.dataset.ready = version();
+}
+
+main();

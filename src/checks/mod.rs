@@ -215,8 +215,13 @@ pub(crate) fn no_single_face(id: &'static str, unit: &'static str) -> RuleResult
     )
 }
 
-/// Run every rule on an analysed photo.
-pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Report> {
+/// What every rule group reads: the photo, its analysis, the thresholds, a small copy for
+/// colour statistics and the region labels.
+fn context<'a>(
+    photo: &'a Photo,
+    analysis: &'a Analysis,
+    preset: &'a Preset,
+) -> Result<Context<'a>> {
     analysis.validate_for(&photo.image)?;
     let (small, k) = fit_within(&photo.image, STATS_SIDE)?;
     let small = small.into_owned();
@@ -231,7 +236,7 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
         )),
         _ => None,
     };
-    let ctx = Context {
+    Ok(Context {
         photo,
         analysis,
         thresholds: thresholds(preset),
@@ -240,7 +245,12 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
         small,
         k,
         regions,
-    };
+    })
+}
+
+/// Run every rule on an analysed photo.
+pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Report> {
+    let ctx = context(photo, analysis, preset)?;
     let mut rules = Vec::new();
     framing::run(&ctx, &mut rules);
     face::run(&ctx, &mut rules);
@@ -265,6 +275,20 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
         verdict,
         rules,
     })
+}
+
+/// Only the face-count, framing and scene (background) rules: what standardisation's closed loop
+/// re-checks on its own output, without the face, lighting, quality and capture groups.
+pub(crate) fn scene_rules(
+    photo: &Photo,
+    analysis: &Analysis,
+    preset: &Preset,
+) -> Result<Vec<RuleResult>> {
+    let ctx = context(photo, analysis, preset)?;
+    let mut rules = Vec::new();
+    framing::run(&ctx, &mut rules);
+    scene::run(&ctx, &mut rules);
+    Ok(rules)
 }
 
 /// The box around some points, grown by `pad` of its size.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::crop::Framing;
 use crate::analysis::Analyzer;
-use crate::checks::{check, judge_range, not_evaluated, Allowed, Hints, RuleResult};
+use crate::checks::{judge_range, not_evaluated, scene_rules, Allowed, Hints, RuleResult};
 use crate::colour::{delta_e, lab};
 use crate::encode::EncodedJpeg;
 use crate::error::Result;
@@ -189,7 +189,7 @@ pub fn verify(
     }
 
     // Background: the flat colour asked for, and the scene rules of the checks.
-    let report = check(&photo, &analysis, preset)?;
+    let scene = scene_rules(&photo, &analysis, preset)?;
     let bg_lab = lab(background);
     // Pixels the new mask is sure are background (alpha ≈ 0), as the 95th percentile: the flat
     // fill, not the few the JPEG's ringing next to the silhouette disturbs.
@@ -215,7 +215,7 @@ pub fn verify(
         ),
     });
     for id in ["background.uniform", "background.shadow", "face.count"] {
-        if let Some(r) = report.rule(id) {
+        if let Some(r) = scene.iter().find(|r| r.id == id) {
             rules.push(r.clone());
         }
     }

@@ -296,6 +296,17 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         Some(json!({ "sha256": sha(photo) })),
     );
     assert_eq!(sent.json()["status"], "under_review");
+    // A retried submit (its first answer lost) is answered, not refused.
+    let retried = api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": sha(photo) })),
+    );
+    assert_eq!(
+        (retried.status, retried.json()["status"].as_str()),
+        (StatusCode::OK, Some("under_review"))
+    );
     let during = api.upload(&order, &s, photo, &sha(photo), "image/jpeg");
     assert_eq!(
         (during.status, during.code().as_str()),
@@ -437,9 +448,28 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         log.contains("PUT /api/v1/orders/{order}/photo 201"),
         "{log}"
     );
-    for secret in [
-        "1234", "9999", "张", "小明", CODE, &order, &s, reference, "背景",
-    ] {
+    // Every line is exactly: method, route template, status, milliseconds, "ms".
+    for line in log.lines() {
+        let parts: Vec<&str> = line.split(' ').collect();
+        assert_eq!(parts.len(), 5, "{line}");
+        assert!(["GET", "POST", "PUT"].contains(&parts[0]), "{line}");
+        assert!(
+            parts[1].starts_with("/api/v1/")
+                && parts[1][8..]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || "/{}".contains(c)),
+            "{line}"
+        );
+        assert!(
+            parts[2].len() == 3 && parts[2].parse::<u16>().is_ok(),
+            "{line}"
+        );
+        assert!(
+            parts[3].parse::<f64>().is_ok() && parts[4] == "ms",
+            "{line}"
+        );
+    }
+    for secret in ["张", "背景", CODE, &order, &s, reference] {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
 }
@@ -501,12 +531,14 @@ fn uploads_must_be_the_presets_jpeg_intact() {
         code(api.upload(&order, &s, &wide, &ok(&wide), "image/jpeg")).1,
         "upload.bad_dimensions"
     );
-    // Nothing was stored by any of them.
+    // Nothing was stored by any of them, in the database or on disk.
     assert_eq!(
         api.call("GET", &format!("/orders/{order}"), Some(&s), None)
             .json()["photo"],
         Value::Null
     );
+    let photos = api._dir.0.join("photos");
+    assert_eq!(std::fs::read_dir(&photos).unwrap().count(), 0);
     assert_eq!(
         api.upload(&order, &s, photo, &ok(photo), "image/jpeg")
             .status,
@@ -571,17 +603,19 @@ fn sessions_orders_and_tokens_are_checked() {
         .status,
         StatusCode::NOT_FOUND
     );
-    // Unknown fields and wrong shapes are refused, not ignored.
+    // Unknown fields and wrong shapes are refused, not ignored, in the API's error shape and
+    // without quoting what was sent.
+    let extra = json!({ "login": "x", "admin": true });
+    let refused = api.call("POST", "/session", None, Some(extra));
     assert_eq!(
-        api.call(
-            "POST",
-            "/session",
-            None,
-            Some(json!({ "login": "x", "admin": true }))
-        )
-        .status,
-        StatusCode::UNPROCESSABLE_ENTITY
+        (refused.status, refused.code().as_str()),
+        (StatusCode::BAD_REQUEST, "request.invalid")
     );
+    let number =
+        json!({ "school": "国家开放大学", "category": "开放教育", "code": CODE, "last4": 5678 });
+    let refused = api.call("POST", "/verify", Some(&s), Some(number));
+    assert_eq!(refused.code(), "request.invalid");
+    assert!(!String::from_utf8_lossy(&refused.bytes).contains("5678"));
     assert_eq!(
         api.call("POST", "/nope", Some(&s), None).code(),
         "request.not_found"
@@ -639,4 +673,25 @@ fn verification_is_limited_and_sql_shaped_input_is_only_text() {
         }
         assert_eq!(api.verify(&b, "1234").status, StatusCode::OK);
     }
+}
+
+#[test]
+fn one_code_cannot_be_guessed_from_many_logins() {
+    let api = Api::new("code-limit");
+    // Ten wrong guesses at one code, each from a fresh login (each login stays under its own
+    // limit of five), then the code is closed to everyone, also for the right answer.
+    for i in 0..10 {
+        let s = api.session_of(&format!("guesser-{i}"));
+        assert_eq!(api.verify(&s, "0000").code(), "verify.mismatch");
+    }
+    let fresh = api.session_of("student-z");
+    assert_eq!(api.verify(&fresh, "1234").code(), "verify.too_many");
+    // Another student's code is not affected.
+    let other = api.call(
+        "POST",
+        "/verify",
+        Some(&fresh),
+        Some(json!({ "school": "北京大学", "category": "普通高等教育", "code": "GP1-2026-000002", "last4": "567x" })),
+    );
+    assert_eq!(other.status, StatusCode::OK);
 }

@@ -1,7 +1,7 @@
 //! The student's side of the API. Every call but `POST /session` needs `Authorization: Bearer
 //! <session>`, and every order call needs an order this session verified.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::error::ApiError;
+use super::extract::{Body, Params};
 use super::{db, token, upload, AppState};
 use crate::flow::{normalise_school_name, validate_last4};
 
@@ -17,6 +18,10 @@ type ApiResult<T> = Result<T, ApiError>;
 /// Wrong guesses of code / last 4 in a row allowed per login (not per session, so signing in
 /// again does not reset them) before verification is refused.
 pub(crate) const MAX_VERIFY_FAILURES: i64 = 5;
+
+/// Wrong guesses in a row allowed against one collection code, whoever sends them (a new login
+/// per guess must not buy unlimited tries at the 10⁴ possible last-4 values).
+pub(crate) const MAX_CODE_FAILURES: i64 = 10;
 
 /// Longest text field accepted (school names, categories, codes, login hand-offs).
 const MAX_FIELD_CHARS: usize = 4096;
@@ -72,7 +77,7 @@ pub struct Login {
 /// `POST /session`: the sandbox's stand-in for the host's login hand-off.
 pub async fn create_session(
     State(state): State<AppState>,
-    Json(login): Json<Login>,
+    Body(login): Body<Login>,
 ) -> ApiResult<impl IntoResponse> {
     field(&login.login, "login")?;
     let session = token("s_")?;
@@ -109,7 +114,7 @@ pub struct SchoolQuery {
 pub async fn schools(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<SchoolQuery>,
+    Params(query): Params<SchoolQuery>,
 ) -> ApiResult<Json<Value>> {
     session(&state, &headers)?;
     let all = db::schools(&state.db())?;
@@ -130,7 +135,7 @@ pub struct SchoolEntry {
 pub async fn eligibility(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(entry): Json<SchoolEntry>,
+    Body(entry): Body<SchoolEntry>,
 ) -> ApiResult<Json<Value>> {
     session(&state, &headers)?;
     let name = normalise_school_name(field(&entry.school, "school")?);
@@ -176,7 +181,7 @@ pub fn mask_name(name: &str) -> String {
 pub async fn verify(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(v): Json<Verification>,
+    Body(v): Body<Verification>,
 ) -> ApiResult<Json<Value>> {
     let session = session(&state, &headers)?;
     let last4 = validate_last4(&v.last4).map_err(|_| {
@@ -190,7 +195,9 @@ pub async fn verify(
     let category = normalise_school_name(field(&v.category, "category")?);
     let code = field(&v.code, "code")?;
     let conn = state.db();
-    if db::verify_failures(&conn, &session)? >= MAX_VERIFY_FAILURES {
+    if db::verify_failures(&conn, &session)? >= MAX_VERIFY_FAILURES
+        || db::code_failures(&conn, code)? >= MAX_CODE_FAILURES
+    {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "verify.too_many",
@@ -199,7 +206,7 @@ pub async fn verify(
         ));
     }
     let Some(student) = db::find_student(&conn, &school, &category, code, last4.as_str())? else {
-        db::count_verify_failure(&conn, &session)?;
+        db::count_verify_failure(&conn, &session, code)?;
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "verify.mismatch",
@@ -208,7 +215,7 @@ pub async fn verify(
         ));
     };
     let reference = token("r_")?;
-    db::add_record(&conn, &reference, &session, student.id)?;
+    db::add_record(&conn, &reference, &session, &student)?;
     Ok(Json(json!({
         "record": {
             "ref": reference,
@@ -244,7 +251,7 @@ pub struct NewOrder {
 pub async fn create_order(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Json(new): Json<NewOrder>,
+    Body(new): Body<NewOrder>,
 ) -> ApiResult<impl IntoResponse> {
     let session = session(&state, &headers)?;
     let conn = state.db();
@@ -292,7 +299,7 @@ pub async fn pay(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Json(payment): Json<Payment>,
+    Body(payment): Body<Payment>,
 ) -> ApiResult<Json<Value>> {
     let order = owned(&state, &headers, &id)?;
     match payment.result.as_str() {
@@ -349,16 +356,27 @@ pub async fn upload_photo(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let accepted = upload::accept(&body, claimed, &headers, &state.config.preset)?;
-    let path = state.photo_path(&id);
+    // The file is named by order and content, so two uploads never share a name and the file a
+    // reviewer sees is always the one `photo_sha` names.
+    let path = state.photo_path(&id, &accepted.sha256);
     let partial = path.with_extension("part");
     tokio::fs::write(&partial, &body).await?;
     tokio::fs::rename(&partial, &path).await?;
-    {
+    let replaced = {
         let conn = state.db();
-        // The status may have moved while the file was written (a second tab): check again.
+        // The status may have moved while the file was written (a second tab): check again, and
+        // record the photo under the same lock.
         let now = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
-        photo_allowed(&now.status)?;
+        if let Err(e) = photo_allowed(&now.status) {
+            drop(conn);
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
         db::set_photo(&conn, &id, &accepted.sha256, body.len() as i64)?;
+        now.photo_sha.filter(|old| *old != accepted.sha256)
+    };
+    if let Some(old) = replaced {
+        let _ = tokio::fs::remove_file(state.photo_path(&id, &old)).await;
     }
     if let Some(analyzer) = state.analyzer.clone() {
         let preset = state.config.preset.clone();
@@ -395,15 +413,25 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Json(submission): Json<Submission>,
+    Body(submission): Body<Submission>,
 ) -> ApiResult<Json<Value>> {
     let order = owned(&state, &headers, &id)?;
-    photo_allowed(&order.status)?;
-    let matches = order
-        .photo_sha
-        .as_deref()
-        .is_some_and(|sha| sha.eq_ignore_ascii_case(submission.sha256.trim()));
-    if !matches {
+    let sha = submission.sha256.trim().to_ascii_lowercase();
+    let conn = state.db();
+    // One statement: the status and the photo are checked where the change is made, so an
+    // upload in between cannot slip a different photo into review.
+    if db::submit(&conn, &id, &sha)? {
+        let order = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
+        return Ok(Json(order_json(&order)));
+    }
+    let now = db::order(&conn, &id)?.unwrap_or(order);
+    let same_photo = now.photo_sha.as_deref() == Some(sha.as_str());
+    if now.status == "under_review" && same_photo {
+        // A retried submit whose first answer was lost: already done.
+        return Ok(Json(order_json(&now)));
+    }
+    photo_allowed(&now.status)?;
+    if !same_photo {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "order.photo_mismatch",
@@ -411,12 +439,7 @@ pub async fn submit(
             "The submitted photo is not the uploaded one: upload it again.",
         ));
     }
-    let conn = state.db();
-    if !db::submit(&conn, &id)? {
-        return Err(ApiError::wrong_state(&order.status));
-    }
-    let order = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
-    Ok(Json(order_json(&order)))
+    Err(ApiError::wrong_state(&now.status))
 }
 
 pub async fn withdraw(

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS schools (
     name TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (name, category));
 CREATE TABLE IF NOT EXISTS students (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, school TEXT NOT NULL,
-    category TEXT NOT NULL, last4 TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL);
+    category TEXT NOT NULL, last4 TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL,
+    verify_failures INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY, login TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS logins (
@@ -144,20 +145,40 @@ pub fn verify_failures(conn: &Connection, session: &str) -> rusqlite::Result<i64
     .map(|n| n.unwrap_or(0))
 }
 
-pub fn count_verify_failure(conn: &Connection, session: &str) -> rusqlite::Result<()> {
+/// Failed verifications in a row against the student with this code (0 for an unknown code).
+pub fn code_failures(conn: &Connection, code: &str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT verify_failures FROM students WHERE code = ?1",
+        params![code],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|n| n.unwrap_or(0))
+}
+
+/// One more failure for the session's login and for the code's student, if the code exists.
+pub fn count_verify_failure(conn: &Connection, session: &str, code: &str) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
             "UPDATE logins SET verify_failures = verify_failures + 1 WHERE login = {LOGIN_OF}"
         ),
         params![session],
     )?;
+    conn.execute(
+        "UPDATE students SET verify_failures = verify_failures + 1 WHERE code = ?1",
+        params![code],
+    )?;
     Ok(())
 }
 
-fn clear_verify_failures(conn: &Connection, session: &str) -> rusqlite::Result<()> {
+fn clear_verify_failures(conn: &Connection, session: &str, student: i64) -> rusqlite::Result<()> {
     conn.execute(
         &format!("UPDATE logins SET verify_failures = 0 WHERE login = {LOGIN_OF}"),
         params![session],
+    )?;
+    conn.execute(
+        "UPDATE students SET verify_failures = 0 WHERE id = ?1",
+        params![student],
     )?;
     Ok(())
 }
@@ -201,13 +222,13 @@ pub fn add_record(
     conn: &Connection,
     reference: &str,
     session: &str,
-    student: i64,
+    student: &Student,
 ) -> rusqlite::Result<()> {
     conn.execute(
         &format!("INSERT INTO records (ref, login, student_id) VALUES (?2, {LOGIN_OF}, ?3)"),
-        params![session, reference, student],
+        params![session, reference, student.id],
     )?;
-    clear_verify_failures(conn, session)
+    clear_verify_failures(conn, session, student.id)
 }
 
 /// The student behind a record handle the session's login was given.
@@ -323,12 +344,13 @@ pub fn set_report(conn: &Connection, id: &str, sha: &str, report: &str) -> rusql
     Ok(())
 }
 
-/// Into review: from `paid` or `rejected`, clearing the last reason.
-pub fn submit(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+/// Into review: from `paid` or `rejected`, only with the photo `sha` stored, clearing the
+/// last reason.
+pub fn submit(conn: &Connection, id: &str, sha: &str) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "UPDATE orders SET status = 'under_review', submitted_at = ?2, rejection_reason = NULL,
-         updated_at = ?2 WHERE id = ?1 AND status IN ('paid', 'rejected')",
-        params![id, now()],
+         updated_at = ?2 WHERE id = ?1 AND status IN ('paid', 'rejected') AND photo_sha = ?3",
+        params![id, now(), sha],
     )?;
     Ok(n == 1)
 }

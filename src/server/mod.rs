@@ -8,7 +8,7 @@
 //! - `upload`: what an uploaded photo must be (type, size, dimensions, hash) and the server's own
 //!   automatic check of it.
 //! - `db`: the SQLite store, parameterised queries only.
-//! - `error`: the one error shape.
+//! - `error`: the one error shape; `extract`: body and query extractors that refuse in it.
 //!
 //! Privacy: the request log has the method, the route *template* and the status, never a path
 //! value, a query, a header or a body; the last 4 ID characters are compared and dropped.
@@ -16,6 +16,7 @@
 mod api;
 pub mod db;
 mod error;
+mod extract;
 mod review;
 mod upload;
 
@@ -85,17 +86,18 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn photo_path(&self, order: &str) -> PathBuf {
-        // Order ids are made here (`o_` + hex), so the name is path-safe by construction; the
-        // check keeps it so if that ever changes.
-        let safe: String = order
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+    fn photo_path(&self, order: &str, sha: &str) -> PathBuf {
+        // Order ids (`o_` + hex) and hashes (hex) are made here, so the name is path-safe by
+        // construction; the filter keeps it so if that ever changes.
+        let safe = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
         self.config
             .data_dir
             .join("photos")
-            .join(format!("{safe}.jpg"))
+            .join(format!("{}-{}.jpg", safe(order), safe(sha)))
     }
 }
 

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::api::mask_name;
 use super::error::ApiError;
+use super::extract::Body;
 use super::{db, AppState};
 
 /// Longest rejection reason (the collectors' reasons are one sentence).
@@ -76,8 +77,9 @@ pub async fn photo(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     reviewer(&state, &headers)?;
-    submitted(&state, &id)?;
-    let bytes = tokio::fs::read(state.photo_path(&id))
+    let order = submitted(&state, &id)?;
+    let sha = order.photo_sha.ok_or_else(ApiError::no_order)?;
+    let bytes = tokio::fs::read(state.photo_path(&id, &sha))
         .await
         .map_err(|_| ApiError::no_order())?;
     Ok((
@@ -101,7 +103,7 @@ pub async fn decide(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Json(decision): Json<Decision>,
+    Body(decision): Body<Decision>,
 ) -> Result<Json<Value>, ApiError> {
     reviewer(&state, &headers)?;
     let order = submitted(&state, &id)?;

@@ -437,12 +437,13 @@ fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
         let r = ar.rule(id).unwrap();
         assert_eq!((r.status, r.unit), (Status::Pass, "glasses score"), "{id}");
     }
-    // Grace Hopper: glasses found, clear lenses without glare; the frame rule is not judged.
+    // Grace Hopper: glasses found, clear lenses without glare, the frame clear of the eyes.
     assert_eq!(gr.rule("glasses.tinted").unwrap().unit, "ΔL*");
     let (s0, t0) = rule(&gr, "glasses.tinted");
     let (s2, c0) = rule(&gr, "glasses.glare");
     assert_eq!((s0, s2), (Status::Pass, Status::Pass));
-    assert_eq!(rule(&gr, "glasses.frame_over_eyes").0, Status::NotEvaluated);
+    let (s4, f0) = rule(&gr, "glasses.frame_over_eyes");
+    assert_eq!(s4, Status::Pass, "frame {f0}");
 
     let a = analyzer().analyze(&g).unwrap();
     let geo = a.faces[0].geometry.clone();
@@ -477,6 +478,20 @@ fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
     let (s3, c1) = rule(&report(&glare), "glasses.glare");
     assert_eq!(s3, Status::Fail, "glare {c0} → {c1}");
     assert!(c1 > c0);
+    // A frame rim running through the eyes: a dark bar across each eye at its centre line.
+    let rim = map(&g, |x, y, p| {
+        let hit = [geo.eye_right, geo.eye_left]
+            .iter()
+            .any(|e| (x as f32 - e.x).abs() < 0.5 * ied && (y as f32 - e.y).abs() < 0.05 * ied);
+        if hit {
+            [25, 22, 20]
+        } else {
+            p
+        }
+    });
+    let (s5, f1) = rule(&report(&rim), "glasses.frame_over_eyes");
+    assert_eq!(s5, Status::Fail, "frame {f0} → {f1}");
+    assert!(f1 > f0 + 0.3, "frame {f0} → {f1}");
 }
 
 /// Grace Hopper before a plain wall (her flag background replaced through the person mask).

@@ -1,7 +1,8 @@
 // One small client for the collection backend (`gradphoto serve`, paths under /api/v1). JSON in and
 // out; every failure is thrown as a typed error `{ code, message_zh, message_en, status }`, the
 // server's own when it sent one. The photo upload goes through XMLHttpRequest for its progress
-// events and is retried on network loss and 5xx answers, with backoff.
+// events and is retried on network loss, timeouts (60 s) and 5xx answers, with backoff. A student
+// call answered `auth.required` asks `renew` for a new session and is tried once more.
 
 const offline = {
   code: 'net.unreachable',
@@ -32,11 +33,15 @@ function online(ms) {
   });
 }
 
+const UPLOAD_TIMEOUT_MS = 60_000;
+
 /**
- * @param {{ base?: string, token: () => (string | null | undefined) }} options
+ * @param {{ base?: string, token: () => (string | null | undefined), renew?: () => Promise<boolean> }} options
  *   `token` gives the bearer sent with each call: the student's session or the reviewer token.
+ *   `renew`, on an `auth.required` answer: get a new session (then `token` gives it) and resolve
+ *   true to try the call once more, false to give up; it may throw its own typed error.
  */
-export function createApi({ base = new URL('api/v1/', document.baseURI).href, token }) {
+export function createApi({ base = new URL('api/v1/', document.baseURI).href, token, renew }) {
   const url = (path) => new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`).href;
   const headers = (extra = {}) => {
     const h = { Accept: 'application/json', ...extra };
@@ -45,7 +50,21 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
     return h;
   };
 
-  async function request(method, path, body, { retries = method === 'GET' ? 2 : 0, raw = false } = {}) {
+  /** Run `call`; once more after a renewed session if it answers `auth.required`. */
+  async function authed(call) {
+    try {
+      return await call();
+    } catch (e) {
+      if (e?.code !== 'auth.required' || !renew || !(await renew())) throw e;
+      return call();
+    }
+  }
+
+  function request(method, path, body, options) {
+    return authed(() => requestOnce(method, path, body, options));
+  }
+
+  async function requestOnce(method, path, body, { retries = method === 'GET' ? 2 : 0, raw = false, onRetry } = {}) {
     for (let attempt = 0; ; attempt += 1) {
       try {
         let response;
@@ -69,6 +88,7 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
         return await response.json();
       } catch (e) {
         if (attempt >= retries || !retryable(e)) throw e;
+        onRetry?.(attempt + 1, e);
         await online(10_000);
         await sleep(400 * 2 ** attempt);
       }
@@ -80,6 +100,7 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('PUT', url(path));
+      xhr.timeout = UPLOAD_TIMEOUT_MS; // a stalled upload counts as a network error (retried)
       for (const [k, v] of Object.entries(headers(extraHeaders))) xhr.setRequestHeader(k, v);
       xhr.upload.onprogress = (ev) => {
         if (ev.lengthComputable && ev.total > 0) onProgress?.(Math.round((100 * ev.loaded) / ev.total));
@@ -116,20 +137,36 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
     // The sandbox's stand-in for the host's user identity: a random id kept by this browser (no
     // personal data), so a new session reaches the same orders and a second browser is a
     // second user.
-    signIn: () => request('POST', 'session', { login: sandboxLogin() }),
+    signIn: () => requestOnce('POST', 'session', { login: sandboxLogin() }),
     schools: (q) => request('GET', `schools?q=${encodeURIComponent(q)}`),
     eligibility: (school, category) => request('POST', 'eligibility', { school, category }),
     verify: (school, category, code, last4) => request('POST', 'verify', { school, category, code, last4 }),
     createOrder: (record) => request('POST', 'orders', { record }),
     pay: (order, result) => request('POST', `orders/${encodeURIComponent(order)}/pay`, { result }),
     order: (order) => request('GET', `orders/${encodeURIComponent(order)}`),
-    submit: (order, sha256) => request('POST', `orders/${encodeURIComponent(order)}/submit`, { sha256 }, { retries: 2 }),
+    /**
+     * Into review. Idempotent from here: when a retried submit answers 409 (the first attempt may
+     * have gone through, its answer lost), the order is read again; under review with this photo
+     * is success.
+     */
+    async submit(order, sha256) {
+      let retried = false;
+      try {
+        return await request('POST', `orders/${encodeURIComponent(order)}/submit`, { sha256 }, { retries: 2, onRetry: () => { retried = true; } });
+      } catch (e) {
+        if (!retried || e?.status !== 409) throw e;
+        const o = await request('GET', `orders/${encodeURIComponent(order)}`);
+        if (o?.status === 'under_review' && o.photo?.sha256 === sha256) return o;
+        throw e;
+      }
+    },
     withdraw: (order) => request('POST', `orders/${encodeURIComponent(order)}/withdraw`),
     /**
-     * Upload the JPEG with its SHA-256 (hex). Retries up to `retries` times on network errors and
-     * 5xx answers (backoff 1 s, 2 s, 4 s); 4xx answers are final. `onProgress(percent)`.
+     * Upload the JPEG with its SHA-256 (hex). Retries up to `retries` times on network errors,
+     * 60 s timeouts and 5xx answers (backoff 1 s, 2 s, 4 s); 4xx answers are final (but
+     * `auth.required` renews the session once). `onProgress(percent)`.
      */
-    async uploadPhoto(order, jpeg, sha256, { onProgress, onRetry, retries = 3 } = {}) {
+    uploadPhoto: (order, jpeg, sha256, { onProgress, onRetry, retries = 3 } = {}) => authed(async () => {
       for (let attempt = 0; ; attempt += 1) {
         try {
           return await putOnce(`orders/${encodeURIComponent(order)}/photo`, jpeg,
@@ -142,7 +179,7 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
           await sleep(1000 * 2 ** attempt);
         }
       }
-    },
+    }),
     // Reviewer calls (bearer: the reviewer token).
     submissions: () => request('GET', 'review/submissions'),
     submissionPhoto: async (order) => (await request('GET', `review/submissions/${encodeURIComponent(order)}/photo`, undefined, { raw: true })).blob(),

@@ -1,11 +1,59 @@
-// The mini-program bridge. Inside a WeChat mini-program's web-view (`window.__wxjs_environment ===
-// 'miniprogram'`, or the JSSDK's `wx.miniProgram`), login, payment and scanning belong to the host:
-// the session arrives as `?session=` on the page URL, payment goes to the host's pay page and comes
-// back as `#payment=success|cancel&order=…` on this page's URL, and the QR scanner is the host's.
-// In a plain browser the page uses the sandbox login and cashier of the API instead.
+// The mini-program bridge. Inside a WeChat mini-program's web-view (the user agent says
+// `miniProgram`, or `window.__wxjs_environment === 'miniprogram'` once WeChat's bridge is ready),
+// login, payment and scanning belong to the host: the session arrives as `?session=` on the page
+// URL, payment goes to the host's pay page and comes back as `#payment=success|cancel&order=…` on
+// this page's URL, and the QR scanner is the host's where it works (else the camera scanner).
+// `wx.miniProgram` comes from WeChat's JSSDK, loaded by `initBridge()` in the web-view only: a plain
+// browser never fetches it and uses the sandbox login and cashier of the API instead.
 
+const JSSDK = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js';
+
+const hostError = (code, zh, en) => ({ code, message_zh: zh, message_en: en });
+
+/**
+ * Host mode: the user agent says `miniProgram` (any case), or WeChat's bridge says so (it sets
+ * `__wxjs_environment` once ready: await `initBridge()` before relying on this).
+ */
 export function isMiniProgram() {
-  return window.__wxjs_environment === 'miniprogram' || Boolean(window.wx?.miniProgram && navigator.userAgent.includes('miniProgram'));
+  return window.__wxjs_environment === 'miniprogram' || /miniprogram/i.test(navigator.userAgent ?? '');
+}
+
+function loadScript(src, timeoutMs) {
+  return new Promise((ok) => {
+    const script = document.createElement('script');
+    const timer = setTimeout(() => ok(false), timeoutMs);
+    script.src = src;
+    script.async = true;
+    script.onload = () => { clearTimeout(timer); ok(true); };
+    script.onerror = () => { clearTimeout(timer); ok(false); };
+    document.head.append(script);
+  });
+}
+
+function bridgeReady(timeoutMs) {
+  if (window.WeixinJSBridge?.invoke) return Promise.resolve(true);
+  return new Promise((ok) => {
+    const done = (v) => { clearTimeout(timer); document.removeEventListener('WeixinJSBridgeReady', ready); ok(v); };
+    const ready = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    document.addEventListener('WeixinJSBridgeReady', ready, false);
+  });
+}
+
+let initialised = null;
+/**
+ * In a mini-program web-view: load the JSSDK (for `wx.miniProgram`) and wait for WeChat's
+ * `WeixinJSBridgeReady` (at most `timeoutMs` each), then resolve to the host mode. Elsewhere it
+ * loads nothing and resolves at once. Never rejects: without the SDK, host calls fail typed.
+ */
+export function initBridge({ timeoutMs = 5000 } = {}) {
+  initialised ??= (async () => {
+    if (!isMiniProgram()) return false;
+    const sdk = window.wx?.miniProgram ? Promise.resolve(true) : loadScript(JSSDK, timeoutMs);
+    await Promise.all([sdk, bridgeReady(timeoutMs)]);
+    return isMiniProgram();
+  })();
+  return initialised;
 }
 
 /** The session handed over by the host as `?session=…`, removed from the address bar. */
@@ -36,27 +84,45 @@ export function takePaymentReturn() {
 export function payInHost(order, returnUrl = location.origin + location.pathname + location.search) {
   const url = `/pages/pay/pay?order=${encodeURIComponent(order)}&return=${encodeURIComponent(returnUrl)}`;
   return new Promise((resolve, reject) => {
-    window.wx.miniProgram.navigateTo({
-      url,
-      success: () => resolve(),
-      fail: (e) => reject({ code: 'host.pay_failed', message_zh: '无法打开支付页面，请重试。', message_en: `Could not open the payment page (${e?.errMsg ?? 'unknown'}); please try again.` }),
-    });
+    const navigateTo = window.wx?.miniProgram?.navigateTo;
+    if (typeof navigateTo !== 'function') {
+      reject(hostError('host.unavailable', '无法打开小程序支付页面（微信接口未加载），请重新支付或取消后重试。',
+        'Could not open the mini-program’s payment page (the WeChat interface did not load): pay again, or cancel and retry.'));
+      return;
+    }
+    try {
+      navigateTo.call(window.wx.miniProgram, {
+        url,
+        success: () => resolve(),
+        fail: (e) => reject(hostError('host.pay_failed', '无法打开支付页面，请重试。', `Could not open the payment page (${e?.errMsg ?? 'unknown'}); please try again.`)),
+      });
+    } catch (e) {
+      reject(hostError('host.pay_failed', '无法打开支付页面，请重试。', `Could not open the payment page (${e?.message ?? 'unknown'}); please try again.`));
+    }
   });
 }
 
-/** Whether the host offers its own QR scanner. */
+/**
+ * Whether to try the host's scanner first: the JSSDK's `wx.scanQRCode` (in a web-view it may still
+ * be refused without `wx.config`: `scanInHost` then fails with `qr.host_unavailable` and the shell
+ * scans with the camera). `wx.scanCode` is a mini-program API, not a web-view one: not used.
+ */
 export function hostCanScan() {
-  return typeof window.wx?.scanQRCode === 'function' || typeof window.wx?.scanCode === 'function';
+  return isMiniProgram() && typeof window.wx?.scanQRCode === 'function';
 }
 
-/** Scan a QR code with the host's scanner; resolves to its text. */
+/**
+ * Scan a QR code with the host's scanner; resolves to its text. The user's cancel is
+ * `qr.cancelled`; anything else (no permission, no scanner) is `qr.host_unavailable`.
+ */
 export function scanInHost() {
   return new Promise((resolve, reject) => {
-    const fail = (e) => reject({ code: 'qr.scan_failed', message_zh: '扫码未完成，可从相册选择采集码截图。', message_en: `Scanning did not finish (${e?.errMsg ?? 'cancelled'}); you can pick the code's screenshot from the album.` });
-    if (typeof window.wx.scanQRCode === 'function') {
-      window.wx.scanQRCode({ needResult: 1, scanType: ['qrCode'], success: (r) => resolve(r.resultStr), fail, cancel: fail });
-    } else {
-      window.wx.scanCode({ onlyFromCamera: false, scanType: ['qrCode'], success: (r) => resolve(r.result), fail });
+    const unavailable = (e) => reject(hostError('qr.host_unavailable', '无法使用微信扫码，改用相机扫码。', `The WeChat scanner is unavailable (${e?.errMsg ?? e?.message ?? 'unknown'}); scanning with the camera instead.`));
+    const cancel = () => reject(hostError('qr.cancelled', '已取消扫码。', 'Scanning cancelled.'));
+    try {
+      window.wx.scanQRCode({ needResult: 1, scanType: ['qrCode'], success: (r) => resolve(r.resultStr), fail: unavailable, cancel });
+    } catch (e) {
+      unavailable(e);
     }
   });
 }

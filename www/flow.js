@@ -5,7 +5,7 @@
 import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels } from '../pkg/gradphoto.js';
 import { loadAnalyzer } from '../pkg/loader.js';
 import { createApi, sha256Hex } from './api.js';
-import { isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
+import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
 import { openCamera, grabFrame, startGuide } from './camera.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
@@ -27,6 +27,9 @@ const text = {
     h_record: '学籍信息', name: '姓名', rschool: '学校', rcategory: '学历类别', level: '层次',
     h_pay: '支付', pay_note: '一次支付可多次拍摄；审核未通过可免费重拍。', pay: '拍照/上传', cashier: '沙箱收银台', order: '订单',
     pay_confirm: '确认支付', pay_cancel: '取消支付', pay_host: '请在小程序支付页面完成支付…', paid: '已支付',
+    pay_again: '重新支付', pay_abort: '取消',
+    elsewhere: '此订单已提交审核（状态：{status}），请在提交照片的设备上查看。',
+    reopen: '登录已失效，请返回小程序重新打开此页面。',
     h_photo: '拍照或选择照片', camera_open: '打开相机', camera_close: '关闭相机', photo_file: '从相册选择', capture: '拍照', capture_ready: '拍照（位置合适）',
     prechecks_left: '免费自动预检剩余', times: '次', unlimited: '不限次数', models: '正在下载模型', analysing: '正在检查并生成标准照…',
     analysed: '检查用时', precheck_skipped: '免费预检次数已用完：照片仍会标准化，由人工审核判断。',
@@ -52,6 +55,9 @@ const text = {
     h_record: 'Student record', name: 'Name', rschool: 'School', rcategory: 'Category', level: 'Level',
     h_pay: 'Payment', pay_note: 'One payment covers any number of shots; a rejected photo is reshot for free.', pay: 'Take/upload photo', cashier: 'Sandbox cashier', order: 'order',
     pay_confirm: 'Pay', pay_cancel: 'Cancel', pay_host: 'Finish the payment on the mini-program’s payment page…', paid: 'Paid',
+    pay_again: 'Pay again', pay_abort: 'Cancel',
+    elsewhere: 'This order was already submitted (status: {status}): continue on the device that submitted it.',
+    reopen: 'The session has expired: go back to the mini-program and open this page again.',
     h_photo: 'Take or pick a photo', camera_open: 'Open camera', camera_close: 'Close camera', photo_file: 'Pick from album', capture: 'Take photo', capture_ready: 'Take photo (well placed)',
     prechecks_left: 'Free automatic pre-checks left:', times: '', unlimited: 'unlimited', models: 'Downloading models', analysing: 'Checking and standardising…',
     analysed: 'Checked in', precheck_skipped: 'No free pre-checks left: the photo is still standardised; the reviewer decides.',
@@ -81,9 +87,31 @@ const messages = {}; // element id → the typed error or message shown there
 const view = {
   eligible: null, amount: null, result: null, shot: null, jpeg: null, stdUrl: null, restored: false,
   progress: null, uploadNote: '', camera: null, guide: null, lastGuide: null, scanAbort: null, analysisMs: null,
+  elsewhere: null, // the order's later server status when another device submitted it (read-only here)
 };
 
-const api = createApi({ token: () => flow?.state().session });
+let renewing = null; // one renewal at a time, shared by the calls that asked for it
+const api = createApi({ token: () => flow?.state().session, renew: () => (renewing ??= renewSession().finally(() => { renewing = null; })) });
+
+// Whether the session came from the host (mini-program `?session=`): then only the host can renew it.
+const HOST_SESSION_KEY = 'gradphoto.host-session';
+function sessionFromHost() {
+  if (isMiniProgram()) return true;
+  try { return sessionStorage.getItem(HOST_SESSION_KEY) === '1'; } catch { return false; }
+}
+
+/**
+ * The server answered `auth.required` (expired or unknown session): sign in again with the same
+ * sandbox login (its orders stay reachable) and record the new session, or, with a host session,
+ * ask the user to reopen the page from the mini-program. Resolves true when the call may be retried.
+ */
+async function renewSession() {
+  if (sessionFromHost()) throw { code: 'auth.reopen', message_zh: text.zh.reopen, message_en: text.en.reopen };
+  if (!flow?.allowed().events.includes('session_renewed')) return false;
+  const { session } = await api.signIn();
+  apply({ type: 'session_renewed', session });
+  return true;
+}
 
 Object.defineProperty(window, '__flow', { get: () => flow }); // for tests and debugging
 
@@ -94,8 +122,26 @@ Object.defineProperty(window, '__flow', { get: () => flow }); // for tests and d
 function apply(event) {
   const state = flow.apply(event);
   saveFlow(flow.save());
+  if (state.stage === 'published') forgetAfterPublished();
   render();
   return state;
+}
+
+/** Apply an event derived from a server answer only if Rust accepts its kind now. */
+function applyIfAllowed(event) {
+  if (!flow.allowed().events.includes(event.type)) return false;
+  apply(event);
+  return true;
+}
+
+/**
+ * Published: nothing is left to do. Keep only the saved flow (Rust's saved state must keep its
+ * session for the page to show 已上网 after a reload); drop the kept JPEGs and the host flag.
+ */
+function forgetAfterPublished() {
+  clearJpegs();
+  view.jpeg = null;
+  try { sessionStorage.removeItem(HOST_SESSION_KEY); } catch { /* nothing kept */ }
 }
 
 function say(id, value) {
@@ -109,13 +155,17 @@ function clearMessages() {
   renderMessages();
 }
 
-/** A user action: one at a time, errors shown in the step's message line (or the page's). */
+/**
+ * A user action: one at a time, errors shown in the step's message line (or the page's). A poll in
+ * flight is waited for first (and none starts while `busy`), so the two never interleave.
+ */
 function action(fn, msgId = 'error') {
   return async (ev) => {
     if (busy) return;
     clearMessages();
     busy = true; render();
     try {
+      await pollInFlight;
       await fn(ev);
     } catch (e) {
       console.debug('action failed', e);
@@ -156,21 +206,38 @@ async function codeFromFile(ev) {
   await recognised(await decodeQrFile(file));
 }
 
+/** One scan (run as an action: not at the same time as the album input). */
 async function scan() {
-  if (view.scanAbort) { view.scanAbort.abort(); return; }
-  view.scanAbort = new AbortController();
-  $('qr-finder').hidden = hostCanScan();
+  const abort = new AbortController();
+  view.scanAbort = abort;
   render();
   try {
-    const code = hostCanScan() ? await scanInHost() : await scanWithCamera($('qr-video'), { signal: view.scanAbort.signal });
-    await recognised(code);
+    let code = null;
+    if (hostCanScan()) {
+      try {
+        code = await scanInHost();
+      } catch (e) {
+        if (e?.code !== 'qr.host_unavailable') throw e; // the host's scanner refused: the camera's
+      }
+    }
+    if (code == null && !abort.signal.aborted) {
+      $('qr-finder').hidden = false;
+      code = await scanWithCamera($('qr-video'), { signal: abort.signal });
+    }
+    if (code != null) await recognised(code);
   } catch (e) {
-    if (e?.code !== 'qr.cancelled') say('code-err', e);
+    if (e?.code !== 'qr.cancelled') throw e;
   } finally {
     view.scanAbort = null;
     $('qr-finder').hidden = true;
-    render();
   }
+}
+
+/** The scan button: stops a running scan, or starts one. */
+const startScan = action(scan, 'code-err');
+function scanClicked() {
+  if (view.scanAbort) { view.scanAbort.abort(); return; }
+  startScan();
 }
 
 async function verify() {
@@ -195,14 +262,26 @@ async function startPayment() {
   view.amount = o.amount_fen;
   apply({ type: 'payment_started', order: o.order });
   if (o.status && o.status !== 'pending') {
-    // The record's order exists and is paid already (one payment covers every shot).
-    apply({ type: 'payment_confirmed' });
+    // The record's order exists and is paid already (one payment covers every shot); it may even
+    // be further on, from another device.
+    syncOrder(o);
     return;
   }
-  if (isMiniProgram()) {
-    say('pay-msg', t('pay_host'));
-    await payInHost(o.order);
-  }
+  if (isMiniProgram()) await payAgainInHost();
+}
+
+/**
+ * Hand the payment to the host's pay page. If that fails (no JSSDK, navigateTo refused) the flow
+ * stays at payment_pending, where 重新支付 and 取消 (payment_failed) are offered.
+ */
+async function payAgainInHost() {
+  say('pay-msg', t('pay_host'));
+  await payInHost(flow.state().order);
+}
+
+/** 取消 in host mode: give up this payment attempt (back to the record). */
+function abortHostPayment() {
+  apply({ type: 'payment_failed' });
 }
 
 async function confirmPayment(result) {
@@ -284,20 +363,30 @@ async function photoFromFile(ev) {
 
 /** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
 async function processPhoto({ frame, bytes, bitmap }) {
+  // The analysis first: if it (or the model download) fails, the previous standardised photo and
+  // the flow's state stay as they were.
+  let out;
+  let ms;
+  try {
+    $('photo-status').textContent = t('analysing');
+    const a = await analyzer();
+    $('photo-status').textContent = t('analysing');
+    await nextPaint();
+    const t0 = performance.now();
+    out = frame
+      ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET)
+      : a.checkAndStandardize(bytes, PRESET);
+    ms = performance.now() - t0;
+  } catch (e) {
+    $('photo-status').textContent = '';
+    bitmap?.close();
+    throw e;
+  }
   apply({ type: 'photo_captured', photo: `cap-${Date.now()}` });
   clearJpegs();
   view.result = null; view.jpeg = null; view.restored = false; view.progress = null; view.uploadNote = '';
   setStdUrl(null);
-  $('photo-status').textContent = t('analysing');
-  render();
-  const a = await analyzer();
-  $('photo-status').textContent = t('analysing');
-  await nextPaint();
-  const t0 = performance.now();
-  const out = frame
-    ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET)
-    : a.checkAndStandardize(bytes, PRESET);
-  view.analysisMs = Math.round(performance.now() - t0);
+  view.analysisMs = Math.round(ms);
   $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
   view.result = out;
   view.prechecked = false;
@@ -379,36 +468,49 @@ async function withdraw() {
   if (view.jpeg) keepJpeg(flow.state().standardised, view.jpeg); // needed again for the next upload
 }
 
-/** Bring the flow in line with the server's view of the order. */
+const SUBMITTED_STATUSES = ['under_review', 'rejected', 'approved', 'published'];
+
+/**
+ * Bring the flow in line with the server's view of the order. Only events Rust accepts now are
+ * applied. An order the server has further on than this flow can follow (submitted from another
+ * device while this one is at payment_pending / paid) is shown read-only: `view.elsewhere`.
+ */
 function syncOrder(o) {
-  let stage = flow.state().stage;
   if (o.amount_fen != null) view.amount = o.amount_fen;
-  if (stage === 'payment_pending' && o.status !== 'pending') apply({ type: 'payment_confirmed' });
+  let stage = flow.state().stage;
+  if (stage === 'payment_pending' && o.status !== 'pending') applyIfAllowed({ type: 'payment_confirmed' });
+  stage = flow.state().stage;
+  view.elsewhere = ['payment_pending', 'paid'].includes(stage) && SUBMITTED_STATUSES.includes(o.status) ? o.status : null;
   if (stage === 'under_review') {
-    if (o.status === 'rejected') apply({ type: 'review_rejected', reason: o.rejection_reason || t('no_reason') });
-    else if (o.status === 'approved' || o.status === 'published') apply({ type: 'review_approved' });
-    else if (o.status === 'paid') apply({ type: 'withdrawn' });
+    if (o.status === 'rejected') applyIfAllowed({ type: 'review_rejected', reason: o.rejection_reason || t('no_reason') });
+    else if (o.status === 'approved' || o.status === 'published') applyIfAllowed({ type: 'review_approved' });
+    else if (o.status === 'paid') applyIfAllowed({ type: 'withdrawn' });
   }
   stage = flow.state().stage;
-  if (stage === 'approved' && o.status === 'published') apply({ type: 'published' });
+  if (stage === 'approved' && o.status === 'published') applyIfAllowed({ type: 'published' });
   if (flow.allowed().locked) { clearJpegs(); view.jpeg = null; }
+  render();
 }
 
-let polling = false;
-async function poll() {
-  if (busy || polling || !flow) return;
+/** The poll's requests in flight (actions wait for them), or null. */
+let pollInFlight = null;
+function poll() {
+  if (busy || pollInFlight || !flow) return;
   const { stage, order } = flow.state();
-  const watch = stage === 'under_review' || stage === 'approved' || (stage === 'payment_pending' && isMiniProgram());
+  const watch = stage === 'under_review' || stage === 'approved' || (stage === 'payment_pending' && isMiniProgram()) || view.elsewhere != null;
   if (!watch) return;
-  polling = true;
-  try {
-    syncOrder(await api.order(order));
-    if (messages['review-msg']?.code === 'net.unreachable') say('review-msg', null);
-  } catch (e) {
-    say('review-msg', e);
-  } finally {
-    polling = false;
-  }
+  const msgId = stage === 'payment_pending' ? 'pay-msg' : ['under_review', 'approved'].includes(stage) ? 'review-msg' : 'error';
+  pollInFlight = (async () => {
+    try {
+      const o = await api.order(order);
+      if (flow.state().order === order) syncOrder(o);
+      if (messages[msgId]?.code === 'net.unreachable') say(msgId, null);
+    } catch (e) {
+      say(msgId, e);
+    } finally {
+      pollInFlight = null;
+    }
+  })();
 }
 
 /**
@@ -422,10 +524,10 @@ async function paymentReturned() {
   const o = await api.order(order);
   view.amount = o.amount_fen;
   if (o.status !== 'pending') {
-    apply({ type: 'payment_confirmed' });
-    preloadAnalyzer();
+    syncOrder(o);
+    if (!view.elsewhere) preloadAnalyzer();
   } else if (back?.result === 'cancel') {
-    apply({ type: 'payment_failed' });
+    applyIfAllowed({ type: 'payment_failed' });
   }
 }
 
@@ -437,15 +539,25 @@ async function recover() {
     apply({ type: 'verification_failed' });
   }
   await paymentReturned();
+  if (stage === 'paid') {
+    // Another device may have taken the order further meanwhile (best effort: offline is fine).
+    try { syncOrder(await api.order(order)); } catch (e) { if (e?.code === 'auth.reopen') throw e; }
+  }
   if (['standardised', 'submitted'].includes(stage)) {
     view.jpeg = loadJpeg(standardised);
     if (view.jpeg) { view.restored = true; setStdUrl(view.jpeg); }
   }
   if (stage === 'submitted') {
     const o = await api.order(order);
-    if (o.status === 'under_review') {
-      apply({ type: 'upload_succeeded' });
+    const kept = view.jpeg ? await sha256Hex(view.jpeg) : null;
+    // Submitted already (its answer was lost with the page), and perhaps reviewed since: follow the
+    // server as polling does. A rejection while the server holds another photo than the kept one
+    // is about an earlier photo: this one's upload did not finish.
+    const sent = SUBMITTED_STATUSES.includes(o.status) && !(o.status === 'rejected' && kept && o.photo?.sha256 !== kept);
+    if (sent) {
+      applyIfAllowed({ type: 'upload_succeeded' });
       clearJpegs();
+      syncOrder(o);
     } else if (view.jpeg) {
       view.uploadNote = t('upload_resume');
       await upload(view.jpeg);
@@ -569,7 +681,7 @@ function render() {
   show('step-verify', at('code_recognised', 'verifying'));
   show('step-record', Boolean(st.record));
   show('step-pay', at('eligibility_shown', 'payment_pending'));
-  show('step-photo', st.paid && !al.locked && !at('submitted', 'under_review'));
+  show('step-photo', st.paid && !al.locked && !at('submitted', 'under_review') && !view.elsewhere);
   show('step-submit', at('standardised', 'submitted', 'under_review'));
   show('step-review', at('under_review', 'rejected', 'approved', 'published'));
 
@@ -588,8 +700,17 @@ function render() {
   show('cashier', cashier);
   enable('pay-confirm', cashier);
   enable('pay-cancel', cashier);
-  enable('camera-open', al.can_capture);
-  enable('photo-file', al.can_capture);
+  // Host mode, payment not come back (navigateTo failed, or the user backed out): retry or give up.
+  const hostPay = isMiniProgram() && at('payment_pending');
+  show('host-pay', hostPay);
+  enable('pay-again', hostPay && al.events.includes('payment_failed'));
+  enable('pay-abort', hostPay && al.events.includes('payment_failed'));
+  // Submitted from another device: read-only here, no new photo.
+  show('elsewhere', Boolean(view.elsewhere));
+  $('elsewhere').textContent = view.elsewhere ? t('elsewhere').replace('{status}', stageLabel[lang][view.elsewhere] ?? view.elsewhere) : '';
+  if (view.elsewhere) $('elsewhere').dataset.status = view.elsewhere; else delete $('elsewhere').dataset.status;
+  enable('camera-open', al.can_capture && !view.elsewhere);
+  enable('photo-file', al.can_capture && !view.elsewhere);
   enable('capture', al.can_capture && Boolean(view.camera));
   enable('submit', al.can_submit);
   enable('withdraw', al.can_withdraw);
@@ -692,11 +813,13 @@ async function main() {
     say('error', lang === 'zh' ? '此浏览器不支持 WebAssembly SIMD，请更新微信或浏览器。' : 'This browser lacks WebAssembly SIMD; please update WeChat or the browser.');
     return;
   }
+  await initBridge(); // mini-program web-view: the JSSDK and WeChat's bridge, before host mode counts
   flow = resumeOrNew();
   $('status').textContent = view.resumed ? t('resumed') : '';
   $('status').hidden = !view.resumed;
 
   const handed = takeSessionFromUrl();
+  if (handed) { try { sessionStorage.setItem(HOST_SESSION_KEY, '1'); } catch { /* isMiniProgram() still tells */ } }
   try {
     if (handed && flow.allowed().can_sign_in) apply({ type: 'signed_in', session: handed });
     else if (handed && flow.allowed().events.includes('session_renewed')) apply({ type: 'session_renewed', session: handed });
@@ -707,7 +830,7 @@ async function main() {
   $('school').addEventListener('input', suggestSchools);
   $('school').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') $('school-ok').click(); });
   $('code-file').addEventListener('change', action(codeFromFile, 'code-err'));
-  $('scan').addEventListener('click', () => { clearMessages(); scan(); });
+  $('scan').addEventListener('click', scanClicked);
   // The host may come back from its pay page by changing only the hash: no reload.
   window.addEventListener('hashchange', () => {
     if (location.hash.includes('payment=')) action(paymentReturned, 'pay-msg')();
@@ -717,6 +840,8 @@ async function main() {
   $('pay').addEventListener('click', action(startPayment, 'pay-msg'));
   $('pay-confirm').addEventListener('click', action(() => confirmPayment('success'), 'pay-msg'));
   $('pay-cancel').addEventListener('click', action(() => confirmPayment('cancel'), 'pay-msg'));
+  $('pay-again').addEventListener('click', action(payAgainInHost, 'pay-msg'));
+  $('pay-abort').addEventListener('click', action(abortHostPayment, 'pay-msg'));
   $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
   $('capture').addEventListener('click', action(capture, 'photo-msg'));
   $('photo-file').addEventListener('change', action(photoFromFile, 'photo-msg'));

@@ -19,17 +19,23 @@ async function barcodeDetector() {
   }
 }
 
+const cancelled = () => ({ code: 'qr.cancelled', message_zh: '已取消扫码。', message_en: 'Scanning cancelled.' });
+
 /**
  * Scan with the camera into `video` until a code is read; resolves to its text. `signal` (an
  * AbortSignal) stops the scan and rejects with `qr.cancelled`.
  */
 export async function scanWithCamera(video, { signal } = {}) {
+  if (signal?.aborted) throw cancelled();
   const camera = await openCamera(video, { width: 1920, height: 1080 });
-  const detector = await barcodeDetector();
+  // Stopped while the camera was opening: close it at once.
+  if (signal?.aborted) { camera.stop(); throw cancelled(); }
+  const detector = await barcodeDetector(); // never throws
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (fn, value) => { if (done) return; done = true; camera.stop(); fn(value); };
-    signal?.addEventListener('abort', () => finish(reject, { code: 'qr.cancelled', message_zh: '已取消扫码。', message_en: 'Scanning cancelled.' }));
+    if (signal?.aborted) return finish(reject, cancelled());
+    signal?.addEventListener('abort', () => finish(reject, cancelled()), { once: true });
     const tick = async () => {
       if (done) return;
       try {

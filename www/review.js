@@ -1,8 +1,10 @@
-// The reviewer page (review.html). The token comes from the URL hash `#token=…` or the prompt and
-// is kept in memory only; without a token the server answers 401 and the page shows nothing but
-// the prompt. Each submission: the uploaded photo (fetched with the token, shown from a blob URL)
-// with the failing regions of the server's automatic report outlined, the masked name, school and
-// category, the report as a checklist, and the decisions the server allows for its status.
+// The reviewer page (review.html). The token comes from the URL hash `#token=…` (removed from the
+// address bar at once) or the prompt, and is kept in memory and in sessionStorage (this tab's
+// session only, so a reload keeps working); without a token the server answers 401 and the page
+// shows nothing but the prompt. Each submission: the uploaded photo (fetched with the token, shown
+// from a blob URL) with the failing regions of the server's automatic report outlined, the masked
+// name, school and category, the report as a checklist, and the decisions the server allows for
+// its status.
 import { createApi } from './api.js';
 import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
 
@@ -36,9 +38,28 @@ const reasons = new Map(); // order → typed reason, kept across re-renders
 const errors = new Map(); // order → last error of an action on it
 const api = createApi({ token: () => token });
 
+const TOKEN_KEY = 'gradphoto.review-token';
+
+/** The token in `#token=…`, taken out of the address bar (and so out of history and bookmarks). */
 function tokenFromHash() {
   const params = new URLSearchParams(location.hash.slice(1));
-  return params.get('token');
+  const found = params.get('token');
+  if (found == null) return null;
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return found;
+}
+
+function keepToken(value) {
+  token = value || null;
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+  } catch { /* memory only */ }
+}
+
+function keptToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
 }
 
 function showLogin(error) {
@@ -55,7 +76,7 @@ async function load() {
     ({ submissions } = await api.submissions());
   } catch (e) {
     if (e.status === 401 || e.status === 403) {
-      token = null;
+      keepToken(null);
       for (const { url } of photos.values()) URL.revokeObjectURL(url);
       photos.clear();
       submissions = [];
@@ -248,12 +269,13 @@ function main() {
   applyLanguage();
   $('login').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    token = $('token').value.trim();
+    keepToken($('token').value.trim());
     $('token').value = '';
     refresh();
   });
   $('refresh').addEventListener('click', refresh);
-  token = tokenFromHash();
+  const fromHash = tokenFromHash();
+  keepToken(fromHash ?? keptToken());
   if (token) refresh().finally(() => { document.body.dataset.ready = '1'; });
   else { showLogin(null); document.body.dataset.ready = '1'; }
 }

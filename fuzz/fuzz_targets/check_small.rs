@@ -1,5 +1,6 @@
-//! Any bytes → `decode` under tight limits (≤ 256×256) → if it decodes, the full analysis and
-//! `check` with the CHSI preset. The models load once.
+//! Any bytes → `decode` under tight limits (≤ 256×256) → if it decodes, the full analysis,
+//! `check` with the CHSI preset, the live guide, and standardisation in preview mode (a photo
+//! it cannot frame is a typed error). The models load once.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -26,10 +27,31 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match analyzer().analyze(&photo.image) {
-        Ok(analysis) => match gradphoto::check(&photo, &analysis, preset()) {
-            Ok(report) => assert!(!report.rules.is_empty()),
-            Err(e) => assert!(!e.message_en().is_empty()),
-        },
+        Ok(analysis) => {
+            match gradphoto::check(&photo, &analysis, preset()) {
+                Ok(report) => assert!(!report.rules.is_empty()),
+                Err(e) => assert!(!e.message_en().is_empty()),
+            }
+            let guide = gradphoto::guide::guide(&photo.image, &analysis, preset());
+            assert!(guide.oval.rx > 0.0);
+            let options = gradphoto::standardize::Options {
+                background: None,
+                quality: gradphoto::standardize::Quality::Preview,
+            };
+            match gradphoto::standardize::standardize_analyzed(
+                analyzer(),
+                &photo,
+                &analysis,
+                preset(),
+                &options,
+            ) {
+                Ok(done) => assert_eq!(
+                    done.image.dimensions(),
+                    (preset().output.width, preset().output.height)
+                ),
+                Err(e) => assert!(!e.code().is_empty() && !e.message_zh().is_empty()),
+            }
+        }
         Err(e) => assert!(!e.message_en().is_empty()),
     }
 });

@@ -323,7 +323,7 @@ fn glasses(ctx: &Context, out: &mut Vec<RuleResult>) {
     let ids = [
         ("glasses.tinted", "ΔL*"),
         ("glasses.glare", "share"),
-        ("glasses.frame_over_eyes", "px"),
+        ("glasses.frame_over_eyes", "share"),
     ];
     let Some(face) = ctx.face else {
         for (id, unit) in ids {
@@ -468,10 +468,89 @@ fn glasses(ctx: &Context, out: &mut Vec<RuleResult>) {
             "The lens area is cut off.",
         )),
     }
-    out.push(not_evaluated(
-        "glasses.frame_over_eyes",
-        "px",
-        "检测到眼镜；镜框是否遮挡眼睛尚未测量。",
-        "Glasses detected; whether the frame covers the eyes is not measured yet.",
-    ));
+    match frame_over_eyes(img, &face.landmarks) {
+        Some(share) => out.push(ctx.judge(
+            "glasses.frame_over_eyes",
+            f64::from(share),
+            "share",
+            &Hints {
+                ok: ("镜框没有遮挡眼睛。", "The frame does not cover the eyes."),
+                low: ("镜框没有遮挡眼睛。", "The frame does not cover the eyes."),
+                high: (
+                    "镜框遮挡了眼睛：请调整眼镜位置，或摘下眼镜。",
+                    "The glasses frame runs across the eyes: push the glasses up or take them off.",
+                ),
+            },
+            Some(eyes),
+        )),
+        None => out.push(not_evaluated(
+            "glasses.frame_over_eyes",
+            "share",
+            "眼睛太小或未睁开，无法判断镜框位置。",
+            "The eyes are too small or not open enough to see where the frame runs.",
+        )),
+    }
+}
+
+/// How much of a row through the eye a dark line covers, at worst over the rows between the lids
+/// and over both eyes. Each row runs along the eye line from a quarter of the eye's width beyond
+/// the inner corner to as far beyond the outer one: an open eye is dark only over the iris and
+/// the lashes at the corners, with sclera inside and skin outside; a rim running across the eye
+/// continues across the lens to both sides and darkens the whole row. Sampling along the eye
+/// line keeps a tilted head reading the same. `None` when either eye is under 3 px open.
+fn frame_over_eyes(img: &RgbImage, landmarks: &[[f32; 3]]) -> Option<f32> {
+    use crate::analysis::mesh::*;
+    let eyes = [
+        (
+            RIGHT_EYE_INNER,
+            RIGHT_EYE_OUTER,
+            RIGHT_EYE_UPPER,
+            RIGHT_EYE_LOWER,
+        ),
+        (
+            LEFT_EYE_INNER,
+            LEFT_EYE_OUTER,
+            LEFT_EYE_UPPER,
+            LEFT_EYE_LOWER,
+        ),
+    ];
+    let at = |i: usize| landmarks.get(i).map(|p| (p[0], p[1]));
+    let lightness = |x: f32, y: f32| -> Option<f32> {
+        let (xi, yi) = (x.round(), y.round());
+        (xi >= 0.0 && yi >= 0.0 && (xi as u32) < img.width() && (yi as u32) < img.height())
+            .then(|| lab(img.get_pixel(xi as u32, yi as u32).0).l)
+    };
+    let mut worst = 0.0f32;
+    for (inner, outer, upper, lower) in eyes {
+        let ((ix, iy), (ox, oy)) = (at(inner)?, at(outer)?);
+        let ((_, uy), (_, ly)) = (at(upper)?, at(lower)?);
+        let gap = ly - uy;
+        if gap < 3.0 {
+            return None;
+        }
+        // Middle half of the opening, away from the lashes along each lid.
+        let rows: Vec<Vec<f32>> = (0..5)
+            .map(|r| {
+                let dy = uy + gap * (0.25 + 0.5 * r as f32 / 4.0) - (iy + oy) / 2.0;
+                (0..32)
+                    .filter_map(|c| {
+                        let t = -0.25 + 1.5 * c as f32 / 31.0;
+                        lightness(ix + (ox - ix) * t, iy + (oy - iy) * t + dy)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut all: Vec<f32> = rows.iter().flatten().copied().collect();
+        if all.len() < 48 {
+            return None;
+        }
+        all.sort_by(f32::total_cmp);
+        // The bright end of the rows: sclera and the skin beside the eye.
+        let bright = all[all.len() * 9 / 10];
+        for row in &rows {
+            let dark = row.iter().filter(|&&l| l < bright - 25.0).count();
+            worst = worst.max(dark as f32 / row.len().max(1) as f32);
+        }
+    }
+    Some(worst)
 }

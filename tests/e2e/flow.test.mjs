@@ -27,6 +27,8 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-net
 const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 };
 
 let tmp, server, serverLog = '', base, browser;
+// Every console message of the student pages, whatever its level (privacy check).
+const consoleAll = [];
 
 /** Start `gradphoto serve` and read its one line `gradphoto serve: http://127.0.0.1:<port>/`. */
 function startServer(dataDir) {
@@ -39,7 +41,7 @@ function startServer(dataDir) {
       const m = out.match(/gradphoto serve: (http:\/\/127\.0\.0\.1:\d+\/)/);
       if (m) { clearTimeout(timer); ok({ child, url: m[1] }); }
     });
-    child.stderr.on('data', (d) => { serverLog = (serverLog + d).slice(-20_000); });
+    child.stderr.on('data', (d) => { serverLog += d; });
     child.on('error', (e) => { clearTimeout(timer); fail(e); });
     child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`gradphoto serve exited (${code})\n${serverLog}`)); });
   });
@@ -123,6 +125,7 @@ async function studentPage() {
   const logs = [];
   page.on('pageerror', (e) => errors.push(e));
   page.on('console', (m) => { if (m.type() === 'error') logs.push(m.text()); });
+  page.on('console', (m) => consoleAll.push(m.text()));
   await page.goto(base);
   await page.waitForSelector('body[data-ready]');
   return { page, errors, logs, context };
@@ -291,6 +294,7 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.equal(await anon.page.isVisible('#desk'), false);
   await anon.context.close();
   const reviewer = await reviewerPage(`#token=${reviewerToken}`);
+  assert.ok(!reviewer.page.url().includes('token='), `the token is taken out of the address bar: ${reviewer.page.url()}`);
   const card = `.submission[data-order="${order}"]`;
   await reviewer.page.waitForSelector(`${card}[data-status="under_review"] .photo canvas[data-loaded]`, { timeout: 30_000 });
   assert.equal(await reviewer.page.getAttribute(`${card} .photo canvas`, 'data-loaded'), '480x640');
@@ -353,6 +357,18 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
 
   assert.deepEqual(errors, [], logs.join('\n'));
   assert.deepEqual(reviewer.errors, []);
+
+  // Privacy: the server's request log (everything it logs) is method, route template, status and
+  // time, nothing else; no console message carries the typed last-4 values (the wrong ones: '1234'
+  // also occurs in Rust's own hint "例如 A123456(7)"), the code or the name.
+  const lines = serverLog.trim().split('\n');
+  assert.ok(lines.length > 20, serverLog);
+  for (const line of lines) {
+    assert.match(line, /^(GET|POST|PUT|HEAD) (\/api\/v1(\/[a-z]+|\/\{order\})+|\(static\)) \d{3} \d+\.\d ms$/, line);
+  }
+  for (const secret of ['12a4', '9876', 'GP1-2026-000001', '张小明', 'base64']) {
+    assert.ok(!consoleAll.some((m) => m.includes(secret)), `console holds ${secret}: ${consoleAll.filter((m) => m.includes(secret)).join(' | ').slice(0, 500)}`);
+  }
   timings.push(`whole flow ${Date.now() - started} ms`);
   for (const line of timings) t.diagnostic(line);
   t.diagnostic(`screenshots (bytes): ${JSON.stringify(sizes)}`);
@@ -429,7 +445,12 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   await page.click('#withdraw');
   await waitStage(page, 'standardised');
   assert.equal(await page.isDisabled('#submit'), false);
+  // An expired session: the server answers auth.required, the page signs in again (same sandbox
+  // login, so the same order), records the new session and retries the call.
+  await page.evaluate(() => window.__flow.apply({ type: 'session_renewed', session: 'expired-e2e-session' }));
   await page.click('#submit');
   await waitStage(page, 'under_review', 120_000);
+  const renewed = (await flowState(page)).session;
+  assert.ok(renewed && renewed !== 'expired-e2e-session', 'a new session was recorded');
   assert.deepEqual(errors, [], logs.join('\n'));
 });

@@ -37,7 +37,30 @@ pub fn decode_photo(photo: &Photo) -> Result<String, Error> {
 }
 
 /// The text of the first QR code found in a grey image.
+///
+/// rqrr 0.11 can panic inside its grid search on degenerate finder-pattern groups (an `assert!`
+/// on projected coordinates; upstream issue WanzenBug/rqrr#54, also seen on real monitor photos).
+/// Natively the panic is caught here and becomes `qr.unreadable`. In WASM panics abort, so the
+/// shell runs QR decoding in its own worker instance (`www/qr-worker.js`), where a trap costs
+/// only that worker.
 pub fn decode_grey(grey: &GrayImage) -> Result<String, Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search(grey))).unwrap_or_else(
+            |_| {
+                Err(Error::QrUnreadable {
+                    detail: "the QR decoder failed on this image".into(),
+                })
+            },
+        )
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        search(grey)
+    }
+}
+
+fn search(grey: &GrayImage) -> Result<String, Error> {
     let mut prepared = rqrr::PreparedImage::prepare(grey.clone());
     let grids = prepared.detect_grids();
     if grids.is_empty() {

@@ -77,6 +77,33 @@ fn no_code_and_bad_payloads_are_typed_errors() {
     assert!(gradphoto::qr::payload("x".repeat(3000)).is_err());
 }
 
+/// The input the `qr` fuzz target found: rqrr panics in its grid search (rqrr#54). Natively the
+/// panic is contained and typed; in WASM it would trap, which is why the shell decodes QR codes
+/// in a worker.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_qr_decoders_known_panic_is_a_typed_error() {
+    let data = include_bytes!("data/qr-rqrr-panic.bin");
+    let width = u32::from(data[0]) + 1;
+    let pixels = &data[1..];
+    let height = (pixels.len() as u32 / width).max(1);
+    let mut buf = pixels.to_vec();
+    buf.resize((width * height) as usize, 255);
+    let grey = image::GrayImage::from_raw(width, height, buf).unwrap();
+    let e = gradphoto::qr::decode_grey(&grey).unwrap_err();
+    assert_eq!(e.code(), "qr.unreadable");
+    // The same pixels as a PNG "screenshot" (what the browser test picks from the album).
+    let png = include_bytes!("data/qr-rqrr-panic.png");
+    let photo = gradphoto::decode(png, &gradphoto::Limits::default()).unwrap();
+    assert_eq!(
+        gradphoto::qr::decode_photo(&photo).unwrap_err().code(),
+        "qr.unreadable"
+    );
+    // The same thread decodes a real code afterwards.
+    let ok = Photo::from_rgb(screenshot_with("GP1-2026-000001"));
+    assert_eq!(gradphoto::qr::decode_photo(&ok).unwrap(), "GP1-2026-000001");
+}
+
 fn chsi() -> Preset {
     Preset::builtin("chsi-graduation").unwrap()
 }

@@ -1,0 +1,18 @@
+// QR decoding in a WASM instance of its own. The decoder (rqrr) can trap on some images
+// (rqrr#54: an assertion in its grid search); in WASM a panic cannot be caught, so it runs here,
+// where a trap ends only this worker and never the page's analyzer or flow.
+import init, { decodeQr, decodeQrRgba } from '../pkg/gradphoto.js';
+
+const ready = init();
+
+self.onmessage = async ({ data }) => {
+  const { id, bytes, rgba, width, height } = data;
+  try {
+    await ready;
+    const text = bytes ? decodeQr(bytes) : decodeQrRgba(rgba, width, height);
+    self.postMessage({ id, text });
+  } catch (e) {
+    // A typed error (`qr.not_found`, `input.*`) is passed on; anything else is a trap.
+    self.postMessage({ id, error: e?.code ? e : null, trapped: !e?.code });
+  }
+};

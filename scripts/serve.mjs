@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const mounts = [
   ['/pkg/', join(root, 'pkg')], ['/models/', join(root, 'models')],
-  ['/bench-inputs/', join(root, 'target/bench/inputs')], ['/', join(root, 'www')],
+  ['/bench-inputs/', join(root, 'target/bench/inputs')], ['/test-data/', join(root, 'tests/data')],
+  ['/', join(root, 'www')],
 ];
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',

@@ -32,6 +32,9 @@ pub struct StageTimings {
     pub analyze_ms: f64,
     /// `analyze` in live mode (detection, one mesh pass, no mask): the live-guide frame.
     pub live_ms: f64,
+    /// A live frame while the face is tracked from the previous frame (one mesh pass, no
+    /// detection): what the guide pays on most frames.
+    pub live_tracked_ms: f64,
     /// Every compliance rule on the analysed photo (analysis not included).
     pub check_ms: f64,
     /// Centre crop, resample and size-searched JPEG encode to the CHSI spec.
@@ -136,6 +139,11 @@ pub fn measure(
     })?;
     let analyze_ms = time(&mut || analyzer.analyze(image).map(|_| ()))?;
     let live_ms = time(&mut || analyzer.analyze_with(image, Mode::Live).map(|_| ()))?;
+    let live = analyzer.analyze_with(image, Mode::Live)?;
+    let live_tracked_ms = match live.faces.first() {
+        Some(face) => time(&mut || analyzer.analyze_tracked(image, face).map(|_| ()))?,
+        None => f64::NAN,
+    };
     let preset = Preset::builtin(crate::DEFAULT_PRESET)?;
     let analysis = analyzer.analyze(image)?;
     let check_ms = time(&mut || crate::check(&photo, &analysis, &preset).map(|_| ()))?;
@@ -164,6 +172,7 @@ pub fn measure(
         segment_ms,
         analyze_ms,
         live_ms,
+        live_tracked_ms,
         check_ms,
         encode_ms,
         floor_ms: decode_ms + encode_ms,

@@ -117,7 +117,11 @@ pub fn decode_qr_rgba(rgba: &[u8], width: u32, height: u32) -> Result<String, Js
 /// Face analysis with the models loaded once. JS fetches the model files (see `loader.js` in the
 /// package for a fetch with progress) and passes their bytes.
 #[wasm_bindgen(js_name = Analyzer)]
-pub struct JsAnalyzer(crate::Analyzer);
+pub struct JsAnalyzer {
+    inner: crate::Analyzer,
+    /// The live guide's face from the previous camera frame (see `analysis::track`).
+    live: std::cell::RefCell<crate::analysis::track::Tracker>,
+}
 
 impl JsAnalyzer {
     fn check_and_standardize_photo(
@@ -127,7 +131,7 @@ impl JsAnalyzer {
         background: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let preset = preset(preset_id)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let analysis = self.inner.analyze(&photo.image).map_err(err)?;
         let report = crate::check(photo, &analysis, &preset).map_err(err)?;
         let object: JsValue = js_sys::Object::new().into();
         set(&object, "report", &to_js(&report)?)?;
@@ -157,7 +161,7 @@ impl JsAnalyzer {
         preview: bool,
     ) -> Result<JsValue, JsValue> {
         let preset = preset(preset_id)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let analysis = self.inner.analyze(&photo.image).map_err(err)?;
         let done = self
             .standardize_photo(photo, &analysis, &preset, background, preview)
             .map_err(err)?;
@@ -166,7 +170,7 @@ impl JsAnalyzer {
 
     fn check_photo(&self, photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
         let preset = preset(preset_id)?;
-        let analysis = self.0.analyze(&photo.image).map_err(err)?;
+        let analysis = self.inner.analyze(&photo.image).map_err(err)?;
         to_js(&crate::check(photo, &analysis, &preset).map_err(err)?)
     }
 
@@ -186,7 +190,7 @@ impl JsAnalyzer {
                 crate::standardize::Quality::Full
             },
         };
-        crate::standardize::standardize_analyzed(&self.0, photo, analysis, preset, &options)
+        crate::standardize::standardize_analyzed(&self.inner, photo, analysis, preset, &options)
     }
 }
 
@@ -234,13 +238,18 @@ impl JsAnalyzer {
             segmenter,
             detector_full_range,
         };
-        crate::Analyzer::new(models).map(JsAnalyzer).map_err(err)
+        crate::Analyzer::new(models)
+            .map(|inner| JsAnalyzer {
+                inner,
+                live: Default::default(),
+            })
+            .map_err(err)
     }
 
     /// Decode a file and analyse it.
     pub fn analyze(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
-        to_js(&self.0.analyze(&photo.image).map_err(err)?)
+        to_js(&self.inner.analyze(&photo.image).map_err(err)?)
     }
 
     /// Analyse canvas pixels (`ImageData.data`). `live = true` is the camera-guide mode:
@@ -254,7 +263,12 @@ impl JsAnalyzer {
         live: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
-        to_js(&self.0.analyze_with(&photo.image, mode(live)).map_err(err)?)
+        to_js(
+            &self
+                .inner
+                .analyze_with(&photo.image, mode(live))
+                .map_err(err)?,
+        )
     }
 
     /// Decode a file (keeping its EXIF, which the capture rules read), analyse it and judge it
@@ -339,7 +353,9 @@ impl JsAnalyzer {
     }
 
     /// The live camera guide for one frame: `{ status, ready, hint: { code, zh, en }, oval:
-    /// { cx, cy, rx, ry }, scale }` in frame pixels (live analysis: no person mask).
+    /// { cx, cy, rx, ry }, scale }` in frame pixels (live analysis: no person mask). Call it on
+    /// consecutive frames of one camera: the face is tracked from frame to frame (detection runs
+    /// only when it is lost, and every few frames).
     pub fn guide(
         &self,
         rgba: &[u8],
@@ -350,8 +366,10 @@ impl JsAnalyzer {
         let preset = preset(preset_id)?;
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
         let analysis = self
-            .0
-            .analyze_with(&photo.image, mode(Some(true)))
+            .live
+            .try_borrow_mut()
+            .map_err(|_| JsValue::from_str("Analyzer.guide re-entered"))?
+            .analyze(&self.inner, &photo.image)
             .map_err(err)?;
         to_js(&crate::guide::guide(&photo.image, &analysis, &preset))
     }
@@ -367,7 +385,10 @@ impl JsAnalyzer {
         live: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
-        let analysis = self.0.analyze_with(&photo.image, mode(live)).map_err(err)?;
+        let analysis = self
+            .inner
+            .analyze_with(&photo.image, mode(live))
+            .map_err(err)?;
         let drawn = crate::overlay::draw(&photo.image, &analysis);
         let pixels: Vec<u8> = drawn
             .pixels()

@@ -185,3 +185,57 @@ fn guide_says_what_to_change() {
     assert_eq!(blank.hint.code, "guide.no_face");
     assert!(!blank.ready);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_live_guide_tracks_the_face_between_frames() {
+    use gradphoto::analysis::track::{Tracker, REDETECT_EVERY};
+    let eyes = target(chsi().geometry.eye_line_px);
+    let still = frame(1.0, 480.0, eyes);
+    let mut tracker = Tracker::new();
+    let first = tracker.analyze(analyzer(), &still).unwrap();
+    assert_ne!(first.detector, "tracked");
+    let second = tracker.analyze(analyzer(), &still).unwrap();
+    assert_eq!(second.detector, "tracked");
+    let (g1, g2) = (&first.faces[0].geometry, &second.faces[0].geometry);
+    let moved = (g1.eye_mid.x - g2.eye_mid.x).hypot(g1.eye_mid.y - g2.eye_mid.y);
+    assert!(moved < 3.0, "{moved}");
+    assert!((g1.face_width_px / g2.face_width_px - 1.0).abs() < 0.03);
+    assert_eq!(
+        guide(&still, &second, &chsi()).hint.code,
+        guide(&still, &first, &chsi()).hint.code
+    );
+    // The person moves 40 px right and 20 px down: followed without detection.
+    let shifted = frame(1.0, 520.0, eyes + 20.0);
+    let third = tracker.analyze(analyzer(), &shifted).unwrap();
+    assert_eq!(third.detector, "tracked");
+    let g3 = &third.faces[0].geometry;
+    assert!(
+        (g3.eye_mid.x - g1.eye_mid.x - 40.0).abs() < 4.0,
+        "{}",
+        g3.eye_mid.x
+    );
+    assert!(
+        (g3.eye_mid.y - g1.eye_mid.y - 20.0).abs() < 4.0,
+        "{}",
+        g3.eye_mid.y
+    );
+    // The person leaves: lost, detected again (nothing found), then found again by detection.
+    let empty = RgbImage::from_pixel(960, 1280, Rgb([128, 128, 128]));
+    let gone = tracker.analyze(analyzer(), &empty).unwrap();
+    assert!(gone.faces.is_empty());
+    assert_eq!(gone.detector, "none");
+    assert_ne!(
+        tracker.analyze(analyzer(), &still).unwrap().detector,
+        "tracked"
+    );
+    // While tracked, detection still runs every REDETECT_EVERY frames.
+    let runs: Vec<&str> = (0..=REDETECT_EVERY)
+        .map(|_| tracker.analyze(analyzer(), &still).unwrap().detector)
+        .collect();
+    assert_eq!(
+        runs.iter().filter(|d| **d != "tracked").count(),
+        1,
+        "{runs:?}"
+    );
+}

@@ -21,6 +21,7 @@ pub mod preprocess;
 pub mod regions;
 pub mod runtime;
 pub mod segment;
+pub mod track;
 
 use image::RgbImage;
 use serde::Serialize;
@@ -170,6 +171,43 @@ pub enum Mode {
     Live,
 }
 
+/// Face-presence score below which a tracked face counts as lost.
+pub const TRACK_MIN_PRESENCE: f32 = 0.5;
+
+/// A face in image pixels from a mesh and its box and keypoints in working-copy pixels (`k`
+/// image pixels per working pixel). `None` for an incomplete mesh.
+fn face_from(
+    score: f32,
+    bbox: BoxF,
+    keypoints: [Point; 6],
+    mesh: &landmarks::Mesh,
+    k: f32,
+    mask: Option<&PersonMask>,
+) -> Option<Face> {
+    let landmarks: Vec<[f32; 3]> = mesh
+        .points
+        .iter()
+        .map(|p| [p[0] * k, p[1] * k, p[2] * k])
+        .collect();
+    if landmarks.len() < 468 {
+        return None;
+    }
+    let geometry = geometry::measure(&landmarks, mask);
+    Some(Face {
+        score,
+        bbox: BoxF {
+            x: bbox.x * k,
+            y: bbox.y * k,
+            width: bbox.width * k,
+            height: bbox.height * k,
+        },
+        keypoints: keypoints.map(|p| p.scaled(k)),
+        landmarks,
+        landmark_score: mesh.presence,
+        geometry,
+    })
+}
+
 /// The models, loaded once; `analyze` may be called any number of times.
 pub struct Analyzer {
     detector: RtenNetwork,
@@ -275,6 +313,69 @@ impl Analyzer {
         segment::run(&self.segmenter, work, image_width, image_height)
     }
 
+    /// Live analysis that follows a face from the previous frame: one mesh pass on the region
+    /// the previous mesh gives, no detection (MediaPipe's face-mesh graph tracks the same way).
+    /// `None` when the face is lost (the mesh's face-presence score drops below
+    /// [`TRACK_MIN_PRESENCE`]), so the caller detects again.
+    pub fn analyze_tracked(&self, image: &RgbImage, previous: &Face) -> Result<Option<Analysis>> {
+        if previous.landmarks.len() < 468 {
+            return Ok(None);
+        }
+        let (work, k) = Analyzer::working_copy(image)?;
+        let in_work: Vec<[f32; 3]> = previous
+            .landmarks
+            .iter()
+            .map(|p| [p[0] / k, p[1] / k, p[2] / k])
+            .collect();
+        let mesh = landmarks::run(&self.landmarks, &work, &landmarks::Roi::from_mesh(&in_work))?;
+        if mesh.presence < TRACK_MIN_PRESENCE || mesh.points.len() < 468 {
+            return Ok(None);
+        }
+        let p = |i: usize| Point {
+            x: mesh.points[i][0],
+            y: mesh.points[i][1],
+        };
+        let centre = |idx: &[usize]| {
+            let n = idx.len() as f32;
+            let (x, y) = idx
+                .iter()
+                .fold((0.0, 0.0), |(x, y), &i| (x + p(i).x, y + p(i).y));
+            Point { x: x / n, y: y / n }
+        };
+        let mouth = Point {
+            x: (p(mesh::LIP_INNER_UPPER).x + p(mesh::LIP_INNER_LOWER).x) / 2.0,
+            y: (p(mesh::LIP_INNER_UPPER).y + p(mesh::LIP_INNER_LOWER).y) / 2.0,
+        };
+        let keypoints = [
+            centre(&mesh::RIGHT_EYE_CONTOUR),
+            centre(&mesh::LEFT_EYE_CONTOUR),
+            p(mesh::NOSE_TIP),
+            mouth,
+            p(mesh::CHEEK_RIGHT),
+            p(mesh::CHEEK_LEFT),
+        ];
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for q in &mesh.points {
+            (x0, y0, x1, y1) = (x0.min(q[0]), y0.min(q[1]), x1.max(q[0]), y1.max(q[1]));
+        }
+        let bbox = BoxF {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        };
+        let faces: Vec<Face> = face_from(mesh.presence, bbox, keypoints, &mesh, k, None)
+            .into_iter()
+            .collect();
+        Ok(Some(Analysis {
+            image_width: image.width(),
+            image_height: image.height(),
+            faces,
+            detector: "tracked",
+            mask: None,
+        }))
+    }
+
     /// The whole analysis of an upright photo.
     pub fn analyze(&self, image: &RgbImage) -> Result<Analysis> {
         self.analyze_with(image, Mode::Full)
@@ -291,28 +392,14 @@ impl Analyzer {
         let mut faces = Vec::new();
         for d in detections.iter().take(MAX_FACES) {
             let mesh = self.mesh(&work, d, mode)?;
-            let landmarks: Vec<[f32; 3]> = mesh
-                .points
-                .iter()
-                .map(|p| [p[0] * k, p[1] * k, p[2] * k])
-                .collect();
-            if landmarks.len() < 468 {
-                continue;
-            }
-            let geometry = geometry::measure(&landmarks, mask.as_ref());
-            faces.push(Face {
-                score: d.score,
-                bbox: BoxF {
-                    x: d.bbox.x * k,
-                    y: d.bbox.y * k,
-                    width: d.bbox.width * k,
-                    height: d.bbox.height * k,
-                },
-                keypoints: d.keypoints.map(|p| p.scaled(k)),
-                landmarks,
-                landmark_score: mesh.presence,
-                geometry,
-            });
+            faces.extend(face_from(
+                d.score,
+                d.bbox,
+                d.keypoints,
+                &mesh,
+                k,
+                mask.as_ref(),
+            ));
         }
         Ok(Analysis {
             image_width: image.width(),

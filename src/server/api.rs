@@ -26,7 +26,7 @@ pub(crate) const MAX_CODE_FAILURES: i64 = 10;
 /// Longest text field accepted (school names, categories, codes, login hand-offs).
 const MAX_FIELD_CHARS: usize = 4096;
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get("authorization")?
         .to_str()
@@ -378,16 +378,17 @@ pub async fn upload_photo(
     if let Some(old) = replaced {
         let _ = tokio::fs::remove_file(state.photo_path(&id, &old)).await;
     }
+    let sha256 = accepted.sha256.clone();
     if let Some(analyzer) = state.analyzer.clone() {
         let preset = state.config.preset.clone();
-        let bytes = body.clone();
+        let photo = accepted.photo;
         let report =
-            tokio::task::spawn_blocking(move || upload::report(&analyzer, &bytes, &preset))
+            tokio::task::spawn_blocking(move || upload::report(&analyzer, &photo, &preset))
                 .await
                 .ok()
                 .flatten();
         if let Some(report) = report {
-            db::set_report(&state.db(), &id, &accepted.sha256, &report)?;
+            db::set_report(&state.db(), &id, &sha256, &report)?;
         }
     }
     Ok((

@@ -21,13 +21,9 @@ const MAX_REASON_CHARS: usize = 200;
 /// The token compared through SHA-256 digests, so the time taken does not depend on how many
 /// leading characters of a guess are right.
 fn reviewer(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
+    let given = super::api::bearer(headers).unwrap_or_default();
     let expected = &state.config.reviewer_token;
-    if !expected.is_empty() && Sha256::digest(given.trim()) == Sha256::digest(expected) {
+    if !expected.is_empty() && Sha256::digest(given) == Sha256::digest(expected) {
         Ok(())
     } else {
         Err(ApiError::reviewer_only())

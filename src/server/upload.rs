@@ -8,12 +8,14 @@ use sha2::{Digest, Sha256};
 use super::error::ApiError;
 use super::hex;
 use crate::input::SourceFormat;
-use crate::{Analyzer, Limits, Preset};
+use crate::{Analyzer, Limits, Photo, Preset};
 
 pub struct Accepted {
     pub sha256: String,
     pub width: u32,
     pub height: u32,
+    /// The decoded photo, for the server's own check (decoded once, here).
+    pub photo: Photo,
 }
 
 pub fn accept(
@@ -85,14 +87,14 @@ pub fn accept(
         sha256,
         width: w,
         height: h,
+        photo,
     })
 }
 
 /// The server's own automatic check of an accepted photo, as report JSON for the reviewer.
 /// `None` when the photo cannot be analysed (the reviewer then judges it alone).
-pub fn report(analyzer: &Analyzer, bytes: &[u8], preset: &Preset) -> Option<String> {
-    let photo = crate::decode(bytes, &Limits::default()).ok()?;
+pub fn report(analyzer: &Analyzer, photo: &Photo, preset: &Preset) -> Option<String> {
     let analysis = analyzer.analyze(&photo.image).ok()?;
-    let report = crate::check(&photo, &analysis, preset).ok()?;
+    let report = crate::check(photo, &analysis, preset).ok()?;
     serde_json::to_string(&report).ok()
 }

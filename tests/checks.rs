@@ -684,3 +684,53 @@ fn head_covering_passes_black_hair_and_fails_a_painted_cap() {
     assert_eq!(sc, Status::Fail, "painted cap {ma} → {mc}");
     assert!(mc > ma + 0.3);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn ears_pass_on_grace_hopper_and_fail_under_hair() {
+    let g = grace();
+    let r0 = report(&g);
+    let (s0, v0) = rule(&r0, "ears.visible");
+    // The astronaut's bob covers her ears down to the lobes.
+    let (s1, v1) = rule(&report(&astronaut()), "ears.visible");
+    // Grace Hopper with her grey hair combed over her right ear (the image's left): every person
+    // pixel beside the face from the brows to the nose painted in her hair's grey, with strands.
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let (fw, cheek) = (f.geometry.face_width_px, f.geometry.cheek_right);
+    let brow = f.landmarks[70][1].min(f.landmarks[105][1]);
+    let nose = f.landmarks[1][1];
+    let labels = regions_of(&g);
+    let covered = map(&g, |x, y, p| {
+        let (fx, fy) = (x as f32, y as f32);
+        let person = labels.labels[(y * g.width() + x) as usize]
+            == gradphoto::analysis::regions::Region::Hair;
+        if person
+            && fy > brow - 0.1 * fw
+            && fy < nose + 0.1 * fw
+            && fx < cheek.x + 0.05 * fw
+            && fx > cheek.x - 0.35 * fw
+        {
+            let strand = if (x + y / 3) % 4 == 0 { 14 } else { 0 };
+            [176 - strand, 172 - strand, 166 - strand]
+        } else {
+            p
+        }
+    });
+    let r2 = report(&covered);
+    let (s2, v2) = rule(&r2, "ears.visible");
+    assert_eq!(
+        (s0, s1, s2),
+        (Status::Pass, Status::Fail, Status::Fail),
+        "{v0} {v1} {v2}"
+    );
+    assert!(v1 < v0 && v2 < v0, "{v0} {v1} {v2}");
+    // The covered ear is the one the report points at.
+    let region = r2.rule("ears.visible").unwrap().region.unwrap();
+    assert!(region.x + region.width < f.geometry.eye_mid.x, "{region:?}");
+    assert!(r2
+        .rule("ears.visible")
+        .unwrap()
+        .hint_en
+        .contains("right ear"));
+}

@@ -17,26 +17,16 @@ use crate::resample::{resample, Rect};
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     glasses(ctx, out);
     head_covering(ctx, out);
-    // Not measured yet. Ears: in both shared photos the ears are under hair, so no measure of
-    // skin beside the cheeks at ear height could be checked both ways on a real ear. Jewellery:
-    // neither photo has earrings or a necklace, and small specular blobs at the lobes or neck
-    // cannot be told from hair highlights or a collar's buttons without one.
-    for (id, unit, zh, en) in [
-        (
-            "accessories.jewellery",
-            "count",
-            "耳饰、项链检测尚未实现：尚无可验证的测量方法。请自行确认未佩戴耳饰、项链。",
-            "Earrings and necklaces are not measured yet (no validated measure): check that none are worn.",
-        ),
-        (
-            "ears.visible",
-            "ratio",
-            "耳朵可见性尚未测量：尚无可验证的测量方法。请把头发别到耳后，露出双耳。",
-            "Ear visibility is not measured yet (no validated measure): tuck the hair behind both ears.",
-        ),
-    ] {
-        out.push(not_evaluated(id, unit, zh, en));
-    }
+    // Not measured yet. Jewellery: neither shared photo has earrings or a necklace, and small
+    // specular blobs at the lobes or neck cannot be told from hair highlights or a collar's
+    // buttons without one.
+    out.push(not_evaluated(
+        "accessories.jewellery",
+        "count",
+        "耳饰、项链检测尚未实现：尚无可验证的测量方法。请自行确认未佩戴耳饰、项链。",
+        "Earrings and necklaces are not measured yet (no validated measure): check that none are worn.",
+    ));
+    ears(ctx, out);
     forehead(ctx, out);
 }
 
@@ -166,6 +156,129 @@ fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
         region,
     ));
 }
+
+/// The ears sit beside the face between the eyebrows and the tip of the nose, just outside the
+/// face outline. There the person holds only ear (skin) and hair: an ear shows as skin, hair
+/// combed over it as hair. Per side, the share of a band (from just outside the outline to a
+/// quarter face width beyond it) taken by person pixels within `ears.skin_delta_e` of the cheeks'
+/// skin; the band's background pixels count in its area, so a side the mask leaves empty scores
+/// 0 (nothing of an ear shows) rather than being skipped. Measured: the smaller side, so one
+/// covered ear fails ("both, symmetric"). Blind spot (documented): hair of the skin's colour.
+fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
+    const ID: &str = "ears.visible";
+    const UNIT: &str = "share";
+    let (Some(face), Some(map)) = (ctx.face, &ctx.regions) else {
+        out.push(no_single_face(ID, UNIT));
+        return;
+    };
+    let Some(cut) = ctx
+        .thresholds
+        .get("ears.skin_delta_e")
+        .and_then(|t| t.max)
+        .map(|v| v as f32)
+    else {
+        out.push(not_evaluated(
+            ID,
+            UNIT,
+            "规格预设中没有此项阈值。",
+            "The preset has no threshold for this rule.",
+        ));
+        return;
+    };
+    let g = &face.geometry;
+    let fw = g.face_width_px;
+    let side = [-g.up.y, g.up.x];
+    let height = |x: f32, y: f32| (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y;
+    let across = |x: f32, y: f32| (x - g.eye_mid.x) * side[0] + (y - g.eye_mid.y) * side[1];
+    let at = |i: usize| height(face.landmarks[i][0], face.landmarks[i][1]);
+    let brow_top = mesh::RIGHT_BROW
+        .iter()
+        .chain(mesh::LEFT_BROW.iter())
+        .map(|&i| at(i))
+        .fold(f32::MIN, f32::max);
+    let nose = at(mesh::NOSE_TIP);
+    // The outline's distance from the eye midpoint on each side (image left, image right).
+    let edge = [
+        across(g.cheek_right.x, g.cheek_right.y).abs(),
+        across(g.cheek_left.x, g.cheek_left.y).abs(),
+    ];
+    let band = |s: usize| (edge[s] + 0.02 * fw, edge[s] + 0.25 * fw);
+    let (mut cheeks, mut beside) = (Vec::new(), [Vec::new(), Vec::new()]);
+    for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
+        let (x, y) = (
+            ((i as u32 % map.width) as f32 + 0.5) * ctx.k,
+            ((i as u32 / map.width) as f32 + 0.5) * ctx.k,
+        );
+        let (h, a) = (height(x, y), across(x, y));
+        let s = usize::from(a > 0.0);
+        let (lo, hi) = band(s);
+        if *label == Region::Face {
+            if h < -0.15 * fw && h > -0.45 * fw && a.abs() > 0.15 * fw && a.abs() < 0.35 * fw {
+                cheeks.push(lab(px.0));
+            }
+        } else if h > nose && h < brow_top && a.abs() > lo && a.abs() < hi {
+            // Background pixels count in the band's area but never as ear.
+            beside[s].push((*label == Region::Hair).then(|| lab(px.0)));
+        }
+    }
+    let Some(skin) = crate::colour::mean(&cheeks).filter(|_| cheeks.len() >= 20) else {
+        out.push(not_evaluated(
+            ID,
+            UNIT,
+            "脸颊区域太小，无法判断耳朵是否露出。",
+            "The cheeks are too small to judge whether the ears show.",
+        ));
+        return;
+    };
+    let share = |v: &Vec<Option<crate::colour::Lab>>| {
+        if v.is_empty() {
+            return 0.0;
+        }
+        v.iter()
+            .flatten()
+            .filter(|c| crate::colour::delta_e(**c, skin) <= cut)
+            .count() as f64
+            / v.len() as f64
+    };
+    let shares = [share(&beside[0]), share(&beside[1])];
+    let worse = usize::from(shares[1] < shares[0]);
+    let sign = if worse == 1 { 1.0 } else { -1.0 };
+    let (lo, hi) = band(worse);
+    let corner = |a: f32, h: f32| crate::analysis::Point {
+        x: g.eye_mid.x + sign * a * side[0] + h * g.up.x,
+        y: g.eye_mid.y + sign * a * side[1] + h * g.up.y,
+    };
+    let region = super::bbox_of(
+        &[
+            corner(lo, nose),
+            corner(hi, nose),
+            corner(lo, brow_top),
+            corner(hi, brow_top),
+        ],
+        0.0,
+    );
+    // The subject's right ear is on the image's left.
+    let hints = if worse == 0 { &RIGHT_EAR } else { &LEFT_EAR };
+    out.push(ctx.judge(ID, shares[worse], UNIT, hints, region));
+}
+
+const RIGHT_EAR: Hints = Hints {
+    ok: ("双耳露出。", "Both ears show."),
+    low: (
+        "右耳（照片左侧）被头发遮住或看不到：请把头发别到耳后，正对镜头，露出双耳。",
+        "The right ear (image left) is under hair or out of sight: tuck the hair behind the ears and face the camera.",
+    ),
+    high: ("双耳露出。", "Both ears show."),
+};
+
+const LEFT_EAR: Hints = Hints {
+    ok: ("双耳露出。", "Both ears show."),
+    low: (
+        "左耳（照片右侧）被头发遮住或看不到：请把头发别到耳后，正对镜头，露出双耳。",
+        "The left ear (image right) is under hair or out of sight: tuck the hair behind the ears and face the camera.",
+    ),
+    high: ("双耳露出。", "Both ears show."),
+};
 
 /// Hair over the forehead (a fringe down to the eyebrows) shows as non-skin pixels in the band
 /// just above the eyebrows, inside the face outline. Measured as the share of that band whose

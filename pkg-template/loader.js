@@ -6,7 +6,7 @@ export const MODEL_FILES = {
   detector: 'face_detection_short_range_w16.onnx',
   landmarks: 'face_landmark_w16.onnx',
   segmenter: 'selfie_segmentation_fixed_w16.onnx',
-  detectorFullRange: 'face_detection_full_range.onnx',
+  detectorFullRange: 'face_detection_full_range_w16.onnx',
 };
 
 let cached = null;

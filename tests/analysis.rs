@@ -323,3 +323,38 @@ fn a_mismatched_analysis_is_refused() {
     .unwrap_err();
     assert_eq!(e.code(), "analysis.mismatch");
 }
+
+/// Grace Hopper shrunk to `width` px and set on a 1600×1200 canvas of her photo's top-right
+/// colour, her face's top-left at (900, 500): a face far from the camera.
+fn distant_grace(width: u32) -> (image::RgbImage, f32) {
+    let g = grace();
+    let k = width as f32 / g.width() as f32;
+    let height = (g.height() as f32 * k).round() as u32;
+    let small = image::imageops::resize(&g, width, height, image::imageops::FilterType::Lanczos3);
+    let fill = *g.get_pixel(g.width() - 1, 0);
+    let mut canvas = image::RgbImage::from_pixel(1600, 1200, fill);
+    image::imageops::overlay(&mut canvas, &small, 900, 500);
+    (canvas, k)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_distant_face_is_found_by_the_full_range_detector() {
+    let near = one_face(&analyzer().analyze(&grace()).unwrap())
+        .geometry
+        .eye_mid;
+    let (img, k) = distant_grace(250);
+    let short_only = gradphoto::Analyzer::new(gradphoto::ModelBytes {
+        detector_full_range: None,
+        ..models()
+    })
+    .unwrap();
+    assert_eq!(short_only.analyze(&img).unwrap().faces.len(), 0);
+    let far = one_face(&analyzer().analyze(&img).unwrap())
+        .geometry
+        .eye_mid;
+    let (ex, ey) = (900.0 + near.x * k, 500.0 + near.y * k);
+    let err = (far.x - ex).hypot(far.y - ey);
+    // Eyes within 2 % of the shrunk photo's width of where the shrink put them.
+    assert!(err < 0.02 * 250.0, "{far:?} vs ({ex}, {ey}): {err} px");
+}

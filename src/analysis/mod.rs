@@ -95,7 +95,7 @@ impl ModelBytes {
             landmarks: include_bytes!("../../models/face_landmark_w16.onnx").to_vec(),
             segmenter: include_bytes!("../../models/selfie_segmentation_fixed_w16.onnx").to_vec(),
             detector_full_range: Some(
-                include_bytes!("../../models/face_detection_full_range.onnx").to_vec(),
+                include_bytes!("../../models/face_detection_full_range_w16.onnx").to_vec(),
             ),
         }
     }

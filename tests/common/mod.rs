@@ -199,17 +199,19 @@ pub fn jfif_density(jpeg: &[u8]) -> Option<(u8, u16, u16)> {
 /// The analyzer with the committed models, built once per test binary.
 pub fn analyzer() -> &'static gradphoto::Analyzer {
     static ANALYZER: std::sync::OnceLock<gradphoto::Analyzer> = std::sync::OnceLock::new();
-    ANALYZER.get_or_init(|| {
-        gradphoto::Analyzer::new(gradphoto::ModelBytes {
-            detector: include_bytes!("../../models/face_detection_short_range_w16.onnx").to_vec(),
-            landmarks: include_bytes!("../../models/face_landmark_w16.onnx").to_vec(),
-            segmenter: include_bytes!("../../models/selfie_segmentation_fixed_w16.onnx").to_vec(),
-            detector_full_range: Some(
-                include_bytes!("../../models/face_detection_full_range.onnx").to_vec(),
-            ),
-        })
-        .unwrap()
-    })
+    ANALYZER.get_or_init(|| gradphoto::Analyzer::new(models()).unwrap())
+}
+
+/// The committed models' bytes.
+pub fn models() -> gradphoto::ModelBytes {
+    gradphoto::ModelBytes {
+        detector: include_bytes!("../../models/face_detection_short_range_w16.onnx").to_vec(),
+        landmarks: include_bytes!("../../models/face_landmark_w16.onnx").to_vec(),
+        segmenter: include_bytes!("../../models/selfie_segmentation_fixed_w16.onnx").to_vec(),
+        detector_full_range: Some(
+            include_bytes!("../../models/face_detection_full_range_w16.onnx").to_vec(),
+        ),
+    }
 }
 
 /// Rotate the picture content counter-clockwise (as seen) by `degrees` about the image centre,

@@ -1,6 +1,8 @@
 //! sRGB ↔ CIELAB (D65) and colour differences, for the checks that judge colour as people see it
 //! (background colour, clothing against background, colour cast, exposure).
 
+use std::sync::OnceLock;
+
 /// CIELAB L*, a*, b*.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Lab {
@@ -9,14 +11,21 @@ pub struct Lab {
     pub b: f32,
 }
 
-/// 8-bit sRGB → linear light in [0, 1].
+/// 8-bit sRGB → linear light in [0, 1]: a table of the 256 levels, because the checks convert
+/// every pixel they read and `powf` is a slow library call in WebAssembly.
 pub fn linear(c: u8) -> f32 {
-    let c = f32::from(c) / 255.0;
-    if c <= 0.04045 {
-        c / 12.92
-    } else {
-        ((c + 0.055) / 1.055).powf(2.4)
-    }
+    static TABLE: OnceLock<[f32; 256]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let c = i as f64 / 255.0;
+            let v = if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            };
+            v as f32
+        })
+    })[usize::from(c)]
 }
 
 /// 8-bit sRGB → CIELAB under D65.
@@ -40,15 +49,24 @@ pub fn lab(rgb: [u8; 3]) -> Lab {
     }
 }
 
-/// Linear light in [0, 1] (clamped) → 8-bit sRGB.
+/// Linear light in [0, 1] (clamped) → 8-bit sRGB, rounded to the nearest level. A binary search
+/// over the 255 linear values where one level rounds up to the next (found once), instead of a
+/// `powf` per channel: the standardised photo converts every output pixel.
 pub fn srgb(v: f32) -> u8 {
-    let v = v.clamp(0.0, 1.0);
-    let c = if v <= 0.003_130_8 {
-        v * 12.92
-    } else {
-        1.055 * v.powf(1.0 / 2.4) - 0.055
-    };
-    (c * 255.0).round() as u8
+    static BOUNDS: OnceLock<[f32; 255]> = OnceLock::new();
+    let bounds = BOUNDS.get_or_init(|| {
+        std::array::from_fn(|k| {
+            // Level k + 1 starts where the encoded value reaches (k + 0.5) / 255.
+            let c = (k as f64 + 0.5) / 255.0;
+            let v = if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            };
+            v as f32
+        })
+    });
+    bounds.partition_point(|&b| b <= v) as u8
 }
 
 /// The 256 linear values of the 8-bit sRGB levels, for converting whole images.
@@ -113,5 +131,23 @@ mod tests {
     #[test]
     fn srgb_round_trips_every_level() {
         assert!((0..=255u8).all(|c| srgb(linear(c)) == c));
+    }
+
+    #[test]
+    fn srgb_matches_the_formula_between_levels() {
+        let formula = |v: f64| {
+            let v = v.clamp(0.0, 1.0);
+            let c = if v <= 0.003_130_8 {
+                v * 12.92
+            } else {
+                1.055 * v.powf(1.0 / 2.4) - 0.055
+            };
+            (c * 255.0).round() as u8
+        };
+        for i in -100..=100_100 {
+            let v = i as f32 / 100_000.0;
+            assert_eq!(srgb(v), formula(f64::from(v)), "{v}");
+        }
+        assert_eq!(srgb(f32::NAN), 0);
     }
 }

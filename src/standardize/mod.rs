@@ -245,10 +245,30 @@ pub fn render(
         Quality::Full => matte::FULL,
         Quality::Preview => matte::PREVIEW,
     };
-    // Plan from the analysis; if the refined matte puts the crown more than a pixel away from
-    // where the coarse mask did, plan again from the matte's crown (once).
-    let mut pass = 0;
-    let (framing, f, ww, wh, work, alpha) = loop {
+    // Plan from the analysis, then look at the refined matte's crown on the output's own grid (a
+    // quarter of the full matte's work): where it sits more than an output pixel from the coarse
+    // mask's crown, plan again from it. Then cut and matte once at working size (in preview,
+    // the probe is that matte when nothing moved).
+    let probe_framing = crop::plan(&face, image.width(), image.height(), preset)?;
+    let probe = cut(image, &probe_framing, ow, oh)?;
+    let probe_alpha = matte::refine(
+        &probe,
+        &matte::coarse(mask, &probe_framing.crop, ow, oh),
+        &matte::PREVIEW,
+    );
+    let moved = match (
+        refined_crown(&face, &probe_framing, 1.0, &probe_alpha),
+        face.geometry.crown,
+    ) {
+        (Some(new), Some(old)) if (new.y - old.y).abs() * probe_framing.crop.scale > 1.0 => {
+            face.geometry.crown = Some(new);
+            true
+        }
+        _ => false,
+    };
+    let (framing, f, ww, wh, work, alpha) = if quality == Quality::Preview && !moved {
+        (probe_framing, 1.0, ow, oh, probe, probe_alpha)
+    } else {
         let framing = crop::plan(&face, image.width(), image.height(), preset)?;
         let f = working_factor(&framing, quality);
         let (ww, wh) = (
@@ -257,16 +277,7 @@ pub fn render(
         );
         let work = cut(image, &framing, ww, wh)?;
         let alpha = matte::refine(&work, &matte::coarse(mask, &framing.crop, ww, wh), &params);
-        pass += 1;
-        let crown = refined_crown(&face, &framing, f, &alpha);
-        match (crown, face.geometry.crown) {
-            (Some(new), Some(old))
-                if pass == 1 && (new.y - old.y).abs() * framing.crop.scale > 1.0 =>
-            {
-                face.geometry.crown = Some(new);
-            }
-            _ => break (framing, f, ww, wh, work, alpha),
-        }
+        (framing, f, ww, wh, work, alpha)
     };
     let face = &face;
     let channels = foreground::linear_channels(&work);

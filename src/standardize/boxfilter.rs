@@ -44,55 +44,96 @@ impl Plane {
 
     /// Shrink by an integer factor, averaging each `f × f` block (partial blocks at the edges).
     pub fn shrink(&self, f: usize) -> Plane {
+        self.shrink_product(None, f)
+    }
+
+    /// `shrink` of the pixelwise product with `weight` (of the same size), without making the
+    /// product plane: the weighted sums the local colour estimates need.
+    pub fn shrink_product(&self, weight: Option<&Plane>, f: usize) -> Plane {
         let (w, h) = (self.width.div_ceil(f), self.height.div_ceil(f));
         let mut sum = vec![0.0f32; w * h];
-        let mut count = vec![0u32; w * h];
         for y in 0..self.height {
             let row = &self.data[y * self.width..(y + 1) * self.width];
-            for (x, v) in row.iter().enumerate() {
-                let i = (y / f) * w + x / f;
-                sum[i] += v;
-                count[i] += 1;
+            let out = &mut sum[(y / f) * w..(y / f + 1) * w];
+            match weight {
+                None => {
+                    for (o, chunk) in out.iter_mut().zip(row.chunks(f)) {
+                        for v in chunk {
+                            *o += v;
+                        }
+                    }
+                }
+                Some(k) => {
+                    let krow = &k.data[y * self.width..(y + 1) * self.width];
+                    for (o, (chunk, kchunk)) in
+                        out.iter_mut().zip(row.chunks(f).zip(krow.chunks(f)))
+                    {
+                        for (v, k) in chunk.iter().zip(kchunk) {
+                            *o += v * k;
+                        }
+                    }
+                }
             }
         }
-        let data = sum
-            .iter()
-            .zip(&count)
-            .map(|(s, c)| s / (*c).max(1) as f32)
-            .collect();
-        Plane::new(w, h, data)
+        // Blocks on the last row and column may be partial.
+        let span = |i: usize, n: usize| (n - i * f).min(f) as f32;
+        for by in 0..h {
+            for bx in 0..w {
+                sum[by * w + bx] /= span(bx, self.width) * span(by, self.height);
+            }
+        }
+        Plane::new(w, h, sum)
     }
 
     /// Bilinear upsampling of a plane made by `shrink(f)` back to `width × height`, sampling at
     /// block centres.
     pub fn expand(&self, f: usize, width: usize, height: usize) -> Plane {
-        let fx = |x: usize| ((x as f32 + 0.5) / f as f32 - 0.5).clamp(0.0, (self.width - 1) as f32);
-        let fy =
-            |y: usize| ((y as f32 + 0.5) / f as f32 - 0.5).clamp(0.0, (self.height - 1) as f32);
-        let xs: Vec<(usize, usize, f32)> = (0..width)
-            .map(|x| {
-                let g = fx(x);
-                let x0 = g.floor() as usize;
-                (x0, (x0 + 1).min(self.width - 1), g - x0 as f32)
-            })
-            .collect();
+        let up = Upsampler::new(f, self.width, self.height, width, height);
         let mut data = Vec::with_capacity(width * height);
         for y in 0..height {
-            let g = fy(y);
-            let y0 = g.floor() as usize;
-            let y1 = (y0 + 1).min(self.height - 1);
-            let t = g - y0 as f32;
-            let (r0, r1) = (
-                &self.data[y0 * self.width..(y0 + 1) * self.width],
-                &self.data[y1 * self.width..(y1 + 1) * self.width],
-            );
-            for &(x0, x1, s) in &xs {
-                let top = r0[x0] + (r0[x1] - r0[x0]) * s;
-                let bottom = r1[x0] + (r1[x1] - r1[x0]) * s;
-                data.push(top + (bottom - top) * t);
+            for x in 0..width {
+                data.push(up.at(self, x, y));
             }
         }
         Plane::new(width, height, data)
+    }
+}
+
+/// [`Plane::expand`]'s bilinear sampling, one pixel at a time: for loops that need the upsampled
+/// value only at some pixels (the matte's transition band, the matte's soft edge), so the
+/// full-size plane is never built.
+pub struct Upsampler {
+    xs: Vec<(usize, usize, f32)>,
+    ys: Vec<(usize, usize, f32)>,
+}
+
+impl Upsampler {
+    /// For planes of `small_w × small_h` made by `shrink(f)` from `width × height`.
+    pub fn new(f: usize, small_w: usize, small_h: usize, width: usize, height: usize) -> Self {
+        let taps = |n: usize, small: usize| -> Vec<(usize, usize, f32)> {
+            (0..n)
+                .map(|i| {
+                    let g = ((i as f32 + 0.5) / f as f32 - 0.5).clamp(0.0, (small - 1) as f32);
+                    let i0 = g.floor() as usize;
+                    (i0, (i0 + 1).min(small - 1), g - i0 as f32)
+                })
+                .collect()
+        };
+        Upsampler {
+            xs: taps(width, small_w),
+            ys: taps(height, small_h),
+        }
+    }
+
+    /// The upsampled value of `p` at full-size pixel `(x, y)`.
+    #[inline]
+    pub fn at(&self, p: &Plane, x: usize, y: usize) -> f32 {
+        let (x0, x1, s) = self.xs[x];
+        let (y0, y1, t) = self.ys[y];
+        let (r0, r1) = (y0 * p.width, y1 * p.width);
+        let top = p.data[r0 + x0] + (p.data[r0 + x1] - p.data[r0 + x0]) * s;
+        let bottom = p.data[r1 + x0] + (p.data[r1 + x1] - p.data[r1 + x0]) * s;
+        top + (bottom - top) * t
     }
 }
 

@@ -7,7 +7,7 @@
 
 use image::RgbImage;
 
-use super::boxfilter::Plane;
+use super::boxfilter::{Plane, Upsampler};
 use crate::colour::linear_table;
 
 /// Alpha below which a pixel is surely background, for the local wall colour. Surely person is
@@ -33,21 +33,18 @@ fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
 }
 
 /// The weighted local mean of each channel (`weight` 1 where a pixel counts), with `fallback`
-/// where no counted pixel is near.
-/// Also returns, per pixel, the share of counted pixels in its window.
+/// where no counted pixel is near, and the share of counted pixels in each window; all on the
+/// grid shrunk by `SUBSAMPLE` (sample them with an [`Upsampler`]).
 fn local_mean(channels: &[Plane; 3], weight: &Plane, fallback: [f32; 3]) -> ([Plane; 3], Plane) {
-    let (w, h) = (weight.width, weight.height);
     let r = LOCAL_RADIUS / SUBSAMPLE;
     let wm = weight.shrink(SUBSAMPLE).box_mean(r);
     let means = std::array::from_fn(|c| {
         let num = channels[c]
-            .map2(weight, |v, k| v * k)
-            .shrink(SUBSAMPLE)
+            .shrink_product(Some(weight), SUBSAMPLE)
             .box_mean(r);
         num.map2(&wm, |n, d| if d > 1e-3 { n / d } else { fallback[c] })
-            .expand(SUBSAMPLE, w, h)
     });
-    (means, wm.expand(SUBSAMPLE, w, h))
+    (means, wm)
 }
 
 fn global_mean(channels: &[Plane; 3], weight: &Plane) -> Option<[f32; 3]> {
@@ -144,24 +141,34 @@ pub fn composite(
     let fg_mean = global_mean(channels, &fg_weight).unwrap_or([0.5; 3]);
     let (old, wall_share) = local_mean(channels, &bg_weight, bg_mean);
     let (near_fg, _) = local_mean(channels, &fg_weight, fg_mean);
+    let up = Upsampler::new(SUBSAMPLE, wall_share.width, wall_share.height, w, h);
     let mut data = Vec::with_capacity(w * h * 3);
     for k in 0..w * h {
-        let i: [f32; 3] = std::array::from_fn(|c| channels[c].data[k]);
-        let b: [f32; 3] = std::array::from_fn(|c| old[c].data[k]);
-        let f_near: [f32; 3] = std::array::from_fn(|c| near_fg[c].data[k]);
         let a = alpha.data[k];
-        let mut f: [f32; 3] = std::array::from_fn(|c| {
-            if a >= 1.0 {
-                i[c]
-            } else {
-                let solved = ((i[c] - (1.0 - a) * b[c]) / a.max(0.01)).clamp(0.0, 1.0);
-                let t = smoothstep(0.3, 0.9, a);
-                t * solved + (1.0 - t) * f_near[c]
+        if a <= 0.0 {
+            // Pure background: nothing of the person to estimate.
+            data.extend_from_slice(&background);
+            continue;
+        }
+        let (x, y) = (k % w, k / w);
+        let i: [f32; 3] = std::array::from_fn(|c| channels[c].data[k]);
+        let share = up.at(&wall_share, x, y);
+        let mut f = i;
+        // The local estimates are needed on the soft edge and wherever the wall is near.
+        if a < 1.0 || share > 0.0 {
+            let b: [f32; 3] = std::array::from_fn(|c| up.at(&old[c], x, y));
+            let f_near: [f32; 3] = std::array::from_fn(|c| up.at(&near_fg[c], x, y));
+            if a < 1.0 {
+                f = std::array::from_fn(|c| {
+                    let solved = ((i[c] - (1.0 - a) * b[c]) / a.max(0.01)).clamp(0.0, 1.0);
+                    let t = smoothstep(0.3, 0.9, a);
+                    t * solved + (1.0 - t) * f_near[c]
+                });
             }
-        });
-        if a > 0.0 && wall_share.data[k] > 0.0 {
-            let min_chroma = if a < 1.0 { 0.1 } else { SATURATED_WALL };
-            f = despill(f, f_near, b, min_chroma);
+            if share > 0.0 {
+                let min_chroma = if a < 1.0 { 0.1 } else { SATURATED_WALL };
+                f = despill(f, f_near, b, min_chroma);
+            }
         }
         for c in 0..3 {
             data.push(a * (f[c] * gains[c]).min(1.0) + (1.0 - a) * background[c]);

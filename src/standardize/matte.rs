@@ -7,7 +7,7 @@
 
 use image::RgbImage;
 
-use super::boxfilter::Plane;
+use super::boxfilter::{Plane, Upsampler};
 use crate::analysis::PersonMask;
 use crate::framing::Crop;
 
@@ -129,10 +129,11 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
         }
     }
     let (sw, sh) = (p.width, p.height);
-    let a: [Plane; 3] = std::array::from_fn(|c| {
-        mean(&Plane::new(sw, sh, std::mem::take(&mut a[c]))).expand(s, w, h)
-    });
-    let b = mean(&Plane::new(sw, sh, b)).expand(s, w, h);
+    let a: [Plane; 3] =
+        std::array::from_fn(|c| mean(&Plane::new(sw, sh, std::mem::take(&mut a[c]))));
+    let b = mean(&Plane::new(sw, sh, b));
+    // The coefficients are upsampled only where they are used: in the band.
+    let up = Upsampler::new(s, sw, sh, w, h);
     let data = (0..w * h)
         .map(|k| {
             // Only the coarse mask's transition band is open to the photo's edges: far outside
@@ -145,10 +146,11 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
             if c >= SURE_IN {
                 return 1.0;
             }
-            let q = a[0].data[k] * full[0].data[k]
-                + a[1].data[k] * full[1].data[k]
-                + a[2].data[k] * full[2].data[k]
-                + b.data[k];
+            let (x, y) = (k % w, k / w);
+            let q = up.at(&a[0], x, y) * full[0].data[k]
+                + up.at(&a[1], x, y) * full[1].data[k]
+                + up.at(&a[2], x, y) * full[2].data[k]
+                + up.at(&b, x, y);
             // Inside the band nothing is exactly 1, so decontamination looks at every pixel
             // there (the filter's fit overshoots past 1 right at strong edges).
             ((q - SNAP) / (1.0 - SNAP)).clamp(0.0, BAND_MAX)

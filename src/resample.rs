@@ -63,15 +63,46 @@ pub fn fit_within(
     ))
 }
 
+/// [`fit_within`] with each small pixel the plain average of the source pixels it covers (a box
+/// filter): for colour and region statistics, where Lanczos' sharpening buys nothing and its
+/// wide kernel costs six times the work on a 12 MP photo.
+pub fn average_within(
+    image: &RgbImage,
+    max_side: u32,
+) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
+    let long = image.width().max(image.height());
+    if long <= max_side {
+        return Ok((std::borrow::Cow::Borrowed(image), 1.0));
+    }
+    let k = max_side as f32 / long as f32;
+    let w = ((image.width() as f32 * k).round() as u32).max(1);
+    let h = ((image.height() as f32 * k).round() as u32).max(1);
+    let small = resample_with(image, full(image), w, h, FilterType::Box)?;
+    Ok((
+        std::borrow::Cow::Owned(small),
+        image.width() as f32 / w as f32,
+    ))
+}
+
 /// Resample `region` of `src` to `out_width × out_height` with Lanczos3. The region must lie
 /// inside the source.
 pub fn resample(src: &RgbImage, region: Rect, out_width: u32, out_height: u32) -> Result<RgbImage> {
+    resample_with(src, region, out_width, out_height, FilterType::Lanczos3)
+}
+
+fn resample_with(
+    src: &RgbImage,
+    region: Rect,
+    out_width: u32,
+    out_height: u32,
+    filter: FilterType,
+) -> Result<RgbImage> {
     let fail = |detail: String| Error::Encode { detail };
     let src_view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
         .map_err(|e| fail(e.to_string()))?;
     let mut dst = Image::new(out_width, out_height, PixelType::U8x3);
     let options = ResizeOptions::new()
-        .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+        .resize_alg(ResizeAlg::Convolution(filter))
         .crop(region.left, region.top, region.width, region.height);
     Resizer::new()
         .resize(&src_view, &mut dst, &options)

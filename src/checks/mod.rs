@@ -29,7 +29,7 @@ use crate::analysis::{Analysis, BoxF, Face};
 use crate::error::Result;
 use crate::input::Photo;
 use crate::preset::{thresholds, Preset, Threshold};
-use crate::resample::fit_within;
+use crate::resample::average_within;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -223,7 +223,7 @@ fn context<'a>(
     preset: &'a Preset,
 ) -> Result<Context<'a>> {
     analysis.validate_for(&photo.image)?;
-    let (small, k) = fit_within(&photo.image, STATS_SIDE)?;
+    let (small, k) = average_within(&photo.image, STATS_SIDE)?;
     let small = small.into_owned();
     let face = (analysis.faces.len() == 1).then(|| &analysis.faces[0]);
     let regions = match (face, &analysis.mask) {

@@ -122,19 +122,20 @@ pub fn resample_linear(
     out_height: u32,
 ) -> Result<Vec<f32>> {
     let fail = |detail: String| Error::Encode { detail };
-    let bytes: Vec<u8> = pixels.iter().flat_map(|v| v.to_ne_bytes()).collect();
-    let src =
-        ImageRef::new(width, height, &bytes, PixelType::F32x3).map_err(|e| fail(e.to_string()))?;
+    // The f32 samples as the bytes the resizer reads (a view, no copy).
+    let src = ImageRef::new(
+        width,
+        height,
+        bytemuck::cast_slice(pixels),
+        PixelType::F32x3,
+    )
+    .map_err(|e| fail(e.to_string()))?;
     let mut dst = Image::new(out_width, out_height, PixelType::F32x3);
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| fail(e.to_string()))?;
-    Ok(dst
-        .buffer()
-        .chunks_exact(4)
-        .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
+    Ok(bytemuck::pod_collect_to_vec(dst.buffer()))
 }
 
 /// The picture content turned counter-clockwise (as seen) by `degrees` about `(cx, cy)`, same

@@ -15,17 +15,16 @@ pub struct Lab {
 /// every pixel they read and `powf` is a slow library call in WebAssembly.
 pub fn linear(c: u8) -> f32 {
     static TABLE: OnceLock<[f32; 256]> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        std::array::from_fn(|i| {
-            let c = i as f64 / 255.0;
-            let v = if c <= 0.04045 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            };
-            v as f32
-        })
-    })[usize::from(c)]
+    TABLE.get_or_init(|| std::array::from_fn(|i| decode(i as f64 / 255.0) as f32))[usize::from(c)]
+}
+
+/// The sRGB transfer function: encoded value in [0, 1] → linear light.
+fn decode(c: f64) -> f64 {
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
 }
 
 /// 8-bit sRGB → CIELAB under D65.
@@ -55,16 +54,8 @@ pub fn lab(rgb: [u8; 3]) -> Lab {
 pub fn srgb(v: f32) -> u8 {
     static BOUNDS: OnceLock<[f32; 255]> = OnceLock::new();
     let bounds = BOUNDS.get_or_init(|| {
-        std::array::from_fn(|k| {
-            // Level k + 1 starts where the encoded value reaches (k + 0.5) / 255.
-            let c = (k as f64 + 0.5) / 255.0;
-            let v = if c <= 0.04045 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            };
-            v as f32
-        })
+        // Level k + 1 starts where the encoded value reaches (k + 0.5) / 255.
+        std::array::from_fn(|k| decode((k as f64 + 0.5) / 255.0) as f32)
     });
     bounds.partition_point(|&b| b <= v) as u8
 }

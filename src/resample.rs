@@ -49,18 +49,7 @@ pub fn fit_within(
     image: &RgbImage,
     max_side: u32,
 ) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
-    let long = image.width().max(image.height());
-    if long <= max_side {
-        return Ok((std::borrow::Cow::Borrowed(image), 1.0));
-    }
-    let k = max_side as f32 / long as f32;
-    let w = ((image.width() as f32 * k).round() as u32).max(1);
-    let h = ((image.height() as f32 * k).round() as u32).max(1);
-    let small = resample(image, full(image), w, h)?;
-    Ok((
-        std::borrow::Cow::Owned(small),
-        image.width() as f32 / w as f32,
-    ))
+    shrink_within(image, max_side, FilterType::Lanczos3)
 }
 
 /// [`fit_within`] with each small pixel the plain average of the source pixels it covers (a box
@@ -70,6 +59,14 @@ pub fn average_within(
     image: &RgbImage,
     max_side: u32,
 ) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
+    shrink_within(image, max_side, FilterType::Box)
+}
+
+fn shrink_within(
+    image: &RgbImage,
+    max_side: u32,
+    filter: FilterType,
+) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
     let long = image.width().max(image.height());
     if long <= max_side {
         return Ok((std::borrow::Cow::Borrowed(image), 1.0));
@@ -77,7 +74,7 @@ pub fn average_within(
     let k = max_side as f32 / long as f32;
     let w = ((image.width() as f32 * k).round() as u32).max(1);
     let h = ((image.height() as f32 * k).round() as u32).max(1);
-    let small = resample_with(image, full(image), w, h, FilterType::Box)?;
+    let small = resample_with(image, full(image), w, h, filter)?;
     Ok((
         std::borrow::Cow::Owned(small),
         image.width() as f32 / w as f32,

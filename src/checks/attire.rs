@@ -8,8 +8,8 @@
 
 use image::RgbImage;
 
-use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
-use crate::analysis::regions::Region;
+use super::{no_single_face, no_threshold, not_evaluated, Context, Hints, RuleResult};
+use crate::analysis::regions::{Region, RegionMap};
 use crate::analysis::{mesh, BoxF, Face};
 use crate::colour::{lab, luma};
 use crate::resample::{resample, Rect};
@@ -31,6 +31,75 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     ));
     ears(ctx, out);
     forehead(ctx, out);
+}
+
+/// The face's own axes, on which the head-covering, ear and forehead rules lay their bands:
+/// `height` above the eye midpoint along the face's up direction and `across` it (positive
+/// towards the image's right), in source pixels, so the bands follow a tilted head.
+struct FaceFrame<'a> {
+    face: &'a Face,
+    /// The face width: the unit of every band.
+    fw: f32,
+}
+
+impl<'a> FaceFrame<'a> {
+    fn new(face: &'a Face) -> Self {
+        FaceFrame {
+            face,
+            fw: face.geometry.face_width_px,
+        }
+    }
+
+    fn height(&self, x: f32, y: f32) -> f32 {
+        let g = &self.face.geometry;
+        (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y
+    }
+
+    fn across(&self, x: f32, y: f32) -> f32 {
+        let g = &self.face.geometry;
+        (x - g.eye_mid.x) * -g.up.y + (y - g.eye_mid.y) * g.up.x
+    }
+
+    fn landmark_height(&self, i: usize) -> f32 {
+        let p = self.face.landmarks[i];
+        self.height(p[0], p[1])
+    }
+
+    /// The highest point of either eyebrow.
+    fn brow_top(&self) -> f32 {
+        mesh::RIGHT_BROW
+            .iter()
+            .chain(mesh::LEFT_BROW.iter())
+            .map(|&i| self.landmark_height(i))
+            .fold(f32::MIN, f32::max)
+    }
+
+    /// The cheeks below the eyes, clear of the nose and the outline: the skin these rules
+    /// compare colours with (test it on pixels labelled face).
+    fn in_cheeks(&self, h: f32, a: f32) -> bool {
+        let (fw, a) = (self.fw, a.abs());
+        h < -0.15 * fw && h > -0.45 * fw && a > 0.15 * fw && a < 0.35 * fw
+    }
+
+    /// Every cell of the statistics copy: its label, its colour, and the height and across of
+    /// its centre.
+    fn cells<'c>(
+        &'c self,
+        ctx: &'c Context,
+        map: &'c RegionMap,
+    ) -> impl Iterator<Item = (Region, [u8; 3], f32, f32)> + 'c {
+        map.labels
+            .iter()
+            .zip(ctx.small.pixels())
+            .enumerate()
+            .map(move |(i, (label, px))| {
+                let (x, y) = (
+                    ((i as u32 % map.width) as f32 + 0.5) * ctx.k,
+                    ((i as u32 / map.width) as f32 + 0.5) * ctx.k,
+                );
+                (*label, px.0, self.height(x, y), self.across(x, y))
+            })
+    }
 }
 
 /// A head covering (cap, hat, headscarf, band) shows as a large part of the head above the brows
@@ -57,40 +126,23 @@ fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
         .and_then(|t| t.min)
         .map(|v| v as f32)
     else {
-        out.push(not_evaluated(
-            ID,
-            UNIT,
-            "规格预设中没有此项阈值。",
-            "The preset has no threshold for this rule.",
-        ));
+        out.push(no_threshold(ID, UNIT));
         return;
     };
     let g = &face.geometry;
-    let fw = g.face_width_px;
-    let height = |x: f32, y: f32| (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y;
-    let across = |x: f32, y: f32| (x - g.eye_mid.x) * -g.up.y + (y - g.eye_mid.y) * g.up.x;
-    let at = |i: usize| height(face.landmarks[i][0], face.landmarks[i][1]);
-    let brow_top = mesh::RIGHT_BROW
-        .iter()
-        .chain(mesh::LEFT_BROW.iter())
-        .map(|&i| at(i))
-        .fold(f32::MIN, f32::max);
-    let mouth = at(mesh::LIP_INNER_UPPER);
+    let frame = FaceFrame::new(face);
+    let fw = frame.fw;
+    let brow_top = frame.brow_top();
+    let mouth = frame.landmark_height(mesh::LIP_INNER_UPPER);
     let (mut head, mut sides, mut cheeks) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
-        let (x, y) = (
-            ((i as u32 % map.width) as f32 + 0.5) * ctx.k,
-            ((i as u32 / map.width) as f32 + 0.5) * ctx.k,
-        );
-        let (h, a) = (height(x, y), across(x, y).abs());
+    for (label, px, h, a) in frame.cells(ctx, map) {
+        let a = a.abs();
         match label {
             Region::Face | Region::Hair if h > brow_top + 0.03 * fw && a < 0.5 * fw => {
-                head.push(lab(px.0))
+                head.push(lab(px))
             }
-            Region::Hair if h < 0.0 && h > mouth && a < 0.8 * fw => sides.push(lab(px.0)),
-            Region::Face if h < -0.15 * fw && h > -0.45 * fw && a > 0.15 * fw && a < 0.35 * fw => {
-                cheeks.push(lab(px.0))
-            }
+            Region::Hair if h < 0.0 && h > mouth && a < 0.8 * fw => sides.push(lab(px)),
+            Region::Face if frame.in_cheeks(h, a) => cheeks.push(lab(px)),
             _ => {}
         }
     }
@@ -137,7 +189,7 @@ fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
         })
         .count() as f64
         / head.len() as f64;
-    let crown_h = g.crown.map_or(brow_top + fw, |c| height(c.x, c.y));
+    let crown_h = g.crown.map_or(brow_top + fw, |c| frame.height(c.x, c.y));
     let region = Some(BoxF {
         x: g.eye_mid.x - 0.5 * fw,
         y: g.eye_mid.y - crown_h,
@@ -180,48 +232,32 @@ fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
         .and_then(|t| t.max)
         .map(|v| v as f32)
     else {
-        out.push(not_evaluated(
-            ID,
-            UNIT,
-            "规格预设中没有此项阈值。",
-            "The preset has no threshold for this rule.",
-        ));
+        out.push(no_threshold(ID, UNIT));
         return;
     };
     let g = &face.geometry;
-    let fw = g.face_width_px;
+    let frame = FaceFrame::new(face);
+    let fw = frame.fw;
     let side = [-g.up.y, g.up.x];
-    let height = |x: f32, y: f32| (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y;
-    let across = |x: f32, y: f32| (x - g.eye_mid.x) * side[0] + (y - g.eye_mid.y) * side[1];
-    let at = |i: usize| height(face.landmarks[i][0], face.landmarks[i][1]);
-    let brow_top = mesh::RIGHT_BROW
-        .iter()
-        .chain(mesh::LEFT_BROW.iter())
-        .map(|&i| at(i))
-        .fold(f32::MIN, f32::max);
-    let nose = at(mesh::NOSE_TIP);
+    let brow_top = frame.brow_top();
+    let nose = frame.landmark_height(mesh::NOSE_TIP);
     // The outline's distance from the eye midpoint on each side (image left, image right).
     let edge = [
-        across(g.cheek_right.x, g.cheek_right.y).abs(),
-        across(g.cheek_left.x, g.cheek_left.y).abs(),
+        frame.across(g.cheek_right.x, g.cheek_right.y).abs(),
+        frame.across(g.cheek_left.x, g.cheek_left.y).abs(),
     ];
     let band = |s: usize| (edge[s] + 0.02 * fw, edge[s] + 0.25 * fw);
     let (mut cheeks, mut beside) = (Vec::new(), [Vec::new(), Vec::new()]);
-    for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
-        let (x, y) = (
-            ((i as u32 % map.width) as f32 + 0.5) * ctx.k,
-            ((i as u32 / map.width) as f32 + 0.5) * ctx.k,
-        );
-        let (h, a) = (height(x, y), across(x, y));
+    for (label, px, h, a) in frame.cells(ctx, map) {
         let s = usize::from(a > 0.0);
         let (lo, hi) = band(s);
-        if *label == Region::Face {
-            if h < -0.15 * fw && h > -0.45 * fw && a.abs() > 0.15 * fw && a.abs() < 0.35 * fw {
-                cheeks.push(lab(px.0));
+        if label == Region::Face {
+            if frame.in_cheeks(h, a) {
+                cheeks.push(lab(px));
             }
         } else if h > nose && h < brow_top && a.abs() > lo && a.abs() < hi {
             // Background pixels count in the band's area but never as ear.
-            beside[s].push((*label == Region::Hair).then(|| lab(px.0)));
+            beside[s].push((label == Region::Hair).then(|| lab(px)));
         }
     }
     let Some(skin) = crate::colour::mean(&cheeks).filter(|_| cheeks.len() >= 20) else {
@@ -293,34 +329,24 @@ fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
         return;
     };
     let g = &face.geometry;
-    let fw = g.face_width_px;
-    let height = |x: f32, y: f32| (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y;
-    let across = |x: f32, y: f32| (x - g.eye_mid.x) * -g.up.y + (y - g.eye_mid.y) * g.up.x;
-    let brow_top = mesh::RIGHT_BROW
-        .iter()
-        .chain(mesh::LEFT_BROW.iter())
-        .map(|&i| height(face.landmarks[i][0], face.landmarks[i][1]))
-        .fold(f32::MIN, f32::max);
+    let frame = FaceFrame::new(face);
+    let fw = frame.fw;
+    let brow_top = frame.brow_top();
     let top = face.landmarks[mesh::FOREHEAD_TOP];
-    let forehead_top = height(top[0], top[1]);
+    let forehead_top = frame.landmark_height(mesh::FOREHEAD_TOP);
     let (band_lo, band_hi) = (
         brow_top + 0.03 * fw,
         brow_top + 0.4 * (forehead_top - brow_top).max(0.0),
     );
     let (mut band, mut cheeks) = (Vec::new(), Vec::new());
-    for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
-        if *label != Region::Face {
+    for (label, px, h, a) in frame.cells(ctx, map) {
+        if label != Region::Face {
             continue;
         }
-        let (x, y) = (
-            ((i as u32 % map.width) as f32 + 0.5) * ctx.k,
-            ((i as u32 / map.width) as f32 + 0.5) * ctx.k,
-        );
-        let (h, a) = (height(x, y), across(x, y).abs());
-        if h > band_lo && h < band_hi && a < 0.3 * fw {
-            band.push(lab(px.0));
-        } else if h < -0.15 * fw && h > -0.45 * fw && a > 0.15 * fw && a < 0.35 * fw {
-            cheeks.push(lab(px.0));
+        if h > band_lo && h < band_hi && a.abs() < 0.3 * fw {
+            band.push(lab(px));
+        } else if frame.in_cheeks(h, a) {
+            cheeks.push(lab(px));
         }
     }
     let skin = crate::colour::mean(&cheeks);

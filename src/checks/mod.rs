@@ -121,12 +121,7 @@ impl Context<'_> {
         region: Option<BoxF>,
     ) -> RuleResult {
         let Some(t) = self.thresholds.get(id) else {
-            return not_evaluated(
-                id,
-                unit,
-                "规格预设中没有此项阈值。",
-                "The preset has no threshold for this rule.",
-            );
+            return no_threshold(id, unit);
         };
         judge_range(
             id,
@@ -203,6 +198,16 @@ pub(crate) fn not_evaluated(
         hint_en: why_en.to_string(),
         region: None,
     }
+}
+
+/// Reason used by rules whose threshold is missing from the preset.
+pub(crate) fn no_threshold(id: &'static str, unit: &'static str) -> RuleResult {
+    not_evaluated(
+        id,
+        unit,
+        "规格预设中没有此项阈值。",
+        "The preset has no threshold for this rule.",
+    )
 }
 
 /// Reason used by rules that need exactly one face.

@@ -76,6 +76,12 @@ pub struct Threshold {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// How far the measurement itself may be off. A value outside `min`..`max` by no more than
+    /// this is a `warn` (perhaps out of range), beyond it a `fail`. For rules whose estimator
+    /// cannot resolve the standard's own bound, so that they neither pass what they cannot see
+    /// nor fail what they cannot be sure of.
+    #[serde(default)]
+    pub tolerance: Option<f64>,
     /// Where the number comes from.
     #[serde(default)]
     pub note: String,
@@ -265,6 +271,11 @@ impl Preset {
         ] {
             if !(v.is_finite() && (0.0..=90.0).contains(&v)) {
                 return fail(format!("pose.max_{name}_deg {v} outside 0–90"));
+            }
+        }
+        for (id, t) in &self.checks {
+            if t.tolerance.is_some_and(|v| !(v.is_finite() && v >= 0.0)) {
+                return fail(format!("checks.{id}.tolerance is not a finite number ≥ 0"));
             }
         }
         let c = &self.corrections;

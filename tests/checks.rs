@@ -175,6 +175,30 @@ fn a_tilted_head_fails_roll() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_head_turned_up_or_down_fails_pitch() {
+    // Grace Hopper re-rendered on her own mesh: nodding changes the reading about one for one.
+    // Her photo as taken reads about +6° (pitch > 0 = face down), within the tolerance that the
+    // estimator's build-dependent zero needs: a warning, not a failure.
+    let g = grace();
+    let mesh = analyzer().analyze(&g).unwrap().faces[0].landmarks.clone();
+    let pitch = |img: &RgbImage| rule(&report(img), "pose.pitch");
+    let (s0, p0) = pitch(&g);
+    let (s_level, p_level) = pitch(&turn_head(&g, &mesh, -6.0));
+    let (s_up, p_up) = pitch(&turn_head(&g, &mesh, -25.0));
+    let (s_down, p_down) = pitch(&turn_head(&g, &mesh, 20.0));
+    assert_eq!(
+        (s_level, s0, s_up, s_down),
+        (Status::Pass, Status::Warn, Status::Fail, Status::Fail),
+        "pitch {p_level} / {p0} / {p_up} / {p_down}"
+    );
+    assert!(p_up < p_level - 15.0 && p_level < p0 && p0 + 15.0 < p_down);
+    let up = report(&turn_head(&g, &mesh, -25.0));
+    let r = up.rule("pose.pitch").unwrap();
+    assert!(r.hint_en.contains("tilted up") && r.region.is_some());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn room_above_the_head_decides_the_crown_rule() {
     // Grace's cap nearly touches the top. With headroom filling off, no crop gives the crown its
     // margin; padding the photo above the head does.

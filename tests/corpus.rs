@@ -981,6 +981,14 @@ fn broken_presets_are_invalid_preset_errors() {
         };
         cases.push((format!("pose.{from} = {to}"), json));
     }
+    for tolerance in ["-1", "-0.001"] {
+        let mut v: serde_json::Value = serde_json::from_str(base).unwrap();
+        v["checks"]["pose.pitch"] = serde_json::from_str(&format!(
+            r#"{{"min": -5, "max": 5, "tolerance": {tolerance}}}"#
+        ))
+        .unwrap();
+        cases.push((format!("pose.pitch tolerance {tolerance}"), v.to_string()));
+    }
     let n = cases.len();
     for (case, json) in cases {
         match Preset::from_json(&json) {

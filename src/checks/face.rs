@@ -42,13 +42,24 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
                 },
                 face_box,
             ));
-            // The six-point canonical face gives frontal portraits a pitch of +6° to +12°
-            // (README, "Head pose"): judging ±5° on it would reject level heads.
-            out.push(not_evaluated(
+            // The estimator's zero varies by a face's build by more than the standard's ±5°, so
+            // the threshold carries a tolerance: out of range but within it warns (checks.json).
+            out.push(ctx.judge(
                 "pose.pitch",
+                f64::from(pose.pitch_deg),
                 "°",
-                "俯仰角估计尚未校准（标准头模型存在偏差），暂不判断。",
-                "Pitch is not judged yet: the canonical face model's pitch bias is not calibrated.",
+                &Hints {
+                    ok: ("头部平视镜头，未低头或仰头。", "The head is level: neither up nor down."),
+                    low: (
+                        "头部上仰：请微收下巴，平视镜头。",
+                        "The head is tilted up: lower the chin a little and look straight at the lens.",
+                    ),
+                    high: (
+                        "低头了：请抬起下巴，平视镜头（镜头与眼睛同高）。",
+                        "The head is tilted down: raise the chin and look straight at the lens, held at eye height.",
+                    ),
+                },
+                face_box,
             ));
             out.push(ctx.judge(
                 "pose.roll",

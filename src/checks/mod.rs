@@ -123,7 +123,7 @@ impl Context<'_> {
         let Some(t) = self.thresholds.get(id) else {
             return no_threshold(id, unit);
         };
-        judge_range(
+        let mut result = judge_range(
             id,
             measured,
             unit,
@@ -133,7 +133,23 @@ impl Context<'_> {
             },
             hints,
             region,
-        )
+        );
+        if let Some(tol) = t.tolerance {
+            let near = t.min.is_none_or(|m| measured >= m - tol)
+                && t.max.is_none_or(|m| measured <= m + tol);
+            if result.status == Status::Fail && near {
+                // Within the estimator's own error: say so, so a user already doing it right is
+                // not sent chasing a bias.
+                result.status = Status::Warn;
+                result
+                    .hint_zh
+                    .push_str("（在测量误差范围内：如已做到，可忽略此提示。）");
+                result
+                    .hint_en
+                    .push_str(" (Within the measurement's error: if you already do, ignore this.)");
+            }
+        }
+        result
     }
 
     /// Pixels of `small` labelled `region`.

@@ -225,20 +225,103 @@ pub fn rotate(img: &RgbImage, degrees: f32) -> RgbImage {
         // Inverse of a counter-clockwise turn on screen (y down): rotate the sample point clockwise.
         let sx = cx + c * dx - s * dy - 0.5;
         let sy = cy + s * dx + c * dy - 0.5;
-        let sx = sx.clamp(0.0, w - 1.0);
-        let sy = sy.clamp(0.0, h - 1.0);
-        let (x0, y0) = (sx.floor() as u32, sy.floor() as u32);
-        let (x1, y1) = (
-            (x0 + 1).min(img.width() - 1),
-            (y0 + 1).min(img.height() - 1),
-        );
-        let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-        let p = |xx, yy| img.get_pixel(xx, yy).0.map(f32::from);
-        let (a, b, cc, d) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
-        image::Rgb(std::array::from_fn(|i| {
-            let top = a[i] + (b[i] - a[i]) * fx;
-            let bottom = cc[i] + (d[i] - cc[i]) * fx;
-            (top + (bottom - top) * fy).round() as u8
-        }))
+        bilinear(img, sx, sy)
     })
+}
+
+/// Re-render the face turned about the horizontal axis by `degrees` (> 0 = face down), the way a
+/// head nodding in front of the camera would look: the mesh's own 3-D points (`landmarks`, image
+/// pixels with depth) are rotated about a pivot behind the face, and the picture is warped piece
+/// by piece (triangles over the mesh, fixed anchors around the head) from the old points to the
+/// new. Hair and cap beyond the anchors stay where they were, as a nod barely moves them.
+pub fn turn_head(img: &RgbImage, landmarks: &[[f32; 3]], degrees: f32) -> RgbImage {
+    use delaunator::{triangulate, Point};
+    let n = landmarks.len() as f32;
+    let c = landmarks.iter().fold([0.0f32; 3], |a, p| {
+        [a[0] + p[0] / n, a[1] + p[1] / n, a[2] + p[2] / n]
+    });
+    let (lo, hi) = landmarks.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+        (lo.min(p[0]), hi.max(p[0]))
+    });
+    let fw = hi - lo;
+    // About the middle of the head: 0.6 face widths behind the mesh's centre (larger z = farther).
+    let pivot = [c[1], c[2] + 0.6 * fw];
+    let (s, k) = degrees.to_radians().sin_cos();
+    let mut from: Vec<[f32; 2]> = landmarks.iter().map(|p| [p[0], p[1]]).collect();
+    let mut to: Vec<[f32; 2]> = landmarks
+        .iter()
+        .map(|p| {
+            let (y, z) = (p[1] - pivot[0], p[2] - pivot[1]);
+            [p[0], pivot[0] + y * k - z * s]
+        })
+        .collect();
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let ring = (0..40).map(|i| {
+        let a = i as f32 * std::f32::consts::TAU / 40.0;
+        [c[0] + fw * a.cos(), c[1] + 1.2 * fw * a.sin()]
+    });
+    let corners = [
+        [0.0, 0.0],
+        [w - 1.0, 0.0],
+        [0.0, h - 1.0],
+        [w - 1.0, h - 1.0],
+    ];
+    for p in ring.chain(corners) {
+        from.push(p);
+        to.push(p);
+    }
+    let points: Vec<Point> = to
+        .iter()
+        .map(|p| Point {
+            x: f64::from(p[0]),
+            y: f64::from(p[1]),
+        })
+        .collect();
+    let mut out = img.clone();
+    for t in triangulate(&points).triangles.chunks_exact(3) {
+        let (a, b, d) = (to[t[0]], to[t[1]], to[t[2]]);
+        let det = (b[1] - d[1]) * (a[0] - d[0]) + (d[0] - b[0]) * (a[1] - d[1]);
+        if det.abs() < 1e-6 {
+            continue;
+        }
+        let x0 = a[0].min(b[0]).min(d[0]).floor().max(0.0) as u32;
+        let x1 = a[0].max(b[0]).max(d[0]).ceil().min(w - 1.0) as u32;
+        let y0 = a[1].min(b[1]).min(d[1]).floor().max(0.0) as u32;
+        let y1 = a[1].max(b[1]).max(d[1]).ceil().min(h - 1.0) as u32;
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                let l0 = ((b[1] - d[1]) * (px - d[0]) + (d[0] - b[0]) * (py - d[1])) / det;
+                let l1 = ((d[1] - a[1]) * (px - d[0]) + (a[0] - d[0]) * (py - d[1])) / det;
+                let l2 = 1.0 - l0 - l1;
+                if l0 < -1e-4 || l1 < -1e-4 || l2 < -1e-4 {
+                    continue;
+                }
+                let (fa, fb, fd) = (from[t[0]], from[t[1]], from[t[2]]);
+                let sx = l0 * fa[0] + l1 * fb[0] + l2 * fd[0];
+                let sy = l0 * fa[1] + l1 * fb[1] + l2 * fd[1];
+                out.put_pixel(x, y, bilinear(img, sx - 0.5, sy - 0.5));
+            }
+        }
+    }
+    out
+}
+
+/// The picture at a fractional pixel position, clamped to its edges.
+fn bilinear(img: &RgbImage, sx: f32, sy: f32) -> image::Rgb<u8> {
+    let sx = sx.clamp(0.0, img.width() as f32 - 1.0);
+    let sy = sy.clamp(0.0, img.height() as f32 - 1.0);
+    let (x0, y0) = (sx.floor() as u32, sy.floor() as u32);
+    let (x1, y1) = (
+        (x0 + 1).min(img.width() - 1),
+        (y0 + 1).min(img.height() - 1),
+    );
+    let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+    let p = |xx, yy| img.get_pixel(xx, yy).0.map(f32::from);
+    let (a, b, cc, d) = (p(x0, y0), p(x1, y0), p(x0, y1), p(x1, y1));
+    image::Rgb(std::array::from_fn(|i| {
+        let top = a[i] + (b[i] - a[i]) * fx;
+        let bottom = cc[i] + (d[i] - cc[i]) * fx;
+        (top + (bottom - top) * fy).round() as u8
+    }))
 }

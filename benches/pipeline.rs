@@ -58,6 +58,14 @@ fn main() {
         ("whole analyze", "analyze_ms"),
         ("live-guide analyze", "live_ms"),
         ("all checks", "check_ms"),
+        ("  checks: context", "check_groups_ms.context"),
+        ("  checks: framing", "check_groups_ms.framing"),
+        ("  checks: face", "check_groups_ms.face"),
+        ("  checks: attire", "check_groups_ms.attire"),
+        ("  checks: scene", "check_groups_ms.scene"),
+        ("  checks: lighting", "check_groups_ms.lighting"),
+        ("  checks: quality", "check_groups_ms.quality"),
+        ("  checks: capture", "check_groups_ms.capture"),
         ("centre crop+encode", "encode_ms"),
         ("framing (crop::plan)", "framing_ms"),
         ("cut", "cut_ms"),
@@ -65,6 +73,7 @@ fn main() {
         ("decontam.+composite", "composite_ms"),
         ("downscale (linear)", "downscale_ms"),
         ("encode_to_spec", "encode_spec_ms"),
+        ("closed-loop verify", "verify_ms"),
         ("standardize (full)", "standardize_ms"),
         ("standardize preview", "preview_ms"),
         ("whole pipeline", "pipeline_ms"),
@@ -75,7 +84,12 @@ fn main() {
         print!("{name:>10}");
     }
     println!();
-    let cell = |name: &str, key: &str| match all[name].get(key).and_then(|v| v.as_f64()) {
+    // Keys may name one nested field: "check_groups_ms.face".
+    let cell = |name: &str, key: &str| match key
+        .split('.')
+        .try_fold(&all[name], |v, k| v.get(k))
+        .and_then(|v| v.as_f64())
+    {
         Some(v) => format!("{v:.1}"),
         None => "n/a".into(),
     };

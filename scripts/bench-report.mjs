@@ -24,10 +24,14 @@ const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const rows = [
   ['decode (image crate)', 'decode_ms'], ['working copy', 'working_copy_ms'], ['detect', 'detect_ms'],
   ['mesh (2 passes)', 'mesh_ms'], ['segment', 'segment_ms'], ['whole analyze', 'analyze_ms'],
-  ['live-guide analyze', 'live_ms'], ['live-guide frame, face tracked', 'live_tracked_ms'], ['all checks', 'check_ms'], ['centre crop+resample+encode', 'encode_ms'],
+  ['live-guide analyze', 'live_ms'], ['live-guide frame, face tracked', 'live_tracked_ms'], ['all checks', 'check_ms'],
+  ...['context', 'framing', 'face', 'attire', 'scene', 'lighting', 'quality', 'capture']
+    .map((g) => [`  checks: ${g}`, `check_groups_ms.${g}`]),
+  ['centre crop+resample+encode', 'encode_ms'],
   ['framing (crop::plan)', 'framing_ms'], ['cut onto working grid', 'cut_ms'],
   ['matte coarse+refine', 'matte_ms'], ['decontaminate+composite', 'composite_ms'],
   ['downscale (linear light)', 'downscale_ms'], ['encode_to_spec (size search)', 'encode_spec_ms'],
+  ['closed-loop verify', 'verify_ms'],
   ['standardize full (+verify)', 'standardize_ms'], ['standardize preview', 'preview_ms'],
   ['whole check+standardize', 'pipeline_ms'],
   ['browser decode (canvas)', 'browser_decode_ms'], ['analyzeRgba via JS', 'analyze_rgba_ms'],

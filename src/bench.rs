@@ -37,6 +37,8 @@ pub struct StageTimings {
     pub live_tracked_ms: f64,
     /// Every compliance rule on the analysed photo (analysis not included).
     pub check_ms: f64,
+    /// `check_ms` by part: `context` (statistics copy and region labels), then each rule group.
+    pub check_groups_ms: BTreeMap<&'static str, f64>,
     /// Centre crop, resample and size-searched JPEG encode to the CHSI spec.
     pub encode_ms: f64,
     /// The native "floor" the whole pipeline is compared with: `decode_ms + encode_ms` (decode
@@ -51,8 +53,6 @@ pub struct StageTimings {
 }
 
 /// Median milliseconds of each standardisation stage (full quality unless named otherwise).
-/// Per check-group times are not here: the groups are private to `checks`; `check_ms` covers
-/// them all.
 #[derive(Debug, Clone, Serialize)]
 pub struct StandardizeTimings {
     /// `standardize::crop::plan`: the framing.
@@ -67,6 +67,8 @@ pub struct StandardizeTimings {
     pub downscale_ms: f64,
     /// `encode_to_spec` on the rendered output: JPEG with the size search.
     pub encode_spec_ms: f64,
+    /// The closed loop on the file: decode, analyse again, judge geometry and background.
+    pub verify_ms: f64,
     /// Working grid the matte ran on.
     pub matte_width: u32,
     pub matte_height: u32,
@@ -147,6 +149,17 @@ pub fn measure(
     let preset = Preset::builtin(crate::DEFAULT_PRESET)?;
     let analysis = analyzer.analyze(image)?;
     let check_ms = time(&mut || crate::check(&photo, &analysis, &preset).map(|_| ()))?;
+    crate::checks::time_groups(&photo, &analysis, &preset, now)?; // warm-up
+    let mut group_samples: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    for _ in 0..runs.max(1) {
+        for (name, ms) in crate::checks::time_groups(&photo, &analysis, &preset, now)? {
+            group_samples.entry(name).or_default().push(ms);
+        }
+    }
+    let check_groups_ms = group_samples
+        .into_iter()
+        .map(|(name, v)| (name, median(v)))
+        .collect();
     let spec = preset.output.clone();
     let encode_ms = time(&mut || centre_crop_encode(image, &spec).map(|_| ()))?;
     let ctx = Ctx {
@@ -174,6 +187,7 @@ pub fn measure(
         live_ms,
         live_tracked_ms,
         check_ms,
+        check_groups_ms,
         encode_ms,
         floor_ms: decode_ms + encode_ms,
         standardize,
@@ -245,6 +259,12 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         time(&mut || resample_linear(&composed.data, ww, wh, ow, oh).map(|_| ()))?
     };
     let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
+    let file = encode_to_spec(&done.image, &preset.output)?;
+    let rgb = parse_hex_color(&preset.background.color)?;
+    let verify_ms = time(&mut || {
+        standardize::verify::verify(c.analyzer, &file, &done.report.framing, preset, rgb)
+            .map(|_| ())
+    })?;
     let standardize_ms = time(&mut || {
         standardize::standardize_analyzed(c.analyzer, photo, c.analysis, preset, &full).map(|_| ())
     })?;
@@ -265,6 +285,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         composite_ms,
         downscale_ms,
         encode_spec_ms,
+        verify_ms,
         matte_width: ww,
         matte_height: wh,
         standardize_ms,

@@ -269,17 +269,45 @@ fn context<'a>(
     })
 }
 
+/// One group of rules: the rules on one subject (framing, face, attire, …), in report order.
+type Group = fn(&Context, &mut Vec<RuleResult>) -> Result<()>;
+
+/// Every group, in the order the report lists them.
+const GROUPS: [(&str, Group); 7] = [
+    ("framing", |c, r| {
+        framing::run(c, r);
+        Ok(())
+    }),
+    ("face", |c, r| {
+        face::run(c, r);
+        Ok(())
+    }),
+    ("attire", |c, r| {
+        attire::run(c, r);
+        Ok(())
+    }),
+    ("scene", |c, r| {
+        scene::run(c, r);
+        Ok(())
+    }),
+    ("lighting", |c, r| {
+        lighting::run(c, r);
+        Ok(())
+    }),
+    ("quality", quality::run),
+    ("capture", |c, r| {
+        capture::run(c, r);
+        Ok(())
+    }),
+];
+
 /// Run every rule on an analysed photo.
 pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Report> {
     let ctx = context(photo, analysis, preset)?;
     let mut rules = Vec::new();
-    framing::run(&ctx, &mut rules);
-    face::run(&ctx, &mut rules);
-    attire::run(&ctx, &mut rules);
-    scene::run(&ctx, &mut rules);
-    lighting::run(&ctx, &mut rules);
-    quality::run(&ctx, &mut rules)?;
-    capture::run(&ctx, &mut rules);
+    for (_, group) in GROUPS {
+        group(&ctx, &mut rules)?;
+    }
     let verdict = if rules.iter().any(|r| r.status == Status::Fail) {
         Verdict::Fail
     } else if rules
@@ -296,6 +324,27 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
         verdict,
         rules,
     })
+}
+
+/// Milliseconds of each part of [`check`], for the benchmark: `context` (the statistics copy and
+/// the region labels every group reads), then each group, in report order. `now` is the
+/// caller's clock in milliseconds.
+pub fn time_groups(
+    photo: &Photo,
+    analysis: &Analysis,
+    preset: &Preset,
+    now: &dyn Fn() -> f64,
+) -> Result<Vec<(&'static str, f64)>> {
+    let start = now();
+    let ctx = context(photo, analysis, preset)?;
+    let mut times = vec![("context", now() - start)];
+    let mut rules = Vec::new();
+    for (name, group) in GROUPS {
+        let start = now();
+        group(&ctx, &mut rules)?;
+        times.push((name, now() - start));
+    }
+    Ok(times)
 }
 
 /// Only the face-count, framing and scene (background) rules: what standardisation's closed loop

@@ -40,7 +40,7 @@ fn main() {
     let runs: usize = std::env::var("BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+        .unwrap_or(3);
     let mut all = serde_json::Map::new();
     for (name, jpeg) in &cases {
         std::fs::write(inputs.join(format!("{name}.jpg")), jpeg).expect("write input");

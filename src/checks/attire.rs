@@ -12,9 +12,10 @@ use super::{no_single_face, no_threshold, not_evaluated, Context, Hints, RuleRes
 use crate::analysis::regions::{Region, RegionMap};
 use crate::analysis::{mesh, BoxF, Face};
 use crate::colour::{lab, luma};
+use crate::error::Result;
 use crate::resample::{resample, Rect};
 
-pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     glasses(ctx, out);
     head_covering(ctx, out);
     // Not measured yet. Jewellery: neither shared photo has earrings or a necklace, and small
@@ -31,6 +32,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     ));
     ears(ctx, out);
     forehead(ctx, out);
+    Ok(())
 }
 
 /// The face's own axes, on which the head-covering, ear and forehead rules lay their bands:

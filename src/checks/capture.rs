@@ -2,12 +2,13 @@
 //! screens. What EXIF says is evidence; where it says nothing the rule says it cannot judge.
 
 use super::{not_evaluated, Context, Hints, RuleResult};
+use crate::error::Result;
 
 /// Beauty and retouching apps that write their name into EXIF `Software` (data, matched
 /// case-insensitively as substrings).
 const BEAUTY_APPS: &str = include_str!("../../presets/beauty-apps.txt");
 
-pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let exif = &ctx.photo.info.exif;
     match &exif.lens_model {
         Some(lens) => {
@@ -60,6 +61,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         )),
     }
     rephoto(ctx, out);
+    Ok(())
 }
 
 /// A photo of a screen or a print carries the screen's pixel grid or the print's halftone: a

@@ -2,8 +2,9 @@
 
 use super::{bbox_of, no_single_face, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::{mesh, Point};
+use crate::error::Result;
 
-pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let Some(face) = ctx.face else {
         for (id, unit) in [
             ("pose.yaw", "°"),
@@ -15,7 +16,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         ] {
             out.push(no_single_face(id, unit));
         }
-        return;
+        return Ok(());
     };
     let g = &face.geometry;
     let p = |i: usize| Point {
@@ -153,4 +154,5 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         },
         mouth_box,
     ));
+    Ok(())
 }

@@ -4,9 +4,10 @@ use super::{
     bbox_of, judge_range, no_single_face, not_evaluated, Allowed, Context, Hints, RuleResult,
 };
 use crate::analysis::Point;
+use crate::error::Result;
 use crate::framing::{best_crop, HeadFrame};
 
-pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let boxes: Vec<Point> = ctx
         .analysis
         .faces
@@ -52,7 +53,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         ] {
             out.push(no_single_face(id, unit));
         }
-        return;
+        return Ok(());
     };
     let g = &face.geometry;
     let (w, h) = (
@@ -125,7 +126,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
                 "The crown could not be found (no person mask).",
             ));
         }
-        return;
+        return Ok(());
     };
     let spec = &ctx.preset.geometry;
     let (_, p) = best_crop(
@@ -233,4 +234,5 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         },
         face_box,
     ));
+    Ok(())
 }

@@ -5,12 +5,13 @@ use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::regions::Region;
 use crate::analysis::Point;
 use crate::colour::{lab, Lab};
+use crate::error::Result;
 
 fn percentile(sorted: &[f32], q: f32) -> f32 {
     sorted[((sorted.len() - 1) as f32 * q).round() as usize]
 }
 
-pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let ids = [
         ("lighting.exposure", "L*"),
         ("lighting.even", "ΔL*"),
@@ -22,7 +23,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         for (id, unit) in ids {
             out.push(no_single_face(id, unit));
         }
-        return;
+        return Ok(());
     };
     // Face pixels with their side of the face's vertical axis.
     let g = &face.geometry;
@@ -62,7 +63,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
                 "Too few face pixels to judge the light.",
             ));
         }
-        return;
+        return Ok(());
     }
     let mut l: Vec<f32> = all.iter().map(|v| v.l).collect();
     l.sort_by(f32::total_cmp);
@@ -139,6 +140,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         },
         face_box,
     ));
+    Ok(())
 }
 
 /// Distance in the (a*, b*) plane from the face's mean colour to the band where human skin of

@@ -274,31 +274,13 @@ type Group = fn(&Context, &mut Vec<RuleResult>) -> Result<()>;
 
 /// Every group, in the order the report lists them.
 const GROUPS: [(&str, Group); 7] = [
-    ("framing", |c, r| {
-        framing::run(c, r);
-        Ok(())
-    }),
-    ("face", |c, r| {
-        face::run(c, r);
-        Ok(())
-    }),
-    ("attire", |c, r| {
-        attire::run(c, r);
-        Ok(())
-    }),
-    ("scene", |c, r| {
-        scene::run(c, r);
-        Ok(())
-    }),
-    ("lighting", |c, r| {
-        lighting::run(c, r);
-        Ok(())
-    }),
+    ("framing", framing::run),
+    ("face", face::run),
+    ("attire", attire::run),
+    ("scene", scene::run),
+    ("lighting", lighting::run),
     ("quality", quality::run),
-    ("capture", |c, r| {
-        capture::run(c, r);
-        Ok(())
-    }),
+    ("capture", capture::run),
 ];
 
 /// Run every rule on an analysed photo.
@@ -356,8 +338,8 @@ pub(crate) fn scene_rules(
 ) -> Result<Vec<RuleResult>> {
     let ctx = context(photo, analysis, preset)?;
     let mut rules = Vec::new();
-    framing::run(&ctx, &mut rules);
-    scene::run(&ctx, &mut rules);
+    framing::run(&ctx, &mut rules)?;
+    scene::run(&ctx, &mut rules)?;
     Ok(rules)
 }
 

@@ -3,8 +3,9 @@
 use super::{not_evaluated, Context, Hints, RuleResult, Status};
 use crate::analysis::regions::Region;
 use crate::colour::{delta_e, lab, mean};
+use crate::error::Result;
 
-pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
+pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let needs = "需要一张人脸和人像分割才能区分背景与衣服。";
     let needs_en = "Needs one face and a person mask to tell background and clothing apart.";
     if ctx.regions.is_none() {
@@ -16,7 +17,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         ] {
             out.push(not_evaluated(id, unit, needs, needs_en));
         }
-        return;
+        return Ok(());
     }
     // Background: how far its pixels spread around their mean colour (median ΔE). Flags,
     // posters and furniture spread far; an even wall, even with mild shading, does not.
@@ -67,7 +68,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
             "规格背景色无效。",
             "The preset's background colour is invalid.",
         ));
-        return;
+        return Ok(());
     };
     match mean(&clothing) {
         Some(m) if clothing.len() >= 200 => {
@@ -107,6 +108,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         )),
     }
     pattern(ctx, out);
+    Ok(())
 }
 
 /// A shadow cast on the wall (the person stood too close to it) darkens the background next to

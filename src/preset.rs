@@ -82,6 +82,10 @@ pub struct Threshold {
     /// nor fail what they cannot be sure of.
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// The measure is a screening heuristic (it finds likely cases, with misses and false
+    /// alarms): out of range is a `warn`, never a `fail`.
+    #[serde(default)]
+    pub screening: bool,
     /// Where the number comes from.
     #[serde(default)]
     pub note: String,

@@ -758,3 +758,85 @@ fn ears_pass_on_grace_hopper_and_fail_under_hair() {
         .hint_en
         .contains("right ear"));
 }
+
+/// A stone in a metal claw setting painted on each earlobe of `img` (centre just outside the
+/// jaw outline, at the mouth corners' height): a grey ring a third wider than the stone, the
+/// stone near-white, both shaded from a highlight up and to the left.
+fn paint_studs(img: &RgbImage, face: &gradphoto::analysis::Face, radius: f32) -> RgbImage {
+    let (l, fw) = (&face.landmarks, face.geometry.face_width_px);
+    let lobes = [
+        (l[132][0] - 0.03 * fw, l[58][1]),
+        (l[361][0] + 0.03 * fw, l[288][1]),
+    ];
+    let mut out = img.clone();
+    for (cx, cy) in lobes {
+        for (r, dark, light) in [
+            (radius * 1.3, [90.0, 90.0, 95.0], [150.0, 150.0, 155.0]),
+            (radius, [215.0, 220.0, 230.0], [255.0, 255.0, 255.0]),
+        ] {
+            out = map(&out, |x, y, p| {
+                let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                let cover = (r + 0.5 - (px - cx).hypot(py - cy)).clamp(0.0, 1.0);
+                let lit = (1.0 - (px - (cx - 0.35 * r)).hypot(py - (cy - 0.35 * r)) / (1.6 * r))
+                    .clamp(0.0, 1.0);
+                let mut q = p;
+                for c in 0..3 {
+                    let shade = dark[c] + (light[c] - dark[c]) * lit;
+                    q[c] = (f32::from(p[c]) * (1.0 - cover) + shade * cover).round() as u8;
+                }
+                q
+            });
+        }
+    }
+    out
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn studs_on_the_earlobes_warn_the_jewellery_rule() {
+    let g = grace();
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let r0 = report(&g);
+    let (s0, v0) = rule(&r0, "accessories.jewellery");
+    // A 4 mm stone (0.012 of a ~150 mm face) in its setting on each lobe.
+    let studded = paint_studs(&g, f, 0.012 * f.geometry.face_width_px);
+    let r1 = report(&studded);
+    let (s1, v1) = rule(&r1, "accessories.jewellery");
+    // A screening rule: it warns, it never fails.
+    assert_eq!((s0, s1), (Status::Pass, Status::Warn), "{v0} → {v1}");
+    assert!(v1 > v0 + 5.0, "{v0} → {v1}");
+    // That is the preset's word, not the code's: without `screening` the same value fails.
+    let mut strict = Preset::builtin("chsi-graduation").unwrap();
+    let mut t = gradphoto::preset::thresholds(&strict)["accessories.jewellery"].clone();
+    t.screening = false;
+    strict.checks.insert("accessories.jewellery".into(), t);
+    let a1 = analyzer().analyze(&studded).unwrap();
+    let r2 = check(&Photo::from_rgb(studded.clone()), &a1, &strict).unwrap();
+    assert_eq!(rule(&r2, "accessories.jewellery"), (Status::Fail, v1));
+    // The report points at a lobe.
+    let region = r1.rule("accessories.jewellery").unwrap().region.unwrap();
+    let near = |x: f32, y: f32| {
+        (region.x - 3.0..region.x + region.width + 3.0).contains(&x)
+            && (region.y - 3.0..region.y + region.height + 3.0).contains(&y)
+    };
+    let fw = f.geometry.face_width_px;
+    assert!(
+        near(f.landmarks[132][0] - 0.03 * fw, f.landmarks[58][1])
+            || near(f.landmarks[361][0] + 0.03 * fw, f.landmarks[288][1]),
+        "{region:?}"
+    );
+    // The pass hint says what is not looked for.
+    let passed = r0.rule("accessories.jewellery").unwrap();
+    assert!(passed.hint_en.contains("Necklaces") && passed.hint_zh.contains("项链"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_face_too_small_to_show_earrings_is_not_evaluated() {
+    // The astronaut's face is 92 px wide: a stud would be a pixel.
+    let r = report(&astronaut());
+    let rule = r.rule("accessories.jewellery").unwrap();
+    assert_eq!(rule.status, Status::NotEvaluated);
+    assert!(rule.measured.is_none() && rule.hint_en.contains("too small"));
+}

@@ -1,5 +1,5 @@
 //! What the person wears on the head and face: glasses (detected, then judged for tint and
-//! glare), hats, jewellery; and whether ears and forehead show.
+//! glare), hats, jewellery (its own module); and whether ears and forehead show.
 //!
 //! Head coverings are judged by colour against the person's own hair *below the brow line*
 //! (beside the cheeks), where no cap, hat or band can reach without hiding the eyes. An earlier
@@ -18,18 +18,7 @@ use crate::resample::{resample, Rect};
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     glasses(ctx, out);
     head_covering(ctx, out);
-    // Not measured yet. Jewellery: neither shared photo has earrings or a necklace, and small
-    // specular blobs at the lobes or neck cannot be told from hair highlights or a collar's
-    // buttons without one. A colour-and-size measure was tried (pixels below the ears and on the
-    // neck, brighter than the cheeks, silver- or gold-coloured, with few such neighbours): Grace
-    // Hopper's grey hair wisps and white collar edge scored 0.1 % of the zones, gold studs
-    // painted on her lobes 0.2–0.4 %: no margin to judge on, so it was not kept.
-    out.push(not_evaluated(
-        "accessories.jewellery",
-        "count",
-        "耳饰、项链检测尚未实现：尚无可验证的测量方法。请自行确认未佩戴耳饰、项链。",
-        "Earrings and necklaces are not measured yet (no validated measure): check that none are worn.",
-    ));
+    super::jewellery::run(ctx, out)?;
     ears(ctx, out);
     forehead(ctx, out);
     Ok(())
@@ -38,31 +27,31 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
 /// The face's own axes, on which the head-covering, ear and forehead rules lay their bands:
 /// `height` above the eye midpoint along the face's up direction and `across` it (positive
 /// towards the image's right), in source pixels, so the bands follow a tilted head.
-struct FaceFrame<'a> {
-    face: &'a Face,
+pub(super) struct FaceFrame<'a> {
+    pub face: &'a Face,
     /// The face width: the unit of every band.
-    fw: f32,
+    pub fw: f32,
 }
 
 impl<'a> FaceFrame<'a> {
-    fn new(face: &'a Face) -> Self {
+    pub fn new(face: &'a Face) -> Self {
         FaceFrame {
             face,
             fw: face.geometry.face_width_px,
         }
     }
 
-    fn height(&self, x: f32, y: f32) -> f32 {
+    pub fn height(&self, x: f32, y: f32) -> f32 {
         let g = &self.face.geometry;
         (x - g.eye_mid.x) * g.up.x + (y - g.eye_mid.y) * g.up.y
     }
 
-    fn across(&self, x: f32, y: f32) -> f32 {
+    pub fn across(&self, x: f32, y: f32) -> f32 {
         let g = &self.face.geometry;
         (x - g.eye_mid.x) * -g.up.y + (y - g.eye_mid.y) * g.up.x
     }
 
-    fn landmark_height(&self, i: usize) -> f32 {
+    pub fn landmark_height(&self, i: usize) -> f32 {
         let p = self.face.landmarks[i];
         self.height(p[0], p[1])
     }

@@ -15,6 +15,7 @@ mod attire;
 mod capture;
 mod face;
 mod framing;
+mod jewellery;
 mod lighting;
 mod quality;
 mod scene;
@@ -137,7 +138,7 @@ impl Context<'_> {
         if let Some(tol) = t.tolerance {
             let near = t.min.is_none_or(|m| measured >= m - tol)
                 && t.max.is_none_or(|m| measured <= m + tol);
-            if result.status == Status::Fail && near {
+            if result.status == Status::Fail && near && !t.screening {
                 // Within the estimator's own error: say so, so a user already doing it right is
                 // not sent chasing a bias.
                 result.status = Status::Warn;
@@ -148,6 +149,10 @@ impl Context<'_> {
                     .hint_en
                     .push_str(" (Within the measurement's error: if you already do, ignore this.)");
             }
+        }
+        if t.screening && result.status == Status::Fail {
+            // A screening measure points at something to look at; it never rejects.
+            result.status = Status::Warn;
         }
         result
     }

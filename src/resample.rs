@@ -43,29 +43,15 @@ pub fn full(image: &RgbImage) -> Rect {
     }
 }
 
-/// The image shrunk (Lanczos3) so its long side is at most `max_side`, or borrowed as it is when
-/// it already fits, with the factor from the copy's pixels back to the original's.
-pub fn fit_within(
-    image: &RgbImage,
-    max_side: u32,
-) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
-    shrink_within(image, max_side, FilterType::Lanczos3)
-}
-
-/// [`fit_within`] with each small pixel the plain average of the source pixels it covers (a box
-/// filter): for colour and region statistics, where Lanczos' sharpening buys nothing and its
-/// wide kernel costs six times the work on a 12 MP photo.
+/// The image shrunk so its long side is at most `max_side`, each small pixel the plain average
+/// of the source pixels it covers (a box filter), or borrowed as it is when it already fits, with
+/// the factor from the copy's pixels back to the original's. For the models' working copy and
+/// for colour statistics: Lanczos' sharpening buys nothing there (the models resample again to
+/// 128–256 px; the analysis of Grace Hopper at 3072×3600 moves by under 0.3 % of the face width)
+/// and its wide kernel costs about six times the work on a 12 MP photo.
 pub fn average_within(
     image: &RgbImage,
     max_side: u32,
-) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
-    shrink_within(image, max_side, FilterType::Box)
-}
-
-fn shrink_within(
-    image: &RgbImage,
-    max_side: u32,
-    filter: FilterType,
 ) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
     let long = image.width().max(image.height());
     if long <= max_side {
@@ -74,7 +60,7 @@ fn shrink_within(
     let k = max_side as f32 / long as f32;
     let w = ((image.width() as f32 * k).round() as u32).max(1);
     let h = ((image.height() as f32 * k).round() as u32).max(1);
-    let small = resample_with(image, full(image), w, h, filter)?;
+    let small = resample_with(image, full(image), w, h, FilterType::Box)?;
     Ok((
         std::borrow::Cow::Owned(small),
         image.width() as f32 / w as f32,

@@ -27,7 +27,7 @@ use image::RgbImage;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::resample::fit_within;
+use crate::resample::average_within;
 pub use detect::Detection;
 pub use geometry::FaceGeometry;
 pub use pose::HeadPose;
@@ -253,9 +253,10 @@ impl Analyzer {
         })
     }
 
-    /// A copy of the photo small enough for the models, and the factor back to the original.
+    /// A copy of the photo small enough for the models (each pixel the average of those it
+    /// covers), and the factor back to the original.
     pub fn working_copy(image: &RgbImage) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
-        fit_within(image, WORK_MAX_SIDE)
+        average_within(image, WORK_MAX_SIDE)
     }
 
     /// Faces in `work` (working-copy pixels), short range first, full range as the fallback.

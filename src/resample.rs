@@ -86,12 +86,29 @@ fn resample_with(
     let mut dst = Image::new(out_width, out_height, PixelType::U8x3);
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(filter))
-        .crop(region.left, region.top, region.width, region.height);
+        .crop(
+            region.left,
+            region.top,
+            trim_rounding(region.left, region.width, src.width()),
+            trim_rounding(region.top, region.height, src.height()),
+        );
     Resizer::new()
         .resize(&src_view, &mut dst, &options)
         .map_err(|e| fail(e.to_string()))?;
     RgbImage::from_raw(out_width, out_height, dst.into_vec())
         .ok_or_else(|| fail("resampled buffer has the wrong size".into()))
+}
+
+/// `len`, less what `start + len` passes `size` by when that is a rounding (under a thousandth of
+/// a pixel): callers compute their regions in f32, and the resizer refuses a crop that passes the
+/// edge by any amount. A real overshoot is left for the resizer to refuse.
+fn trim_rounding(start: f64, len: f64, size: u32) -> f64 {
+    let over = start + len - f64::from(size);
+    if over > 0.0 && over < 1e-3 {
+        len - over
+    } else {
+        len
+    }
 }
 
 /// Resample a whole linear-light RGB image (interleaved `f32`, `width × height × 3`) to
@@ -160,6 +177,22 @@ mod tests {
         assert!((r.left - (4000.0 - 2250.0) / 2.0).abs() < 1e-9);
         let tall = centre_crop(300, 1000, 480, 640);
         assert_eq!((tall.width, tall.height), (300.0, 400.0));
+    }
+
+    #[test]
+    fn a_region_past_the_edge_by_a_rounding_is_trimmed_and_a_real_overshoot_refused() {
+        let img = RgbImage::from_pixel(100, 80, image::Rgb([10, 20, 30]));
+        // 37.3 + 62.7 in f32 arithmetic, as the checks compute their windows.
+        let (left, right) = (37.3f32, 100.0f32);
+        let region = |width: f64| Rect {
+            left: left.into(),
+            top: 0.0,
+            width,
+            height: 80.0,
+        };
+        let rounded = f64::from(right - left) + 2e-5;
+        assert!(resample(&img, region(rounded), 20, 16).is_ok());
+        assert!(resample(&img, region(f64::from(right - left) + 1.0), 20, 16).is_err());
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub const LIP_OUTER_LOWER: usize = 17;
 /// Cheek-to-cheek: the widest points of the face oval at cheekbone height.
 pub const CHEEK_RIGHT: usize = 234;
 pub const CHEEK_LEFT: usize = 454;
+/// The face outline at the jaw's angle, just in front of the earlobes.
+pub const JAW_RIGHT: usize = 132;
+pub const JAW_LEFT: usize = 361;
 pub const CHIN: usize = 152;
 pub const FOREHEAD_TOP: usize = 10;
 pub const NOSE_TIP: usize = 1;

@@ -23,7 +23,7 @@ use image::RgbImage;
 
 use super::attire::FaceFrame;
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
-use crate::analysis::BoxF;
+use crate::analysis::{mesh, BoxF};
 use crate::colour::lab;
 use crate::error::Result;
 use crate::resample::{resample, Rect};
@@ -98,17 +98,19 @@ struct Zone {
 
 impl Zone {
     fn new(frame: &FaceFrame, side: f32) -> Zone {
-        const JAW_RIGHT: usize = 132;
-        const JAW_LEFT: usize = 361;
         let fw = frame.fw;
-        let jaw = if side < 0.0 { JAW_RIGHT } else { JAW_LEFT };
+        let jaw = if side < 0.0 {
+            mesh::JAW_RIGHT
+        } else {
+            mesh::JAW_LEFT
+        };
         let p = frame.face.landmarks[jaw];
         let edge = frame.across(p[0], p[1]).abs();
         Zone {
             across: (edge - 0.05 * fw, edge + 0.25 * fw),
             height: (
-                frame.landmark_height(crate::analysis::mesh::CHIN) - 0.1 * fw,
-                frame.landmark_height(crate::analysis::mesh::NOSE_TIP) + 0.05 * fw,
+                frame.landmark_height(mesh::CHIN) - 0.1 * fw,
+                frame.landmark_height(mesh::NOSE_TIP) + 0.05 * fw,
             ),
         }
     }

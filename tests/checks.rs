@@ -760,16 +760,21 @@ fn ears_pass_on_grace_hopper_and_fail_under_hair() {
 }
 
 /// A stone in a metal claw setting painted on each earlobe of `img` (centre just outside the
-/// jaw outline, at the mouth corners' height): a grey ring a third wider than the stone, the
-/// stone near-white, both shaded from a highlight up and to the left.
+/// jaw outline, at the mouth corners' height).
 fn paint_studs(img: &RgbImage, face: &gradphoto::analysis::Face, radius: f32) -> RgbImage {
     let (l, fw) = (&face.landmarks, face.geometry.face_width_px);
     let lobes = [
         (l[132][0] - 0.03 * fw, l[58][1]),
         (l[361][0] + 0.03 * fw, l[288][1]),
     ];
+    paint_stones(img, &lobes, radius)
+}
+
+/// A stone in a metal claw setting at each of `centres`: a grey ring a third wider than the
+/// stone, the stone near-white, both shaded from a highlight up and to the left.
+fn paint_stones(img: &RgbImage, centres: &[(f32, f32)], radius: f32) -> RgbImage {
     let mut out = img.clone();
-    for (cx, cy) in lobes {
+    for &(cx, cy) in centres {
         for (r, dark, light) in [
             (radius * 1.3, [90.0, 90.0, 95.0], [150.0, 150.0, 155.0]),
             (radius, [215.0, 220.0, 230.0], [255.0, 255.0, 255.0]),
@@ -828,7 +833,50 @@ fn studs_on_the_earlobes_warn_the_jewellery_rule() {
     );
     // The pass hint says what is not looked for.
     let passed = r0.rule("accessories.jewellery").unwrap();
-    assert!(passed.hint_en.contains("Necklaces") && passed.hint_zh.contains("项链"));
+    assert!(passed.hint_en.contains("Thin chains") && passed.hint_zh.contains("细链"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_pendant_on_the_bare_neck_warns_the_jewellery_rule() {
+    let g = grace();
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let (fw, up, chin) = (f.geometry.face_width_px, f.geometry.up, f.landmarks[152]);
+    // A 5 mm stone hanging on the skin of her neck, a fifth of a face below the chin, between
+    // the wings of her collar.
+    let at = (chin[0] - 0.2 * fw * up.x, chin[1] - 0.2 * fw * up.y);
+    let hung = paint_stones(&g, &[at], 0.015 * fw);
+    let (s0, v0) = rule(&report(&g), "accessories.jewellery");
+    let r1 = report(&hung);
+    let found = r1.rule("accessories.jewellery").unwrap();
+    assert_eq!((s0, found.status), (Status::Pass, Status::Warn));
+    let v1 = found.measured.unwrap();
+    assert!(v1 > v0, "{v0} → {v1}");
+    assert!(found.hint_en.contains("neck"), "{}", found.hint_en);
+    // The report points at the pendant, not at a lobe.
+    let region = found.region.unwrap();
+    assert!(
+        (region.x - 3.0..region.x + region.width + 3.0).contains(&at.0)
+            && (region.y - 3.0..region.y + region.height + 3.0).contains(&at.1),
+        "{region:?} {at:?}"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_photo_cut_below_the_chin_leaves_necklaces_unjudged() {
+    // Cut Grace Hopper's portrait a sixth of a face below her chin: the lobes stay in the photo,
+    // most of the neck does not, so the rule cannot pass.
+    let g = grace();
+    let a = analyzer().analyze(&g).unwrap();
+    let f = &a.faces[0];
+    let bottom = f.landmarks[152][1] + f.geometry.face_width_px / 6.0;
+    let cut = image::imageops::crop_imm(&g, 0, 0, g.width(), bottom as u32).to_image();
+    let r = report(&cut);
+    let rule = r.rule("accessories.jewellery").unwrap();
+    assert_eq!(rule.status, Status::NotEvaluated, "{}", rule.hint_en);
+    assert!(rule.hint_en.contains("neck"), "{}", rule.hint_en);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

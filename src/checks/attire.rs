@@ -11,7 +11,7 @@ use image::RgbImage;
 use super::{no_single_face, no_threshold, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::regions::{Region, RegionMap};
 use crate::analysis::{mesh, BoxF, Face};
-use crate::colour::{lab, luma};
+use crate::colour::{lab, luma, Lab};
 use crate::error::Result;
 use crate::resample::{resample, Rect};
 
@@ -54,6 +54,26 @@ impl<'a> FaceFrame<'a> {
     pub fn landmark_height(&self, i: usize) -> f32 {
         let p = self.face.landmarks[i];
         self.height(p[0], p[1])
+    }
+
+    /// The photo point at `across`, `height` on the face's axes: the inverse of the two above.
+    pub fn point(&self, across: f32, height: f32) -> crate::analysis::Point {
+        let g = &self.face.geometry;
+        crate::analysis::Point {
+            x: g.eye_mid.x - across * g.up.y + height * g.up.x,
+            y: g.eye_mid.y + across * g.up.x + height * g.up.y,
+        }
+    }
+
+    /// The mean colour of the cheeks (pixels labelled face in [`Self::in_cheeks`]); `None` when
+    /// fewer than 20 cells show them.
+    pub fn cheek_skin(&self, ctx: &Context, map: &RegionMap) -> Option<Lab> {
+        let cheeks: Vec<Lab> = self
+            .cells(ctx, map)
+            .filter(|&(label, _, h, a)| label == Region::Face && self.in_cheeks(h, a))
+            .map(|(_, px, _, _)| lab(px))
+            .collect();
+        crate::colour::mean(&cheeks).filter(|_| cheeks.len() >= 20)
     }
 
     /// The highest point of either eyebrow.
@@ -229,7 +249,6 @@ fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
     let g = &face.geometry;
     let frame = FaceFrame::new(face);
     let fw = frame.fw;
-    let side = [-g.up.y, g.up.x];
     let brow_top = frame.brow_top();
     let nose = frame.landmark_height(mesh::NOSE_TIP);
     // The outline's distance from the eye midpoint on each side (image left, image right).
@@ -238,20 +257,16 @@ fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
         frame.across(g.cheek_left.x, g.cheek_left.y).abs(),
     ];
     let band = |s: usize| (edge[s] + 0.02 * fw, edge[s] + 0.25 * fw);
-    let (mut cheeks, mut beside) = (Vec::new(), [Vec::new(), Vec::new()]);
+    let mut beside = [Vec::new(), Vec::new()];
     for (label, px, h, a) in frame.cells(ctx, map) {
         let s = usize::from(a > 0.0);
         let (lo, hi) = band(s);
-        if label == Region::Face {
-            if frame.in_cheeks(h, a) {
-                cheeks.push(lab(px));
-            }
-        } else if h > nose && h < brow_top && a.abs() > lo && a.abs() < hi {
+        if label != Region::Face && h > nose && h < brow_top && a.abs() > lo && a.abs() < hi {
             // Background pixels count in the band's area but never as ear.
             beside[s].push((label == Region::Hair).then(|| lab(px)));
         }
     }
-    let Some(skin) = crate::colour::mean(&cheeks).filter(|_| cheeks.len() >= 20) else {
+    let Some(skin) = frame.cheek_skin(ctx, map) else {
         out.push(not_evaluated(
             ID,
             UNIT,
@@ -274,10 +289,7 @@ fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
     let worse = usize::from(shares[1] < shares[0]);
     let sign = if worse == 1 { 1.0 } else { -1.0 };
     let (lo, hi) = band(worse);
-    let corner = |a: f32, h: f32| crate::analysis::Point {
-        x: g.eye_mid.x + sign * a * side[0] + h * g.up.x,
-        y: g.eye_mid.y + sign * a * side[1] + h * g.up.y,
-    };
+    let corner = |a: f32, h: f32| frame.point(sign * a, h);
     let region = super::bbox_of(
         &[
             corner(lo, nose),

@@ -135,10 +135,15 @@ impl Context<'_> {
             hints,
             region,
         );
-        if let Some(tol) = t.tolerance {
+        if t.screening {
+            // A screening measure points at something to look at; it never rejects.
+            if result.status == Status::Fail {
+                result.status = Status::Warn;
+            }
+        } else if let Some(tol) = t.tolerance {
             let near = t.min.is_none_or(|m| measured >= m - tol)
                 && t.max.is_none_or(|m| measured <= m + tol);
-            if result.status == Status::Fail && near && !t.screening {
+            if result.status == Status::Fail && near {
                 // Within the estimator's own error: say so, so a user already doing it right is
                 // not sent chasing a bias.
                 result.status = Status::Warn;
@@ -149,10 +154,6 @@ impl Context<'_> {
                     .hint_en
                     .push_str(" (Within the measurement's error: if you already do, ignore this.)");
             }
-        }
-        if t.screening && result.status == Status::Fail {
-            // A screening measure points at something to look at; it never rejects.
-            result.status = Status::Warn;
         }
         result
     }

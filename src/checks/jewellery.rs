@@ -30,7 +30,7 @@ use super::{no_single_face, not_evaluated, Context, Hints, RuleResult, Status};
 use crate::analysis::{mesh, BoxF};
 use crate::colour::{lab, Lab};
 use crate::error::Result;
-use crate::resample::{resample, Rect};
+use crate::resample::{resample_shrinking, Rect};
 use crate::standardize::boxfilter::Plane;
 
 const ID: &str = "accessories.jewellery";
@@ -225,7 +225,7 @@ impl ZoneImage {
             height: f64::from(y1 - y0),
         };
         Ok(Some(ZoneImage {
-            image: resample(image, rect, zw, zh)?,
+            image: resample_shrinking(image, rect, zw, zh)?,
             x0,
             y0,
             sx: (x1 - x0) / zw as f32,

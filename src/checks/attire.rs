@@ -16,11 +16,17 @@ use crate::error::Result;
 use crate::resample::{resample, Rect};
 
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
+    // The cheeks' colour, the skin that the head-covering, jewellery, ear and forehead rules
+    // compare with: taken once for all four.
+    let skin = match (ctx.face, &ctx.regions) {
+        (Some(face), Some(map)) => FaceFrame::new(face).cheek_skin(ctx, map),
+        _ => None,
+    };
     glasses(ctx, out);
-    head_covering(ctx, out);
-    super::jewellery::run(ctx, out)?;
-    ears(ctx, out);
-    forehead(ctx, out);
+    head_covering(ctx, skin, out);
+    super::jewellery::run(ctx, skin, out)?;
+    ears(ctx, skin, out);
+    forehead(ctx, skin, out);
     Ok(())
 }
 
@@ -67,7 +73,7 @@ impl<'a> FaceFrame<'a> {
 
     /// The mean colour of the cheeks (pixels labelled face in [`Self::in_cheeks`]); `None` when
     /// fewer than 20 cells show them.
-    pub fn cheek_skin(&self, ctx: &Context, map: &RegionMap) -> Option<Lab> {
+    fn cheek_skin(&self, ctx: &Context, map: &RegionMap) -> Option<Lab> {
         let cheeks: Vec<Lab> = self
             .cells(ctx, map)
             .filter(|&(label, _, h, a)| label == Region::Face && self.in_cheeks(h, a))
@@ -124,7 +130,7 @@ impl<'a> FaceFrame<'a> {
 /// Blind spots (documented, never a false pass by design of the reason): a cap the colour of the
 /// hair, and a person whose hair does not reach below the eyes beside the face (no reference:
 /// `not_evaluated`).
-fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
+fn head_covering(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     const ID: &str = "head.covering";
     const UNIT: &str = "share";
     let (Some(face), Some(map)) = (ctx.face, &ctx.regions) else {
@@ -145,7 +151,7 @@ fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
     let fw = frame.fw;
     let brow_top = frame.brow_top();
     let mouth = frame.landmark_height(mesh::LIP_INNER_UPPER);
-    let (mut head, mut sides, mut cheeks) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut head, mut sides) = (Vec::new(), Vec::new());
     for (label, px, h, a) in frame.cells(ctx, map) {
         let a = a.abs();
         match label {
@@ -153,11 +159,10 @@ fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
                 head.push(lab(px))
             }
             Region::Hair if h < 0.0 && h > mouth && a < 0.8 * fw => sides.push(lab(px)),
-            Region::Face if frame.in_cheeks(h, a) => cheeks.push(lab(px)),
             _ => {}
         }
     }
-    let Some(skin) = crate::colour::mean(&cheeks).filter(|_| cheeks.len() >= 20) else {
+    let Some(skin) = skin else {
         out.push(not_evaluated(
             ID,
             UNIT,
@@ -230,7 +235,7 @@ fn head_covering(ctx: &Context, out: &mut Vec<RuleResult>) {
 /// skin; the band's background pixels count in its area, so a side the mask leaves empty scores
 /// 0 (nothing of an ear shows) rather than being skipped. Measured: the smaller side, so one
 /// covered ear fails ("both, symmetric"). Blind spot (documented): hair of the skin's colour.
-fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
+fn ears(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     const ID: &str = "ears.visible";
     const UNIT: &str = "share";
     let (Some(face), Some(map)) = (ctx.face, &ctx.regions) else {
@@ -266,7 +271,7 @@ fn ears(ctx: &Context, out: &mut Vec<RuleResult>) {
             beside[s].push((label == Region::Hair).then(|| lab(px)));
         }
     }
-    let Some(skin) = frame.cheek_skin(ctx, map) else {
+    let Some(skin) = skin else {
         out.push(not_evaluated(
             ID,
             UNIT,
@@ -326,7 +331,7 @@ const LEFT_EAR: Hints = Hints {
 /// just above the eyebrows, inside the face outline. Measured as the share of that band whose
 /// colour is further from the cheeks' skin than the preset's `forehead.hair_delta_e` (lighting
 /// alone moves forehead skin some way from the cheeks, so the cut-off sits above that).
-fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
+fn forehead(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     let (Some(face), Some(map)) = (ctx.face, &ctx.regions) else {
         out.push(no_single_face("forehead.visible", "share"));
         return;
@@ -341,24 +346,18 @@ fn forehead(ctx: &Context, out: &mut Vec<RuleResult>) {
         brow_top + 0.03 * fw,
         brow_top + 0.4 * (forehead_top - brow_top).max(0.0),
     );
-    let (mut band, mut cheeks) = (Vec::new(), Vec::new());
+    let mut band = Vec::new();
     for (label, px, h, a) in frame.cells(ctx, map) {
-        if label != Region::Face {
-            continue;
-        }
-        if h > band_lo && h < band_hi && a.abs() < 0.3 * fw {
+        if label == Region::Face && h > band_lo && h < band_hi && a.abs() < 0.3 * fw {
             band.push(lab(px));
-        } else if frame.in_cheeks(h, a) {
-            cheeks.push(lab(px));
         }
     }
-    let skin = crate::colour::mean(&cheeks);
     let cut = ctx
         .thresholds
         .get("forehead.hair_delta_e")
         .and_then(|t| t.min);
     match (skin, cut) {
-        (Some(skin), Some(cut)) if band.len() >= 20 && cheeks.len() >= 20 => {
+        (Some(skin), Some(cut)) if band.len() >= 20 => {
             let covered = band
                 .iter()
                 .filter(|v| f64::from(crate::colour::delta_e(**v, skin)) > cut)

@@ -101,7 +101,8 @@ struct Reading {
     region: Option<BoxF>,
 }
 
-pub(super) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
+/// `skin`: the cheeks' colour ([`FaceFrame::cheek_skin`]), which the neck's skin is told by.
+pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) -> Result<()> {
     let Some(face) = ctx.face else {
         out.push(no_single_face(ID, UNIT));
         return Ok(());
@@ -133,7 +134,7 @@ pub(super) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
             "The earlobes are outside the photo, so earrings cannot be judged.",
         ),
     };
-    let necklace = match neck_highlight(ctx, &frame)? {
+    let necklace = match neck_highlight(ctx, &frame, skin)? {
         Neck::Seen(r, inside) => {
             let mut result = ctx.judge(
                 NECKLACE_KEY,
@@ -182,6 +183,9 @@ fn worse(a: RuleResult, b: RuleResult) -> RuleResult {
 /// half a window around it so the window means at the zone's edge see both sides.
 struct ZoneImage {
     image: RgbImage,
+    /// The zone on the face's axes, each range low to high.
+    across: (f32, f32),
+    height: (f32, f32),
     /// The photo position of the crop's corner and its photo pixels per zone pixel.
     x0: f32,
     y0: f32,
@@ -226,6 +230,8 @@ impl ZoneImage {
         };
         Ok(Some(ZoneImage {
             image: resample_shrinking(image, rect, zw, zh)?,
+            across: (across.0.min(across.1), across.0.max(across.1)),
+            height: (height.0.min(height.1), height.0.max(height.1)),
             x0,
             y0,
             sx: (x1 - x0) / zw as f32,
@@ -244,6 +250,13 @@ impl ZoneImage {
             self.x0 + ((i % w) as f32 + 0.5) * self.sx,
             self.y0 + ((i / w) as f32 + 0.5) * self.sy,
         )
+    }
+
+    /// Whether zone pixel `i`'s centre lies inside the zone proper (not in its margin).
+    fn contains(&self, frame: &FaceFrame, i: usize) -> bool {
+        let (x, y) = self.source(i);
+        let (a, h) = (frame.across(x, y), frame.height(x, y));
+        a > self.across.0 && a < self.across.1 && h > self.height.0 && h < self.height.1
     }
 
     fn lab(&self) -> Vec<Lab> {
@@ -311,9 +324,7 @@ fn lobe_highlight(image: &RgbImage, frame: &FaceFrame, side: f32) -> Result<Opti
     let mean = lightness.box_mean(window());
     let contrast: Vec<f32> = (0..lightness.data.len())
         .map(|i| {
-            let (x, y) = zone.source(i);
-            let (a, h) = (frame.across(x, y) * side, frame.height(x, y));
-            if a > a0 && a < a1 && h > h0 && h < h1 {
+            if zone.contains(frame, i) {
                 lightness.data[i] - mean.data[i]
             } else {
                 f32::MIN
@@ -328,14 +339,14 @@ fn lobe_highlight(image: &RgbImage, frame: &FaceFrame, side: f32) -> Result<Opti
 /// side of the face's axis. Highlights count only inside bare skin: cheek-coloured person pixels
 /// (cleaned of specks, with the highlights' own holes filled), and the window's mean is taken over
 /// that skin alone.
-fn neck_highlight(ctx: &Context, frame: &FaceFrame) -> Result<Neck> {
-    let (Some(mask), Some(map)) = (&ctx.analysis.mask, &ctx.regions) else {
+fn neck_highlight(ctx: &Context, frame: &FaceFrame, skin: Option<Lab>) -> Result<Neck> {
+    let Some(mask) = &ctx.analysis.mask else {
         return Ok(Neck::Unjudged(
             "没有人像分割结果，无法判断项链。",
             "No person mask, so a necklace cannot be judged.",
         ));
     };
-    let Some(skin) = frame.cheek_skin(ctx, map) else {
+    let Some(skin) = skin else {
         return Ok(Neck::Unjudged(
             "脸颊区域太小，无法取得肤色来判断项链。",
             "The cheeks are too small to take the skin colour that the necklace check compares with.",
@@ -350,11 +361,7 @@ fn neck_highlight(ctx: &Context, frame: &FaceFrame) -> Result<Neck> {
     };
     let colours = zone.lab();
     let in_zone: Vec<bool> = (0..colours.len())
-        .map(|i| {
-            let (x, y) = zone.source(i);
-            let (a, h) = (frame.across(x, y), frame.height(x, y));
-            a > a0 && a < a1 && h > h0 && h < h1
-        })
+        .map(|i| zone.contains(frame, i))
         .collect();
     let scale = fw / FACE_WIDTH;
     let zone_area = (a1 - a0) * (h1 - h0) / (scale * scale);
@@ -373,14 +380,8 @@ fn neck_highlight(ctx: &Context, frame: &FaceFrame) -> Result<Neck> {
     // Opening drops specks of skin-coloured fabric or hair; closing then fills the holes that a
     // pendant or a pearl leaves in the skin.
     let skin_mask = close(&open(&zone.plane(is_skin), 2), 3);
-    let lightness: Vec<f32> = colours.iter().map(|c| c.l).collect();
-    let on_skin = zone.plane(
-        lightness
-            .iter()
-            .zip(&skin_mask.data)
-            .map(|(l, s)| l * s)
-            .collect(),
-    );
+    let lightness = zone.plane(colours.iter().map(|c| c.l).collect());
+    let on_skin = lightness.map2(&skin_mask, |l, s| l * s);
     let r = window();
     let (sum, share) = (on_skin.box_mean(r), skin_mask.box_mean(r));
     // Where the photo's edge cuts a window, the skin on its far side is missing from the mean:
@@ -390,10 +391,10 @@ fn neck_highlight(ctx: &Context, frame: &FaceFrame) -> Result<Neck> {
         let (x, y) = (i % w, i / w);
         x >= r && y >= r && x + r < w && y + r < h
     };
-    let contrast: Vec<f32> = (0..lightness.len())
+    let contrast: Vec<f32> = (0..lightness.data.len())
         .map(|i| {
             if in_zone[i] && whole(i) && skin_mask.data[i] > 0.5 && share.data[i] > ON_SKIN {
-                lightness[i] - sum.data[i] / share.data[i]
+                lightness.data[i] - sum.data[i] / share.data[i]
             } else {
                 f32::MIN
             }

@@ -48,6 +48,9 @@ enum Command {
         /// Write a PNG with the analysis drawn over the photo.
         #[arg(long)]
         overlay: Option<PathBuf>,
+        /// Write the person mask as a greyscale PNG at the photo's size (white = person).
+        #[arg(long)]
+        mask: Option<PathBuf>,
     },
     /// Judge a photo against every rule of the preset. Exit 1 when a rule fails.
     Check {
@@ -254,12 +257,20 @@ fn run(command: Command) -> Result<bool, Failure> {
             image,
             json,
             overlay,
+            mask,
         } => {
             let photo = gradphoto::decode(&read(&image)?, &Limits::default())?;
             let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
             let analysis = analyzer.analyze(&photo.image)?;
             if let Some(path) = overlay {
                 gradphoto::overlay::draw(&photo.image, &analysis)
+                    .save(&path)
+                    .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+            }
+            if let (Some(path), Some(m)) = (mask, &analysis.mask) {
+                let (w, h) = photo.image.dimensions();
+                image::GrayImage::from_raw(w, h, m.to_u8(w, h))
+                    .ok_or_else(|| Failure::Io("the mask does not fit the photo".into()))?
                     .save(&path)
                     .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
             }

@@ -25,7 +25,7 @@
 
 use image::RgbImage;
 
-use super::attire::FaceFrame;
+use super::face_frame::FaceFrame;
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult, Status};
 use crate::analysis::{mesh, BoxF};
 use crate::colour::{lab, Lab};

@@ -8,13 +8,20 @@
 //! - `lighting`: lighting.*, color.cast
 //! - `quality`: image.sharpness, image.noise, image.compression
 //! - `scene`: background.*, clothing.*
-//! - `attire`: head.covering, accessories, glasses, ears, forehead
+//! - `attire`: glasses.* (`glasses`), head.covering (`head_covering`), accessories.jewellery
+//!   (`jewellery`), ears.visible (`ears`), forehead.visible (`forehead`); `face_frame` holds the
+//!   face's axes and the cheeks' skin colour they share
 //! - `capture`: capture.selfie, capture.beautified, capture.rephoto
 
 mod attire;
 mod capture;
+mod ears;
 mod face;
+mod face_frame;
+mod forehead;
 mod framing;
+mod glasses;
+mod head_covering;
 mod jewellery;
 mod lighting;
 mod quality;

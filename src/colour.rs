@@ -27,6 +27,15 @@ fn decode(c: f64) -> f64 {
     }
 }
 
+/// CIELAB L* → relative luminance Y in [0, 1] (the inverse of L*'s cube-root curve).
+pub fn luminance(l: f32) -> f32 {
+    if l > 8.0 {
+        ((l + 16.0) / 116.0).powi(3)
+    } else {
+        l / 903.3
+    }
+}
+
 /// 8-bit sRGB → CIELAB under D65.
 pub fn lab(rgb: [u8; 3]) -> Lab {
     let (r, g, b) = (linear(rgb[0]), linear(rgb[1]), linear(rgb[2]));

@@ -66,11 +66,14 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
 
 /// A photo of a screen or a print carries the screen's pixel grid or the print's halftone: a
 /// periodic texture at a few pixels' pitch in both directions. On the face (at the file's own
-/// resolution, where the grid is), the high-passed luminance is autocorrelated at lags 2–12 px.
-/// Periodic texture makes that correlation oscillate (high at the pitch, low between); live skin
-/// decorrelates and stays flat near 0; lines run along one direction stay flat along it. Measured
-/// as the weaker of the horizontal and vertical oscillation (max − min over the lags), so only
-/// texture periodic in both directions, as a screen grid or halftone is, scores high.
+/// resolution, where the grid is), the high-passed luminance is autocorrelated at lags 2–16 px.
+/// Periodic texture makes that correlation come back up after falling (low at half the pitch,
+/// high at the pitch); skin, sensor noise and the smooth correlation an enlarged photo has only
+/// fall with the lag. Measured as the largest such rebound (the correlation at a lag minus its
+/// lowest at any shorter lag), skipping lags of 8 and 16 px, where a JPEG's block grid repeats,
+/// and taking the weaker of the horizontal and vertical directions, so only texture periodic in
+/// both, as a screen grid or halftone is, scores high. (The swing max − min it replaces also read
+/// the plain fall of an enlarged or web JPEG's correlation as a grid.)
 fn rephoto(ctx: &Context, out: &mut Vec<RuleResult>) {
     let Some(face) = ctx.face else {
         out.push(super::no_single_face("capture.rephoto", "corr"));
@@ -120,16 +123,23 @@ fn rephoto(ctx: &Context, out: &mut Vec<RuleResult>) {
         }
         s / energy
     };
-    let swing = |values: Vec<f32>| {
-        let hi = values.iter().copied().fold(f32::MIN, f32::max);
-        let lo = values.iter().copied().fold(f32::MAX, f32::min);
-        hi - lo
+    let rebound = |corrs: &dyn Fn(u32) -> f32| {
+        let c: Vec<f32> = (2..=16).map(corrs).collect();
+        let mut best = 0.0f32;
+        for lag in 3..=16usize {
+            if lag % 8 == 0 {
+                continue;
+            }
+            let lowest = c[..lag - 2].iter().copied().fold(f32::MAX, f32::min);
+            best = best.max(c[lag - 2] - lowest);
+        }
+        best
     };
-    let swing_h = swing((2..=12).map(|d| corr(d, 0)).collect());
-    let swing_v = swing((2..=12).map(|d| corr(0, d)).collect());
+    let rebound_h = rebound(&|d| corr(d, 0));
+    let rebound_v = rebound(&|d| corr(0, d));
     out.push(ctx.judge(
         "capture.rephoto",
-        f64::from(swing_h.min(swing_v)),
+        f64::from(rebound_h.min(rebound_v)),
         "corr",
         &Hints {
             ok: ("未发现翻拍痕迹。", "No sign of a re-photographed screen or print."),

@@ -68,6 +68,16 @@ impl<'a> FaceFrame<'a> {
             .fold(f32::MIN, f32::max)
     }
 
+    /// Whether a cell labelled face lies in the band just above the eyebrows, across the middle
+    /// of the forehead: where a fringe or a hat's brim shows first.
+    pub fn in_forehead_band(&self, h: f32, a: f32) -> bool {
+        let (brow_top, fw) = (self.brow_top(), self.fw);
+        let top = self.landmark_height(mesh::FOREHEAD_TOP);
+        h > brow_top + 0.03 * fw
+            && h < brow_top + 0.4 * (top - brow_top).max(0.0)
+            && a.abs() < 0.3 * fw
+    }
+
     /// The cheeks below the eyes, clear of the nose and the outline: the skin these rules
     /// compare colours with (test it on pixels labelled face).
     pub fn in_cheeks(&self, h: f32, a: f32) -> bool {

@@ -18,16 +18,10 @@ pub(crate) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     let g = &face.geometry;
     let frame = FaceFrame::new(face);
     let fw = frame.fw;
-    let brow_top = frame.brow_top();
     let top = face.landmarks[mesh::FOREHEAD_TOP];
-    let forehead_top = frame.landmark_height(mesh::FOREHEAD_TOP);
-    let (band_lo, band_hi) = (
-        brow_top + 0.03 * fw,
-        brow_top + 0.4 * (forehead_top - brow_top).max(0.0),
-    );
     let mut band = Vec::new();
     for (label, px, h, a) in frame.cells(ctx, map) {
-        if label == Region::Face && h > band_lo && h < band_hi && a.abs() < 0.3 * fw {
+        if label == Region::Face && frame.in_forehead_band(h, a) {
             band.push(lab(px));
         }
     }

@@ -26,7 +26,7 @@
 use image::RgbImage;
 
 use super::face_frame::FaceFrame;
-use super::{no_single_face, not_evaluated, Context, Hints, RuleResult, Status};
+use super::{no_single_face, not_evaluated, worse, Context, Hints, RuleResult, Status};
 use crate::analysis::{mesh, BoxF};
 use crate::colour::{lab, Lab};
 use crate::error::Result;
@@ -155,27 +155,6 @@ pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) -
     };
     out.push(worse(earrings, necklace));
     Ok(())
-}
-
-/// The reading the rule reports: a warning or failure over a pass; a part that could not be
-/// judged over a pass (a pass must cover both); of two alike, the one nearer its limit.
-fn worse(a: RuleResult, b: RuleResult) -> RuleResult {
-    let rank = |r: &RuleResult| match r.status {
-        Status::Fail => 3,
-        Status::Warn => 2,
-        Status::NotEvaluated => 1,
-        Status::Pass => 0,
-    };
-    let nearness = |r: &RuleResult| match (r.measured, r.allowed.as_ref().and_then(|l| l.max)) {
-        (Some(m), Some(max)) if max > 0.0 => m / max,
-        _ => 0.0,
-    };
-    match rank(&a).cmp(&rank(&b)) {
-        std::cmp::Ordering::Greater => a,
-        std::cmp::Ordering::Less => b,
-        std::cmp::Ordering::Equal if nearness(&b) > nearness(&a) => b,
-        std::cmp::Ordering::Equal => a,
-    }
 }
 
 /// A zone on the face's axes (`across` signed towards the image's right, `height` up), cut out of

@@ -1,20 +1,34 @@
 //! Exposure, evenness, contrast, specular spots and colour cast, measured on the face region in
 //! CIELAB so that numbers match what people see.
+//!
+//! None of them judges skin colour. A face's median L* says as much about the person's skin as
+//! about the camera: well-exposed portraits of people with dark skin read L* 31–32 here, light
+//! skin 60–80. So exposure is judged by what the camera got wrong, with references every
+//! portrait has: the brightest part of the whole frame (a wall, a shirt, the eyes' whites), which
+//! a dim photo leaves grey, and the face's own darkest features (pupils, brows, the lip line),
+//! which a washed-out photo leaves grey; the face's median only has to stay out of what no skin
+//! reads at a correct exposure. Evenness compares the two cheeks as a ratio of light (in stops),
+//! which is the same for every skin tone.
 
-use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
+use super::face_frame::FaceFrame;
+use super::{no_single_face, not_evaluated, worse, Context, Hints, RuleResult};
 use crate::analysis::regions::Region;
-use crate::analysis::Point;
-use crate::colour::{lab, Lab};
+use crate::colour::{lab, luminance, Lab};
 use crate::error::Result;
 
 fn percentile(sorted: &[f32], q: f32) -> f32 {
     sorted[((sorted.len() - 1) as f32 * q).round() as usize]
 }
 
+fn median(mut v: Vec<f32>) -> f32 {
+    v.sort_by(f32::total_cmp);
+    percentile(&v, 0.5)
+}
+
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let ids = [
         ("lighting.exposure", "L*"),
-        ("lighting.even", "ΔL*"),
+        ("lighting.even", "EV"),
         ("lighting.dynamic_range", "L*"),
         ("lighting.hotspots", "share"),
         ("color.cast", "ΔE"),
@@ -25,36 +39,24 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         }
         return Ok(());
     };
-    // Face pixels with their side of the face's vertical axis.
-    let g = &face.geometry;
-    let mid = Point {
-        x: g.eye_mid.x / ctx.k,
-        y: g.eye_mid.y / ctx.k,
-    };
-    let across = Point {
-        x: -g.up.y,
-        y: g.up.x,
-    };
-    let mut all = Vec::new();
+    let frame = FaceFrame::new(face);
+    let mut all: Vec<Lab> = Vec::new();
     let (mut left, mut right) = (Vec::new(), Vec::new());
-    for (i, (label, px)) in map.labels.iter().zip(ctx.small.pixels()).enumerate() {
-        if *label != Region::Face {
+    for (label, px, h, a) in frame.cells(ctx, map) {
+        if label != Region::Face {
             continue;
         }
-        let (x, y) = (
-            (i as u32 % map.width) as f32 + 0.5,
-            (i as u32 / map.width) as f32 + 0.5,
-        );
-        let v = lab(px.0);
+        let v = lab(px);
         all.push(v);
-        let side = (x - mid.x) * across.x + (y - mid.y) * across.y;
-        if side < 0.0 {
-            left.push(v.l);
-        } else {
-            right.push(v.l);
+        if frame.in_cheeks(h, a) {
+            if a < 0.0 {
+                left.push(v.l);
+            } else {
+                right.push(v.l);
+            }
         }
     }
-    if all.len() < 200 || left.len() < 50 || right.len() < 50 {
+    if all.len() < 200 || left.len() < 20 || right.len() < 20 {
         for (id, unit) in ids {
             out.push(not_evaluated(
                 id,
@@ -68,32 +70,18 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let mut l: Vec<f32> = all.iter().map(|v| v.l).collect();
     l.sort_by(f32::total_cmp);
     let face_box = Some(face.bbox);
-    out.push(ctx.judge(
-        "lighting.exposure",
-        f64::from(percentile(&l, 0.5)),
-        "L*",
-        &Hints {
-            ok: ("曝光合适。", "Exposure is right."),
-            low: (
-                "脸部太暗：请到光线更好的地方，或面向窗户/光源。",
-                "The face is too dark: find brighter light or face the window.",
-            ),
-            high: (
-                "脸部过亮：请避开直射光或闪光灯。",
-                "The face is too bright: avoid direct sun or flash.",
-            ),
-        },
-        face_box,
-    ));
-    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    out.push(exposure(ctx, &l, face_box));
+    // The cheeks' light ratio in stops: |log2(Y_left / Y_right)| of their median lightness.
+    let (yl, yr) = (luminance(median(left)), luminance(median(right)));
+    let stops = (yl.max(1e-4) / yr.max(1e-4)).log2().abs();
     out.push(ctx.judge(
         "lighting.even",
-        f64::from((mean(&left) - mean(&right)).abs()),
-        "ΔL*",
+        f64::from(stops),
+        "EV",
         &Hints {
             ok: ("脸部左右光线均匀。", "Light is even on both sides of the face."),
             low: ("脸部左右光线均匀。", "Light is even on both sides of the face."),
-            high: ("阴阳脸：一侧脸明显更暗。请正对光源，或用白纸/白墙给暗侧补光。", "One side of the face is darker: face the light, or bounce light onto the dark side with white paper."),
+            high: ("阴阳脸：一侧脸明显更暗。请正对光源，或用白纸/白墙给暗侧补光。", "One side of the face is much darker: face the light, or bounce light onto the dark side with white paper."),
         },
         face_box,
     ));
@@ -141,6 +129,64 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         face_box,
     ));
     Ok(())
+}
+
+/// Exposure in three parts, each against its own limit; the rule reports the worst of them.
+/// - the face's median L* (`lighting.exposure`): only a face far darker or brighter than any
+///   skin at a correct exposure;
+/// - the frame's highlights, the 99th percentile L* of the whole photo
+///   (`lighting.exposure.highlights`): an underexposed photo has nothing near white;
+/// - the face's shadows, its 5th percentile L* (`lighting.exposure.shadows`): a washed-out photo
+///   leaves even the pupils and brows grey.
+fn exposure(ctx: &Context, face_l: &[f32], region: Option<crate::analysis::BoxF>) -> RuleResult {
+    const ID: &str = "lighting.exposure";
+    let dark = Hints {
+        ok: ("曝光合适。", "Exposure is right."),
+        low: (
+            "照片太暗：请到光线更好的地方，或面向窗户/光源。",
+            "The photo is too dark: find brighter light or face the window.",
+        ),
+        high: (
+            "脸部过亮：请避开直射光或闪光灯。",
+            "The face is too bright: avoid direct sun or flash.",
+        ),
+    };
+    let face = ctx.judge(ID, f64::from(percentile(face_l, 0.5)), "L*", &dark, region);
+    let mut frame_l: Vec<f32> = ctx.small.pixels().map(|p| lab(p.0).l).collect();
+    frame_l.sort_by(f32::total_cmp);
+    // A part is judged against its own key and reported under the rule's id.
+    let part = |key: &'static str, measured: f32, hints: &Hints, region| {
+        let mut r = ctx.judge(key, f64::from(measured), "L*", hints, region);
+        r.id = ID;
+        r
+    };
+    let highlights = part(
+        "lighting.exposure.highlights",
+        percentile(&frame_l, 0.99),
+        &Hints {
+            ok: dark.ok,
+            low: (
+                "整张照片偏暗（画面中最亮处也发灰）：请到更亮的地方拍摄，或提高曝光。",
+                "The whole photo is dark (even its brightest parts are grey): shoot in brighter light or raise the exposure.",
+            ),
+            high: dark.ok,
+        },
+        None,
+    );
+    let shadows = part(
+        "lighting.exposure.shadows",
+        percentile(face_l, 0.05),
+        &Hints {
+            ok: dark.ok,
+            low: dark.ok,
+            high: (
+                "照片过曝发白（眉毛、瞳孔也发灰）：请避开强光，降低曝光。",
+                "The photo is washed out (even brows and pupils look grey): avoid strong light and lower the exposure.",
+            ),
+        },
+        region,
+    );
+    worse(worse(face, highlights), shadows)
 }
 
 /// Distance in the (a*, b*) plane from the face's mean colour to the band where human skin of

@@ -179,6 +179,33 @@ impl Context<'_> {
     }
 }
 
+/// Of two readings of one rule (parts measured apart, each against its own limit), the one the
+/// rule reports: a failure over a warning over `not_evaluated` over a pass (a pass must cover
+/// every part); of two alike, the one nearer its limit.
+pub(crate) fn worse(a: RuleResult, b: RuleResult) -> RuleResult {
+    let rank = |r: &RuleResult| match r.status {
+        Status::Fail => 3,
+        Status::Warn => 2,
+        Status::NotEvaluated => 1,
+        Status::Pass => 0,
+    };
+    // How far towards (or past) its limit a reading is: 1 at the limit.
+    let nearness = |r: &RuleResult| {
+        let (Some(m), Some(allowed)) = (r.measured, r.allowed) else {
+            return 0.0;
+        };
+        let high = allowed.max.filter(|&max| max > 0.0).map_or(0.0, |max| m / max);
+        let low = allowed.min.filter(|_| m > 0.0).map_or(0.0, |min| min / m);
+        f64::max(high, low)
+    };
+    match rank(&a).cmp(&rank(&b)) {
+        std::cmp::Ordering::Greater => a,
+        std::cmp::Ordering::Less => b,
+        std::cmp::Ordering::Equal if nearness(&b) > nearness(&a) => b,
+        std::cmp::Ordering::Equal => a,
+    }
+}
+
 /// Judge `measured` against an explicit range.
 pub(crate) fn judge_range(
     id: &'static str,

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const details = args.includes('--details');
 const [bin, dir, labelsPath = 'eval/portraits.json'] = args.filter((a) => !a.startsWith('--'));
-const labels = JSON.parse(readFileSync(labelsPath, 'utf8')).photos;
+const labelFile = JSON.parse(readFileSync(labelsPath, 'utf8'));
+const labels = labelFile.photos;
+// Rules an eye cannot judge (framing in face widths and output pixels, source resolution, EXIF
+// facts): unclear unless a photo names them.
+const notByEye = new Set(labelFile.not_by_eye ?? []);
 const thresholds = JSON.parse(readFileSync('presets/checks.json', 'utf8'));
 
 // Rules about the photo's framing and its background: a real reason to retake (a crown cut off,
@@ -38,7 +42,8 @@ for (const [file, label] of Object.entries(labels)) {
 
 const labelOf = (label, id) => {
   if (label.violated.includes(id)) return 'violated';
-  if (label.unclear.includes('*') || label.unclear.includes(id)) return 'unclear';
+  if ((label.satisfied ?? []).includes(id)) return 'satisfied';
+  if (label.unclear.includes('*') || label.unclear.includes(id) || notByEye.has(id)) return 'unclear';
   return 'satisfied';
 };
 const screening = (id) => thresholds[id]?.screening === true;

@@ -5,41 +5,12 @@
 mod common;
 
 use common::*;
-use gradphoto::checks::{Report, Status};
+use gradphoto::checks::Status;
 use gradphoto::{check, Photo, Preset};
 use image::{Rgb, RgbImage};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-fn report_of(photo: &Photo) -> Report {
-    let analysis = analyzer().analyze(&photo.image).unwrap();
-    check(
-        photo,
-        &analysis,
-        &Preset::builtin("chsi-graduation").unwrap(),
-    )
-    .unwrap()
-}
-
-fn report(img: &RgbImage) -> Report {
-    report_of(&Photo::from_rgb(img.clone()))
-}
-
-fn rule(r: &Report, id: &str) -> (Status, f64) {
-    let rule = r.rule(id).unwrap_or_else(|| panic!("no rule {id}"));
-    (rule.status, rule.measured.unwrap_or(f64::NAN))
-}
-
-fn map(img: &RgbImage, mut f: impl FnMut(u32, u32, [u8; 3]) -> [u8; 3]) -> RgbImage {
-    RgbImage::from_fn(img.width(), img.height(), |x, y| {
-        Rgb(f(x, y, img.get_pixel(x, y).0))
-    })
-}
-
-fn scale_px(p: [u8; 3], k: f32) -> [u8; 3] {
-    p.map(|c| (f32::from(c) * k).round().clamp(0.0, 255.0) as u8)
-}
 
 /// Region labels at full resolution for the one face in `img`.
 fn regions_of(img: &RgbImage) -> gradphoto::analysis::regions::RegionMap {
@@ -177,8 +148,8 @@ fn a_tilted_head_fails_roll() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_head_turned_up_or_down_fails_pitch() {
     // Grace Hopper re-rendered on her own mesh: nodding changes the reading about one for one.
-    // Her photo as taken reads about +6° (pitch > 0 = face down), within the tolerance that the
-    // estimator's build-dependent zero needs: a warning, not a failure.
+    // Her photo as taken reads about +6° (pitch > 0 = face down), inside the band where level
+    // heads read on real portraits (−8…+15°, checks.json); a nod of 20° either way leaves it.
     let g = grace();
     let mesh = analyzer().analyze(&g).unwrap().faces[0].landmarks.clone();
     let pitch = |img: &RgbImage| rule(&report(img), "pose.pitch");
@@ -188,7 +159,7 @@ fn a_head_turned_up_or_down_fails_pitch() {
     let (s_down, p_down) = pitch(&turn_head(&g, &mesh, 20.0));
     assert_eq!(
         (s_level, s0, s_up, s_down),
-        (Status::Pass, Status::Warn, Status::Fail, Status::Fail),
+        (Status::Pass, Status::Pass, Status::Fail, Status::Fail),
         "pitch {p_level} / {p0} / {p_up} / {p_down}"
     );
     assert!(p_up < p_level - 15.0 && p_level < p0 && p0 + 15.0 < p_down);
@@ -265,6 +236,18 @@ fn darkening_fails_exposure() {
     );
     assert_eq!((s0, s1), (Status::Pass, Status::Fail));
     assert!(l1 < l0 - 15.0);
+    // Washed out: every level lifted towards white, so even her pupils and brows are grey.
+    let washed = map(&g, |_, _, p| {
+        p.map(|c| 255 - ((255.0 - f32::from(c)) * 0.35) as u8)
+    });
+    let r = report(&washed);
+    let (s2, l2) = rule(&r, "lighting.exposure");
+    assert_eq!(s2, Status::Fail, "washed out {l2}");
+    assert!(r
+        .rule("lighting.exposure")
+        .unwrap()
+        .hint_en
+        .contains("washed out"));
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -273,12 +256,19 @@ fn shading_one_side_fails_evenness() {
     let g = grace_framed();
     let base = report(&g);
     let (s0, d0) = rule(&base, "lighting.even");
-    // Darken the image's right half from the face's middle (阴阳脸).
+    // Darken the image's right half from the face's middle (阴阳脸): ×0.45 in sRGB is about
+    // 2.5 stops less light on that cheek; ×0.8, about 0.7 stops, is the mild side light that
+    // real portraits judged acceptable have (up to 1.4 stops).
     let split = 265;
-    let shaded = map(&g, |x, _, p| if x > split { scale_px(p, 0.6) } else { p });
-    let (s1, d1) = rule(&report(&shaded), "lighting.even");
-    assert_eq!((s0, s1), (Status::Pass, Status::Fail));
-    assert!(d1 > d0 + 5.0);
+    let shade = |k: f32| map(&g, |x, _, p| if x > split { scale_px(p, k) } else { p });
+    let (s1, d1) = rule(&report(&shade(0.45)), "lighting.even");
+    let (s2, d2) = rule(&report(&shade(0.8)), "lighting.even");
+    assert_eq!(
+        (s0, s1, s2),
+        (Status::Pass, Status::Fail, Status::Pass),
+        "{d0} {d1} {d2}"
+    );
+    assert!(d1 > d2 + 1.0 && d2 > d0, "{d0} {d1} {d2}");
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -390,11 +380,13 @@ fn blur_noise_and_heavy_jpeg_fail_image_quality() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn a_plain_wall_passes_the_background_rule_and_flags_fail_it() {
+fn a_plain_wall_passes_the_background_rule_and_flags_warn_it() {
     let (s0, u0) = rule(&report(&grace_framed()), "background.uniform");
     let (wall, _) = grace_on_wall();
     let (s1, u1) = rule(&report(&wall), "background.uniform");
-    assert_eq!((s0, s1), (Status::Fail, Status::Pass), "{u0} → {u1}");
+    // Screening (the background is replaced; on real portraits the measure missed busy walls and
+    // flagged plain ones): a warning, never a failure.
+    assert_eq!((s0, s1), (Status::Warn, Status::Pass), "{u0} → {u1}");
     assert!(u1 < u0);
 }
 
@@ -453,7 +445,7 @@ fn exif_front_camera_and_beauty_apps_fail_capture_rules() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
+fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_glare_and_frame() {
     let g = grace_framed();
     let (gr, ar) = (report(&g), report(&astronaut()));
     // Astronaut: no glasses, so every glasses rule passes on the glasses score alone.
@@ -500,7 +492,7 @@ fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
         }
     });
     let (s3, c1) = rule(&report(&glare), "glasses.glare");
-    assert_eq!(s3, Status::Fail, "glare {c0} → {c1}");
+    assert_eq!(s3, Status::Warn, "glare {c0} → {c1}");
     assert!(c1 > c0);
     // A frame rim running through the eyes: a dark bar across each eye at its centre line.
     let rim = map(&g, |x, y, p| {
@@ -514,7 +506,7 @@ fn glasses_are_detected_on_grace_hopper_and_judged_for_tint_and_glare() {
         }
     });
     let (s5, f1) = rule(&report(&rim), "glasses.frame_over_eyes");
-    assert_eq!(s5, Status::Fail, "frame {f0} → {f1}");
+    assert_eq!(s5, Status::Warn, "frame {f0} → {f1}");
     assert!(f1 > f0 + 0.3, "frame {f0} → {f1}");
 }
 
@@ -533,7 +525,7 @@ fn grace_on_wall() -> (RgbImage, gradphoto::Analysis) {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn a_shadow_beside_the_person_fails_the_shadow_rule() {
+fn a_shadow_beside_the_person_warns_the_shadow_rule() {
     let (wall, a) = grace_on_wall();
     let (s0, d0) = rule(&report(&wall), "background.shadow");
     // The person's silhouette shifted right and down by a fifth of a face: where it lands on
@@ -549,7 +541,7 @@ fn a_shadow_beside_the_person_fails_the_shadow_rule() {
         }
     });
     let (s1, d1) = rule(&report(&shadowed), "background.shadow");
-    assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{d0} → {d1}");
+    assert_eq!((s0, s1), (Status::Pass, Status::Warn), "{d0} → {d1}");
     assert!(d1 > d0);
 }
 
@@ -560,17 +552,40 @@ fn striped_clothing_fails_the_pattern_rule() {
     let g = grace_framed();
     let (s0, p0) = rule(&report(&g), "clothing.pattern");
     let regions = regions_of(&g);
-    // Pinstripes: light 3-px stripes every 8 px across the clothing.
+    let fw = analyzer().analyze(&g).unwrap().faces[0]
+        .geometry
+        .face_width_px;
+    let clothing =
+        |x: u32, y: u32| regions.labels[(y * g.width() + x) as usize] == Region::Clothing;
+    // Stripes as a shirt has them: light bands every sixth of a face width, half of it light.
+    let period = (fw / 6.0).round() as u32;
     let striped = map(&g, |x, y, p| {
-        if regions.labels[(y * g.width() + x) as usize] == Region::Clothing && x % 8 < 3 {
+        if clothing(x, y) && x % period < period / 2 {
             p.map(|c| c.saturating_add(110))
         } else {
             p
         }
     });
+    // A knit's or heather's texture: strong pixel-to-pixel speckle, plain at any distance.
+    let mut state = 0x1234_5678u32;
+    let heather = map(&g, |x, y, p| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        if clothing(x, y) {
+            p.map(|c| c.saturating_add((state % 60) as u8))
+        } else {
+            p
+        }
+    });
     let (s1, p1) = rule(&report(&striped), "clothing.pattern");
-    assert_eq!((s0, s1), (Status::Pass, Status::Fail), "{p0} → {p1}");
-    assert!(p1 > p0);
+    let (s2, p2) = rule(&report(&heather), "clothing.pattern");
+    assert_eq!(
+        (s0, s1, s2),
+        (Status::Pass, Status::Fail, Status::Pass),
+        "{p0} → stripes {p1}, heather {p2}"
+    );
+    assert!(p1 > p0 && p1 > p2 + 5.0);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -640,14 +655,15 @@ fn head_frame(img: &RgbImage) -> (gradphoto::analysis::FaceGeometry, f32) {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn grace_hoppers_cap_fails_head_covering_and_bare_hair_passes() {
+fn grace_hoppers_cap_warns_head_covering_and_bare_hair_passes() {
     let g0 = report(&grace());
     let a = astronaut();
     let (sa, ma) = rule(&report(&a), "head.covering");
     let (sg, mg) = rule(&g0, "head.covering");
+    // Screening: short dark hair reads like a cap on some real portraits, so a cap warns.
     assert_eq!(
         (sg, sa),
-        (Status::Fail, Status::Pass),
+        (Status::Warn, Status::Pass),
         "cap {mg}, hair {ma}"
     );
     assert!(mg > ma + 0.3, "cap {mg}, hair {ma}");
@@ -658,11 +674,11 @@ fn grace_hoppers_cap_fails_head_covering_and_bare_hair_passes() {
 /// main thread past the WASM test runner's request timeout.
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
-fn head_covering_passes_black_hair_and_fails_a_painted_cap() {
+fn head_covering_passes_black_hair_and_warns_a_painted_cap() {
     use gradphoto::analysis::regions::Region;
     assert_eq!(
         rule(&report(&grace_framed()), "head.covering").0,
-        Status::Fail
+        Status::Warn
     );
     let a = astronaut();
     let (_, ma) = rule(&report(&a), "head.covering");
@@ -705,13 +721,13 @@ fn head_covering_passes_black_hair_and_fails_a_painted_cap() {
         }
     });
     let (sc, mc) = rule(&report(&capped), "head.covering");
-    assert_eq!(sc, Status::Fail, "painted cap {ma} → {mc}");
+    assert_eq!(sc, Status::Warn, "painted cap {ma} → {mc}");
     assert!(mc > ma + 0.3);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn ears_pass_on_grace_hopper_and_fail_under_hair() {
+fn ears_pass_on_grace_hopper_and_warn_under_hair() {
     let g = grace();
     let r0 = report(&g);
     let (s0, v0) = rule(&r0, "ears.visible");
@@ -745,7 +761,7 @@ fn ears_pass_on_grace_hopper_and_fail_under_hair() {
     let (s2, v2) = rule(&r2, "ears.visible");
     assert_eq!(
         (s0, s1, s2),
-        (Status::Pass, Status::Fail, Status::Fail),
+        (Status::Pass, Status::Warn, Status::Warn),
         "{v0} {v1} {v2}"
     );
     assert!(v1 < v0 && v2 < v0, "{v0} {v1} {v2}");

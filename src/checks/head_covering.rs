@@ -94,7 +94,8 @@ pub(crate) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     let unlike_both = |v: &Lab| {
         crate::colour::delta_e(*v, hair_colour) > cut && crate::colour::delta_e(*v, skin) > cut
     };
-    let share = |v: &[Lab]| v.iter().filter(|c| unlike_both(c)).count() as f64 / v.len().max(1) as f64;
+    let share =
+        |v: &[Lab]| v.iter().filter(|c| unlike_both(c)).count() as f64 / v.len().max(1) as f64;
     // A brim pulled down to the brows hides the forehead under something that is neither skin
     // nor the hair (a black hat over black hair matches the hair above the brows, not there).
     let covered = share(&head).max(share(&forehead));

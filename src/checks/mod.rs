@@ -194,7 +194,10 @@ pub(crate) fn worse(a: RuleResult, b: RuleResult) -> RuleResult {
         let (Some(m), Some(allowed)) = (r.measured, r.allowed) else {
             return 0.0;
         };
-        let high = allowed.max.filter(|&max| max > 0.0).map_or(0.0, |max| m / max);
+        let high = allowed
+            .max
+            .filter(|&max| max > 0.0)
+            .map_or(0.0, |max| m / max);
         let low = allowed.min.filter(|_| m > 0.0).map_or(0.0, |min| min / m);
         f64::max(high, low)
     };

@@ -104,8 +104,8 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
             // Blue is refused outright on a blue background (the guide: 禁止穿蓝色衣服), judged
             // as the blue share of the clothing's pixels under its own key.
             if lab(bg_rgb).b < -20.0 {
-                let share = clothing.iter().filter(|c| is_blue(c)).count() as f64
-                    / clothing.len() as f64;
+                let share =
+                    clothing.iter().filter(|c| is_blue(c)).count() as f64 / clothing.len() as f64;
                 let mut blue = ctx.judge(
                     "clothing.color.blue",
                     share,

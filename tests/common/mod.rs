@@ -19,6 +19,36 @@ pub fn astronaut() -> RgbImage {
         .image
 }
 
+/// The report of the default preset's checks on a photo.
+pub fn report_of(photo: &gradphoto::Photo) -> gradphoto::checks::Report {
+    let analysis = analyzer().analyze(&photo.image).unwrap();
+    gradphoto::check(
+        photo,
+        &analysis,
+        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
+    )
+    .unwrap()
+}
+
+pub fn report(img: &RgbImage) -> gradphoto::checks::Report {
+    report_of(&gradphoto::Photo::from_rgb(img.clone()))
+}
+
+pub fn rule(r: &gradphoto::checks::Report, id: &str) -> (gradphoto::checks::Status, f64) {
+    let rule = r.rule(id).unwrap_or_else(|| panic!("no rule {id}"));
+    (rule.status, rule.measured.unwrap_or(f64::NAN))
+}
+
+pub fn map(img: &RgbImage, mut f: impl FnMut(u32, u32, [u8; 3]) -> [u8; 3]) -> RgbImage {
+    RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        image::Rgb(f(x, y, img.get_pixel(x, y).0))
+    })
+}
+
+pub fn scale_px(p: [u8; 3], k: f32) -> [u8; 3] {
+    p.map(|c| (f32::from(c) * k).round().clamp(0.0, 255.0) as u8)
+}
+
 /// A JPEG of `image` at quality 90 with a raw EXIF block attached.
 pub fn jpeg_with_exif(image: &RgbImage, exif: Option<Vec<u8>>) -> Vec<u8> {
     use image::ImageEncoder;
@@ -324,4 +354,31 @@ fn bilinear(img: &RgbImage, sx: f32, sy: f32) -> image::Rgb<u8> {
         let bottom = cc[i] + (d[i] - cc[i]) * fx;
         (top + (bottom - top) * fy).round() as u8
     }))
+}
+
+/// A real portrait from `../shared/portraits` (evaluation material, never copied into the
+/// project), embedded at build time where that folder exists; `None`, after saying so, where it
+/// does not.
+#[macro_export]
+macro_rules! portrait {
+    ($file:literal) => {{
+        #[cfg(portraits)]
+        let photo = Some(
+            gradphoto::decode(
+                include_bytes!(concat!(env!("GRADPHOTO_PORTRAITS"), "/", $file)),
+                &Default::default(),
+            )
+            .unwrap()
+            .image,
+        );
+        #[cfg(not(portraits))]
+        let photo: Option<image::RgbImage> = {
+            println!(
+                "skipped: {} needs ../shared/portraits, which is absent here",
+                $file
+            );
+            None
+        };
+        photo
+    }};
 }

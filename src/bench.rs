@@ -262,8 +262,15 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let file = encode_to_spec(&done.image, &preset.output)?;
     let rgb = parse_hex_color(&preset.background.color)?;
     let verify_ms = time(&mut || {
-        standardize::verify::verify(c.analyzer, &file, &done.report.framing, preset, rgb)
-            .map(|_| ())
+        standardize::verify::verify(
+            c.analyzer,
+            &file,
+            &done.report.framing,
+            preset,
+            rgb,
+            &standardize::pure_background(&alpha, ow, oh),
+        )
+        .map(|_| ())
     })?;
     let standardize_ms = time(&mut || {
         standardize::standardize_analyzed(c.analyzer, photo, c.analysis, preset, &full).map(|_| ())

@@ -143,7 +143,7 @@ function renderStandardized() {
       ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(s.width, y); ctx.stroke();
       ctx.fillText(`${label} ${y.toFixed(0)} px`, 6, y - 4);
     };
-    line(m.crown_px, '#ff8f00', t('crownl'));
+    if (m.crown_px != null) line(m.crown_px, '#ff8f00', t('crownl'));
     line(m.eye_line_px, '#2e7d32', t('eyel'));
     const cx = s.width / 2 + m.centre_offset_px;
     ctx.strokeStyle = '#6a1b9a'; ctx.fillStyle = '#6a1b9a';

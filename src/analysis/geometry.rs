@@ -77,7 +77,14 @@ pub fn measure(points: &[[f32; 3]], mask: Option<&PersonMask>) -> FaceGeometry {
         up = Point { x: -up.x, y: -up.y };
     }
     let (crown, crown_at_edge) = match mask {
-        Some(m) => find_crown(m, eye_mid, up, chin.dist(eye_mid)),
+        Some(m) => {
+            let (crown, at_edge) = find_crown(m, eye_mid, up, chin.dist(eye_mid));
+            let half = cheek_right.dist(cheek_left) / 2.0;
+            (
+                crown,
+                at_edge || crown.is_some_and(|c| head_touches_top(m, c, half)),
+            )
+        }
         None => (None, false),
     };
     FaceGeometry {
@@ -115,6 +122,21 @@ pub fn measure(points: &[[f32; 3]], mask: Option<&PersonMask>) -> FaceGeometry {
         crown,
         crown_at_edge,
     }
+}
+
+/// Whether the person mask reaches the photo's top row within `half` (half a face width) of the
+/// crown's column: the head goes on above the photo there, though the walk up the face's axis
+/// (through a parting, or beside a tilted head's highest point) ended inside it.
+fn head_touches_top(mask: &PersonMask, crown: Point, half: f32) -> bool {
+    let step = (mask.image_width as f32 / mask.width as f32).max(1.0);
+    let mut x = (crown.x - half).max(0.0);
+    while x <= (crown.x + half).min(mask.image_width as f32 - 1.0) {
+        if mask.at(x, 0.5) >= 0.5 {
+            return true;
+        }
+        x += step;
+    }
+    false
 }
 
 /// Walk from between the eyes along `up` through the person mask; the crown is where the mask

@@ -497,9 +497,14 @@ fn summary(r: &StandardizeReport) -> String {
         )
     });
     let geometry = r.measured.map_or("geometry not re-detected".into(), |m| {
+        let crown = m
+            .crown_px
+            .map_or("crown not seen against the background".into(), |c| {
+                format!("crown {c:.0} px")
+            });
         format!(
-            "crown {:.0} px, eyes {:.0} px, face {:.0} px wide",
-            m.crown_px, m.eye_line_px, m.face_width_px
+            "{crown}, eyes {:.0} px, face {:.0} px wide",
+            m.eye_line_px, m.face_width_px
         )
     });
     format!("{file}; {geometry}; verdict {:?}", r.verdict)

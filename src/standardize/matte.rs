@@ -49,15 +49,33 @@ const BAND_MAX: f32 = 0.999;
 
 /// The person mask sampled on the working grid that covers `crop` (`width × height` pixels).
 pub fn coarse(mask: &PersonMask, crop: &Crop, width: u32, height: u32) -> Plane {
+    coarse_with(
+        |x, y| mask.at(x, y),
+        mask.image_height as f32,
+        crop,
+        width,
+        height,
+    )
+}
+
+/// [`coarse`] from any person-probability lookup in source pixels (0 above the photo) over a
+/// photo `image_height` pixels high.
+pub fn coarse_with(
+    at: impl Fn(f32, f32) -> f32,
+    image_height: f32,
+    crop: &Crop,
+    width: u32,
+    height: u32,
+) -> Plane {
     let (sx, sy) = (crop.width / width as f32, crop.height / height as f32);
     let mut data = Vec::with_capacity(width as usize * height as usize);
     for y in 0..height {
         let src_y = crop.top + (y as f32 + 0.5) * sy;
         // Below the photo (filled area) the mask's last row continues, like the pixels do; above
-        // it, `at` gives 0: filled headroom is background.
-        let src_y = src_y.min(mask.image_height as f32 - 0.5);
+        // it, the lookup gives 0: filled headroom is background.
+        let src_y = src_y.min(image_height - 0.5);
         for x in 0..width {
-            data.push(mask.at(crop.left + (x as f32 + 0.5) * sx, src_y));
+            data.push(at(crop.left + (x as f32 + 0.5) * sx, src_y));
         }
     }
     Plane::new(width as usize, height as usize, data)

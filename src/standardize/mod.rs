@@ -11,11 +11,14 @@
 //! - encode: [`encode_to_spec`](crate::encode::encode_to_spec), the size search.
 //! - `verify`: the closed loop: the file decoded and analysed again, its geometry, background and
 //!   file rules judged.
+//! - `crown`: the crown as a composite over a flat colour shows it (the plan and the closed loop
+//!   both read it so).
 //! - `boxfilter`: the mean filters the matte and the colour estimates are built on.
 
 pub mod boxfilter;
 pub mod correct;
 pub mod crop;
+pub mod crown;
 pub mod foreground;
 pub mod matte;
 pub mod verify;
@@ -72,8 +75,9 @@ pub struct StandardizeReport {
     pub measured: Option<Measured>,
     /// The closed-loop rules on the file (full mode): geometry, background, file.
     pub rules: Vec<RuleResult>,
-    /// `fail` when a closed-loop rule fails (a bug: report it), `pass` otherwise; `warn` in
-    /// preview mode, where nothing is verified.
+    /// `fail` when a closed-loop rule fails (a bug: report it); `warn` when one warns or could
+    /// not be measured on the file (and in preview mode, where nothing is verified); `pass`
+    /// otherwise.
     pub verdict: Verdict,
 }
 
@@ -95,6 +99,8 @@ pub struct Rendered {
     pub corrections: Corrections,
     pub matte_width: u32,
     pub matte_height: u32,
+    /// Output pixels made of the flat background alone ([`pure_background`]), row by row.
+    pub pure_background: Vec<bool>,
 }
 
 /// Analyse, render, encode and verify.
@@ -135,8 +141,15 @@ pub fn standardize_analyzed(
         _ => None,
     };
     let mut r = match &level {
-        Some((turned, again, _)) => render(turned, again, preset, rgb, options.quality)?,
-        None => render(&photo.image, analysis, preset, rgb, options.quality)?,
+        Some((turned, again, _)) => render(analyzer, turned, again, preset, rgb, options.quality)?,
+        None => render(
+            analyzer,
+            &photo.image,
+            analysis,
+            preset,
+            rgb,
+            options.quality,
+        )?,
     };
     if let Some((_, _, angle)) = level {
         r.framing.rotation_deg = angle;
@@ -162,12 +175,13 @@ pub fn standardize_analyzed(
         });
     }
     let file = encode_to_spec(&r.image, &preset.output)?;
-    let (measured, rules) = verify::verify(analyzer, &file, &r.framing, preset, rgb)?;
-    report.verdict = if rules
-        .iter()
-        .any(|r| r.status == crate::checks::Status::Fail)
-    {
+    let (measured, rules) =
+        verify::verify(analyzer, &file, &r.framing, preset, rgb, &r.pure_background)?;
+    let any = |status| rules.iter().any(|r| r.status == status);
+    report.verdict = if any(crate::checks::Status::Fail) {
         Verdict::Fail
+    } else if any(crate::checks::Status::Warn) || any(crate::checks::Status::NotEvaluated) {
+        Verdict::Warn
     } else {
         Verdict::Pass
     };
@@ -225,8 +239,43 @@ fn working_factor(framing: &Framing, quality: Quality) -> f32 {
     }
 }
 
+/// Person-mask cells the photo's own mask must have across the face for the matte to start from
+/// it; fewer (a small person in a large frame: a face 13 cells wide in a 12 MP frame) and the
+/// crop is segmented again on its own, where the face spans about a hundred.
+const MIN_MASK_CELLS_ACROSS_FACE: f32 = 32.0;
+
+/// The person mask the matte starts from: the photo's own, or where that is too coarse for the
+/// face ([`MIN_MASK_CELLS_ACROSS_FACE`]) the segmentation of `probe` (the crop on the output
+/// grid) inside the crop, the photo's own outside it. In source pixels, 0 above the photo.
+struct PersonAt<'a> {
+    whole: &'a crate::analysis::PersonMask,
+    region: Option<(crate::analysis::PersonMask, crate::framing::Crop)>,
+}
+
+impl PersonAt<'_> {
+    fn at(&self, x: f32, y: f32) -> f32 {
+        if let Some((mask, c)) = &self.region {
+            let (px, py) = ((x - c.left) * c.scale, (y - c.top) * c.scale);
+            let inside = px >= 0.0
+                && py >= 0.0
+                && px < mask.image_width as f32
+                && py < mask.image_height as f32;
+            if inside && y >= 0.0 {
+                return mask.at(px, py);
+            }
+        }
+        self.whole.at(x, y)
+    }
+
+    fn coarse(&self, crop: &crate::framing::Crop, width: u32, height: u32) -> boxfilter::Plane {
+        let image_height = self.whole.image_height as f32;
+        matte::coarse_with(|x, y| self.at(x, y), image_height, crop, width, height)
+    }
+}
+
 /// The pixel pipeline, without encoding: crop, matte, corrections, composite, resample.
 pub fn render(
+    analyzer: &Analyzer,
     image: &RgbImage,
     analysis: &Analysis,
     preset: &Preset,
@@ -245,52 +294,169 @@ pub fn render(
         Quality::Full => matte::FULL,
         Quality::Preview => matte::PREVIEW,
     };
-    // Plan from the analysis, then look at the refined matte's crown on the output's own grid (a
-    // quarter of the full matte's work): where it sits more than an output pixel from the coarse
-    // mask's crown, plan again from it. Then cut and matte once at working size (in preview,
-    // the probe is that matte when nothing moved).
+    // Plan from the analysis, then render a quick probe on the output's own grid (a quarter of
+    // the full matte's work) and read the crown where it shows: where that sits more than an
+    // output pixel from the planned crown, plan again from it. Then cut and matte once at working
+    // size (in preview, the probe is the result when nothing moved).
     let probe_framing = crop::plan(&face, image.width(), image.height(), preset)?;
     let probe = cut(image, &probe_framing, ow, oh)?;
+    let cells = face.geometry.face_width_px / image.width() as f32 * mask.width as f32;
+    let person = PersonAt {
+        whole: mask,
+        region: if cells < MIN_MASK_CELLS_ACROSS_FACE {
+            // The crop and a tenth of it more on every side (within the photo's width: `cut`
+            // fills only above and below), so that a crop planned again around a moved crown
+            // stays inside.
+            let c = probe_framing.crop;
+            let left = (c.left - 0.1 * c.width).max(0.0);
+            let right = (c.left + 1.1 * c.width).min(image.width() as f32);
+            let wider = crate::framing::Crop {
+                left,
+                top: c.top - 0.1 * c.height,
+                width: right - left,
+                height: 1.2 * c.height,
+                ..c
+            };
+            let (rw, rh) = (
+                (wider.width * c.scale).round().max(1.0) as u32,
+                (1.2 * oh as f32).round() as u32,
+            );
+            let view = Framing {
+                crop: wider,
+                ..probe_framing
+            };
+            Some((
+                analyzer.segment(&cut(image, &view, rw, rh)?, rw, rh)?,
+                wider,
+            ))
+        } else {
+            None
+        },
+    };
     let probe_alpha = matte::refine(
         &probe,
-        &matte::coarse(mask, &probe_framing.crop, ow, oh),
+        &person.coarse(&probe_framing.crop, ow, oh),
         &matte::PREVIEW,
     );
-    let moved = match (
-        refined_crown(&face, &probe_framing, 1.0, &probe_alpha),
-        face.geometry.crown,
-    ) {
+    let (probe_image, probe_corrections) = finish(
+        &probe,
+        &probe_alpha,
+        &face,
+        &probe_framing,
+        1.0,
+        background,
+        preset,
+    )?;
+    let shown = shown_crown(&face, &probe_framing, &probe_image, background)
+        .or_else(|| refined_crown(&face, &probe_framing, 1.0, &probe_alpha));
+    let moved = match (shown, face.geometry.crown) {
         (Some(new), Some(old)) if (new.y - old.y).abs() * probe_framing.crop.scale > 1.0 => {
             face.geometry.crown = Some(new);
             true
         }
         _ => false,
     };
-    let (framing, f, ww, wh, work, alpha) = if quality == Quality::Preview && !moved {
-        (probe_framing, 1.0, ow, oh, probe, probe_alpha)
-    } else {
-        let framing = crop::plan(&face, image.width(), image.height(), preset)?;
+    if quality == Quality::Preview && !moved {
+        return Ok(Rendered {
+            image: probe_image,
+            framing: probe_framing,
+            corrections: probe_corrections,
+            matte_width: ow,
+            matte_height: oh,
+            pure_background: pure_background(&probe_alpha, ow, oh),
+        });
+    }
+    let full = |face: &crate::analysis::Face| -> Result<Rendered> {
+        let framing = crop::plan(face, image.width(), image.height(), preset)?;
         let f = working_factor(&framing, quality);
         let (ww, wh) = (
             (ow as f32 * f).round() as u32,
             (oh as f32 * f).round() as u32,
         );
         let work = cut(image, &framing, ww, wh)?;
-        let alpha = matte::refine(&work, &matte::coarse(mask, &framing.crop, ww, wh), &params);
-        (framing, f, ww, wh, work, alpha)
+        let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
+        let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;
+        Ok(Rendered {
+            image,
+            framing,
+            corrections,
+            matte_width: ww,
+            matte_height: wh,
+            pure_background: pure_background(&alpha, ow, oh),
+        })
     };
-    let face = &face;
-    let channels = foreground::linear_channels(&work);
-    let old = foreground::old_background(&channels, &alpha);
+    let rendered = full(&face)?;
+    // The finer matte at working size can keep a little more or less of the top of the head
+    // than the probe's: where the render's own crown shows more than an output pixel from the
+    // plan, plan from it and render once more.
+    let shown = shown_crown(&face, &rendered.framing, &rendered.image, background);
+    match (shown, face.geometry.crown) {
+        (Some(new), Some(old)) if (new.y - old.y).abs() * rendered.framing.crop.scale > 1.0 => {
+            face.geometry.crown = Some(new);
+            full(&face)
+        }
+        _ => Ok(rendered),
+    }
+}
+
+/// Which of the `width × height` output pixels are made of the flat background alone: every
+/// matte pixel within the three output pixels each way that the final Lanczos3 resampling reads
+/// is 0. There the file must show the requested colour, up to the JPEG's error; next to the
+/// person the resampling mixes the two, and the matte's own edge is the matte's business.
+pub fn pure_background(alpha: &boxfilter::Plane, width: u32, height: u32) -> Vec<bool> {
+    let (aw, ah) = (alpha.width, alpha.height);
+    // Summed-area table of the matte pixels with any person in them.
+    let mut sums = vec![0u32; (aw + 1) * (ah + 1)];
+    for y in 0..ah {
+        for x in 0..aw {
+            let person = u32::from(alpha.data[y * aw + x] > 0.0);
+            sums[(y + 1) * (aw + 1) + x + 1] =
+                person + sums[y * (aw + 1) + x + 1] + sums[(y + 1) * (aw + 1) + x]
+                    - sums[y * (aw + 1) + x];
+        }
+    }
+    let (fx, fy) = (aw as f32 / width as f32, ah as f32 / height as f32);
+    let span = |i: u32, f: f32, n: usize| {
+        let lo = ((i as f32 - 3.0) * f).floor().max(0.0) as usize;
+        let hi = (((i + 1) as f32 + 3.0) * f).ceil().min(n as f32) as usize;
+        (lo, hi.max(lo))
+    };
+    let mut out = Vec::with_capacity(width as usize * height as usize);
+    for y in 0..height {
+        let (y0, y1) = span(y, fy, ah);
+        for x in 0..width {
+            let (x0, x1) = span(x, fx, aw);
+            let at = |xx: usize, yy: usize| sums[yy * (aw + 1) + xx];
+            out.push(at(x1, y1) + at(x0, y0) - at(x0, y1) - at(x1, y0) == 0);
+        }
+    }
+    out
+}
+
+/// From the cut and its matte on a working grid `f` times the output's size to the output's
+/// pixels: corrections, decontamination and composite in linear light, resampling, sRGB.
+fn finish(
+    work: &RgbImage,
+    alpha: &boxfilter::Plane,
+    face: &crate::analysis::Face,
+    framing: &Framing,
+    f: f32,
+    background: [u8; 3],
+    preset: &Preset,
+) -> Result<(RgbImage, Corrections)> {
+    let (ow, oh) = (preset.output.width, preset.output.height);
+    let (ww, wh) = work.dimensions();
+    let channels = foreground::linear_channels(work);
+    let old = foreground::old_background(&channels, alpha);
     let corrections = correct::decide(
         &channels,
-        &alpha,
-        skin_box(face, &framing, f, ww, wh),
+        alpha,
+        skin_box(face, framing, f, ww, wh),
         old,
         &preset.corrections,
     );
     let bg = background.map(linear);
-    let composed = foreground::composite(&channels, &alpha, bg, corrections.gains());
+    let composed = foreground::composite(&channels, alpha, bg, corrections.gains());
     let pixels = if (ww, wh) == (ow, oh) {
         composed.data
     } else {
@@ -300,12 +466,31 @@ pub fn render(
     let image = RgbImage::from_raw(ow, oh, rgb).ok_or(Error::Encode {
         detail: "output buffer has the wrong size".into(),
     })?;
-    Ok(Rendered {
-        image,
-        framing,
-        corrections,
-        matte_width: ww,
-        matte_height: wh,
+    Ok((image, corrections))
+}
+
+/// The crown where a render on the output grid shows it ([`crown::visible`]), in source pixels.
+fn shown_crown(
+    face: &crate::analysis::Face,
+    framing: &Framing,
+    shown: &RgbImage,
+    background: [u8; 3],
+) -> Option<crate::analysis::Point> {
+    let (g, c) = (&face.geometry, &framing.crop);
+    let to_output = |p: crate::analysis::Point| crate::analysis::Point {
+        x: (p.x - c.left) * c.scale,
+        y: (p.y - c.top) * c.scale,
+    };
+    let axis = crown::Axis {
+        eye_mid: to_output(g.eye_mid),
+        up: g.up,
+        face_width: g.face_width_px * c.scale,
+        eye_chin: g.eye_mid.dist(g.chin) * c.scale,
+    };
+    let p = crown::visible(shown, &axis, background)?;
+    Some(crate::analysis::Point {
+        x: p.x / c.scale + c.left,
+        y: p.y / c.scale + c.top,
     })
 }
 

@@ -245,8 +245,8 @@ fn working_factor(framing: &Framing, quality: Quality) -> f32 {
 const MIN_MASK_CELLS_ACROSS_FACE: f32 = 32.0;
 
 /// The person mask the matte starts from: the photo's own, or where that is too coarse for the
-/// face ([`MIN_MASK_CELLS_ACROSS_FACE`]) the segmentation of `probe` (the crop on the output
-/// grid) inside the crop, the photo's own outside it. In source pixels, 0 above the photo.
+/// face ([`MIN_MASK_CELLS_ACROSS_FACE`]) a segmentation of the crop and a margin around it,
+/// inside that region, and the photo's own outside it. In source pixels, 0 above the photo.
 struct PersonAt<'a> {
     whole: &'a crate::analysis::PersonMask,
     region: Option<(crate::analysis::PersonMask, crate::framing::Crop)>,

@@ -22,7 +22,7 @@ pub enum Error {
     },
     #[error("the image has a zero width or height")]
     ZeroDimensions,
-    #[error("{format} images are not supported")]
+    #[error("{}", named_format(format).map_or("the file's format is not recognised: it is not a JPEG, PNG or WebP photo".to_string(), |f| format!("{f} images are not supported")))]
     UnsupportedFormat { format: String },
     #[error("CMYK JPEG (print colour) is not supported")]
     Cmyk,
@@ -172,9 +172,12 @@ impl Error {
                 "图像 {width}×{height} 像素，超过上限 {max_pixels} 像素。请使用相机的常规照片尺寸（1200万–4800万像素即可）。"
             ),
             Error::ZeroDimensions => "图像宽或高为零。请选择一张真实照片。".into(),
-            Error::UnsupportedFormat { format } => format!(
-                "不支持 {format} 格式。请使用 JPEG 或 PNG 照片（iPhone：设置 › 相机 › 格式 › 兼容性最佳）。"
-            ),
+            Error::UnsupportedFormat { format } => match named_format(format) {
+                Some(name) => format!(
+                    "不支持 {name} 格式。请使用 JPEG 或 PNG 照片（iPhone：设置 › 相机 › 格式 › 兼容性最佳）。"
+                ),
+                None => "无法识别此文件的格式（不是 JPEG、PNG 或 WebP 照片）。请选择相机拍摄的 JPEG 或 PNG 照片。".into(),
+            },
             Error::Cmyk => "不支持 CMYK（印刷色）JPEG。请导出为 RGB JPEG，或用手机重新拍摄。".into(),
             Error::HighBitDepth { bits } => {
                 format!("不支持 {bits} 位图像。请导出为 8 位 JPEG 或 PNG。")
@@ -278,3 +281,9 @@ pub struct ErrorInfo {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A format's short name as the sniffer gives it ("HEIC", "MP4/QuickTime"), or `None` for an
+/// unrecognised file or a decoder's English sentence, which a Chinese message must not quote.
+fn named_format(format: &str) -> Option<&str> {
+    (format != "unknown" && format.len() <= 16 && !format.contains(' ')).then_some(format)
+}

@@ -96,7 +96,20 @@ fn every_rule_is_reported_and_none_passes_unmeasured() {
             "{} has no hint",
             rule.id
         );
+        // A title people read (presets/rules.json), and the value in words where one was measured.
+        assert!(
+            gradphoto::checks::display::has_title(rule.id) && !rule.shown.title_en.is_empty(),
+            "{} has no title",
+            rule.id
+        );
+        assert_eq!(
+            rule.measured.is_some(),
+            rule.shown.value_zh.is_some(),
+            "{}",
+            rule.id
+        );
     }
+    assert!(r.summary_zh.contains('项') || r.summary_zh.contains("全部通过"));
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -49,6 +49,18 @@ fn both_shared_photos_meet_the_chsi_file_spec_and_geometry() {
         assert!(is_baseline(jpeg), "{name}");
         let r = &out.report;
         assert_eq!(r.verdict, Verdict::Pass, "{name}: {:#?}", r.rules);
+        assert!(
+            r.summary_en.contains("passes its own check"),
+            "{name}: {}",
+            r.summary_en
+        );
+        for rule in &r.rules {
+            assert!(
+                gradphoto::checks::display::has_title(rule.id),
+                "{name}: {} has no title",
+                rule.id
+            );
+        }
         let m = r.measured.unwrap();
         let crown = m.crown_px.expect("the crown shows against the blue");
         assert!((50.0..=110.0).contains(&crown), "{name}: {m:?}");

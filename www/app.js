@@ -32,7 +32,7 @@ function renderReport() {
   if (!lastReport) return;
   $('verdict').textContent = verdictText(lastReport, lang);
   renderChecklist($('rules'), lastReport, lang);
-  outlineFailures($('overlay'), lastReport);
+  outlineFailures($('overlay'), lastReport, 1, lang);
   $('report').dataset.verdict = lastReport.verdict;
   $('report').hidden = false;
 }
@@ -155,10 +155,12 @@ function renderStandardized() {
   const f = s.report.file;
   const url = URL.createObjectURL(new Blob([s.jpeg], { type: 'image/jpeg' }));
   $('output').src = url; $('download').href = url;
-  $('outinfo').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${t(s.report.verdict)}`;
+  $('outinfo').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${(lang === 'zh' ? s.report.summary_zh : s.report.summary_en) ?? t(s.report.verdict)}`;
   $('outinfo').dataset.result = JSON.stringify({ ...f, verdict: s.report.verdict, measured: m, background: s.report.background });
   const corr = s.report.corrections; const ul = $('corrections'); ul.replaceChildren();
-  for (const [k, v] of [['exposure', `${corr.exposure_ev >= 0 ? '+' : ''}${corr.exposure_ev} EV`], ['whitebalance', corr.white_balance.join(' / ')]]) {
+  const ev = `${corr.exposure_ev >= 0 ? '+' : '−'}${Math.abs(corr.exposure_ev).toFixed(1)} EV`;
+  const wb = corr.white_balance.map((g) => `×${g.toFixed(2)}`).join(' / ');
+  for (const [k, v] of [['exposure', ev], ['whitebalance', wb]]) {
     const li = document.createElement('li'); li.textContent = `${t(k)}: ${v}`; ul.append(li);
   }
 }

@@ -423,7 +423,7 @@ function drawShot(frame, bitmap) {
     bitmap.close();
   }
   view.shot = { scale: k };
-  if (view.result?.report) outlineFailures(canvas, view.result.report, k);
+  if (view.result?.report) outlineFailures(canvas, view.result.report, k, lang);
 }
 
 function setStdUrl(jpeg) {
@@ -619,7 +619,7 @@ function renderResult() {
   const s = r?.standardized;
   if (s) {
     const f = s.report.file;
-    $('std-info').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${t(s.report.verdict)}`;
+    $('std-info').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${(lang === 'zh' ? s.report.summary_zh : s.report.summary_en) ?? t(s.report.verdict)}`;
     $('std-info').dataset.result = JSON.stringify({ width: s.width, height: s.height, file: f, verdict: s.report.verdict, bytes: s.jpeg?.length ?? null });
   } else if (hasStd && view.restored) {
     $('std-info').textContent = t('restored');

@@ -4,43 +4,57 @@
 // It judges nothing: statuses, numbers, hints and boxes all come from the report.
 
 const labels = {
-  zh: { pass: '通过', fail: '不通过', warn: '需注意', not_evaluated: '未判断', measured: '测量值', allowed: '允许范围' },
-  en: { pass: 'Pass', fail: 'Fail', warn: 'Check', not_evaluated: 'Not judged', measured: 'measured', allowed: 'allowed' },
+  zh: { pass: '通过', fail: '不通过', warn: '需注意', not_evaluated: '未判断', allowed: '允许', details: '详情' },
+  en: { pass: 'Pass', fail: 'Fail', warn: 'Check', not_evaluated: 'Not judged', allowed: 'allowed', details: 'Details' },
 };
 const order = { fail: 0, warn: 1, not_evaluated: 2, pass: 3 };
 const icon = { pass: '✓', fail: '✗', warn: '!', not_evaluated: '–' };
 
-/** "不通过 · 3 不通过": the verdict and how many rules fail. */
+/** What the report asks of the user, in a sentence Rust wrote ("2 项需要修改，1 项请自行确认。"). */
 export function verdictText(report, lang = 'zh') {
+  const summary = lang === 'zh' ? report.summary_zh : report.summary_en;
+  if (summary) return summary;
   const l = labels[lang] ?? labels.zh;
-  const failing = report.rules.filter((r) => r.status === 'fail').length;
-  return `${l[report.verdict] ?? report.verdict} · ${failing} ${l.fail}`;
+  return l[report.verdict] ?? report.verdict;
 }
 
-/** Fill `list` (a `<ul>`) with one `<li data-id data-status>` per rule, failing rules first. */
+/**
+ * Fill `list` (a `<ul>`) with one `<li data-id data-status>` per rule, failing rules first: the
+ * rule's title, the value and the allowed range as Rust formatted them, the hint, and a details
+ * line with the rule's id and the raw numbers (for support and the curious).
+ */
 export function renderChecklist(list, report, lang = 'zh') {
   const l = labels[lang] ?? labels.zh;
+  const zh = lang === 'zh';
   list.replaceChildren();
   for (const r of [...report.rules].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9))) {
     const li = document.createElement('li');
     li.className = r.status; li.dataset.id = r.id; li.dataset.status = r.status;
-    const range = r.allowed ? `[${r.allowed.min ?? ''}, ${r.allowed.max ?? ''}]` : '';
-    const value = r.measured == null ? '' : ` ${l.measured} ${r.measured} ${r.unit ?? ''} ${l.allowed} ${range}`;
-    const parts = ['icon', 'what', 'hint'].map((c) => {
-      const span = document.createElement('span'); span.className = c; li.append(span); return span;
-    });
-    parts[0].textContent = icon[r.status] ?? '?';
-    parts[1].textContent = `${r.id}${value}`;
-    parts[2].textContent = lang === 'zh' ? r.hint_zh : r.hint_en;
+    const add = (tag, cls, text) => {
+      const el = document.createElement(tag); el.className = cls; el.textContent = text; li.append(el); return el;
+    };
+    add('span', 'icon', icon[r.status] ?? '?');
+    add('span', 'what', (zh ? r.title_zh : r.title_en) || r.id);
+    const value = zh ? r.value_zh : r.value_en;
+    const allowed = zh ? r.allowed_zh : r.allowed_en;
+    if (value != null) {
+      add('span', 'value', allowed ? `${value}（${l.allowed} ${allowed}）` : value);
+    }
+    add('span', 'hint', zh ? r.hint_zh : r.hint_en);
+    const details = add('details', 'raw', '');
+    const summary = document.createElement('summary'); summary.textContent = l.details;
+    const raw = document.createElement('code');
+    raw.textContent = `${r.id} ${r.measured ?? ''} ${r.unit ?? ''} [${r.allowed?.min ?? ''}, ${r.allowed?.max ?? ''}]`;
+    details.append(summary, raw);
     list.append(li);
   }
 }
 
 /**
  * Outline each failing rule's region (image pixels of the checked photo) on a canvas that shows
- * that photo scaled by `scale`.
+ * that photo scaled by `scale`, labelled with the rule's title.
  */
-export function outlineFailures(canvas, report, scale = 1) {
+export function outlineFailures(canvas, report, scale = 1, lang = 'zh') {
   const ctx = canvas.getContext('2d');
   ctx.save();
   ctx.lineWidth = Math.max(2, canvas.width / 200);
@@ -51,7 +65,7 @@ export function outlineFailures(canvas, report, scale = 1) {
     if (r.status !== 'fail' || !r.region) continue;
     const { x, y, width, height } = r.region;
     ctx.strokeRect(x * scale, y * scale, width * scale, height * scale);
-    ctx.fillText(r.id, x * scale + 4, y * scale + ctx.lineWidth + 12);
+    ctx.fillText((lang === 'zh' ? r.title_zh : r.title_en) || r.id, x * scale + 4, y * scale + ctx.lineWidth + 12);
   }
   ctx.restore();
 }

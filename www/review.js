@@ -114,7 +114,7 @@ async function drawPhoto(s) {
   const canvas = card.querySelector('.photo canvas');
   canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
   canvas.getContext('2d').drawImage(img, 0, 0);
-  if (s.report?.rules) outlineFailures(canvas, s.report);
+  if (s.report?.rules) outlineFailures(canvas, s.report, 1, lang);
   canvas.dataset.loaded = `${img.naturalWidth}x${img.naturalHeight}`;
 }
 

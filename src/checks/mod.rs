@@ -15,6 +15,7 @@
 
 mod attire;
 mod capture;
+pub mod display;
 mod ears;
 mod face;
 mod face_frame;
@@ -76,6 +77,9 @@ pub struct RuleResult {
     /// Where the problem is, in source pixels, for the overlay.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<BoxF>,
+    /// Title, value and range as people read them (filled once the rule's id is final).
+    #[serde(flatten)]
+    pub shown: display::Shown,
 }
 
 /// The whole report.
@@ -84,6 +88,9 @@ pub struct Report {
     pub preset: String,
     pub faces: usize,
     pub verdict: Verdict,
+    /// What to do, in a sentence ("2 项需要修改，1 项请自行确认。").
+    pub summary_zh: String,
+    pub summary_en: String,
     pub rules: Vec<RuleResult>,
 }
 
@@ -209,6 +216,13 @@ pub(crate) fn worse(a: RuleResult, b: RuleResult) -> RuleResult {
     }
 }
 
+/// Fill each rule's readable side ([`display::shown`]), once its id is final.
+pub(crate) fn show(rules: &mut [RuleResult]) {
+    for r in rules {
+        r.shown = display::shown(r);
+    }
+}
+
 /// Judge `measured` against an explicit range.
 pub(crate) fn judge_range(
     id: &'static str,
@@ -234,6 +248,7 @@ pub(crate) fn judge_range(
         hint_zh: zh.to_string(),
         hint_en: en.to_string(),
         region: (status != Status::Pass).then_some(region).flatten(),
+        shown: display::Shown::default(),
     }
 }
 
@@ -256,6 +271,7 @@ pub(crate) fn not_evaluated(
         hint_zh: why_zh.to_string(),
         hint_en: why_en.to_string(),
         region: None,
+        shown: display::Shown::default(),
     }
 }
 
@@ -333,6 +349,8 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
     for (_, group) in GROUPS {
         group(&ctx, &mut rules)?;
     }
+    show(&mut rules);
+    let (summary_zh, summary_en) = display::summary(&rules);
     let verdict = if rules.iter().any(|r| r.status == Status::Fail) {
         Verdict::Fail
     } else if rules
@@ -347,6 +365,8 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
         preset: preset.id.clone(),
         faces: analysis.faces.len(),
         verdict,
+        summary_zh,
+        summary_en,
         rules,
     })
 }

@@ -79,6 +79,9 @@ pub struct StandardizeReport {
     /// not be measured on the file (and in preview mode, where nothing is verified); `pass`
     /// otherwise.
     pub verdict: Verdict,
+    /// The verdict in a sentence, naming the rules that failed or need a look.
+    pub summary_zh: String,
+    pub summary_en: String,
 }
 
 /// The standardised photo.
@@ -166,6 +169,8 @@ pub fn standardize_analyzed(
         measured: None,
         rules: Vec::new(),
         verdict: Verdict::Warn,
+        summary_zh: "预览：尚未生成和检查文件。".into(),
+        summary_en: "Preview: no file made or checked yet.".into(),
     };
     if options.quality == Quality::Preview {
         return Ok(Standardized {
@@ -185,6 +190,7 @@ pub fn standardize_analyzed(
     } else {
         Verdict::Pass
     };
+    (report.summary_zh, report.summary_en) = closed_loop_summary(&rules);
     report.measured = measured;
     report.rules = rules;
     let jpeg = file.bytes.clone();
@@ -194,6 +200,45 @@ pub fn standardize_analyzed(
         jpeg: Some(jpeg),
         report,
     })
+}
+
+/// The closed loop's verdict in a sentence: which rules failed (and that a retake or another
+/// photo is the way on), or which to look at.
+fn closed_loop_summary(rules: &[RuleResult]) -> (String, String) {
+    use crate::checks::Status;
+    let titles = |status: fn(Status) -> bool| {
+        let picked: Vec<&RuleResult> = rules.iter().filter(|r| status(r.status)).collect();
+        (
+            picked
+                .iter()
+                .map(|r| r.shown.title_zh.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            picked
+                .iter()
+                .map(|r| r.shown.title_en.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
+    let (failed_zh, failed_en) = titles(|s| s == Status::Fail);
+    let (look_zh, look_en) = titles(|s| matches!(s, Status::Warn | Status::NotEvaluated));
+    if !failed_zh.is_empty() {
+        (
+            format!("标准照未通过自检（{failed_zh}）：请重新拍摄或换一张照片；如多次出现，请反馈。"),
+            format!("The standard photo failed its own check ({failed_en}): retake it or choose another photo; if this keeps happening, please report it."),
+        )
+    } else if !look_zh.is_empty() {
+        (
+            format!("标准照已生成；请看一下：{look_zh}。"),
+            format!("The standard photo is ready; please look at: {look_en}."),
+        )
+    } else {
+        (
+            "标准照已生成，自检全部通过。".into(),
+            "The standard photo is ready and passes its own check.".into(),
+        )
+    }
 }
 
 /// The crop of the photo on a `width × height` grid. Where the crop runs above the photo

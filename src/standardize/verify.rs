@@ -258,5 +258,6 @@ pub fn verify(
             rules.push(r.clone());
         }
     }
+    crate::checks::show(&mut rules);
     Ok((measured, rules))
 }

@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
             &Hints {
                 ok: ("背景均匀干净。", "The background is plain and even."),
                 low: ("背景均匀干净。", "The background is plain and even."),
-                high: ("背景杂乱或不均匀：请站在纯色墙面前拍摄，画面中不要有其他物品。", "Busy or uneven background: stand before a plain wall with nothing else in the frame."),
+                high: ("背景杂乱或不均匀：标准照会换成纯色背景，但在纯色墙前拍摄、画面中没有其他物品，头发边缘会更干净。", "Busy or uneven background: the standard photo gets a plain one, but a plain wall with nothing else in the frame gives cleaner edges around the hair."),
             },
             Some(full),
         ));
@@ -205,7 +205,7 @@ fn shadow(ctx: &Context, out: &mut Vec<RuleResult>) {
         &Hints {
             ok: ("背景上没有人影。", "No shadow on the background."),
             low: ("背景上没有人影。", "No shadow on the background."),
-            high: ("背景上有人影：请离墙约一米远，光源从正面照射。", "A shadow falls on the wall: stand about 1 m from it with the light in front of you."),
+            high: ("背景上可能有人影：标准照会换成纯色背景，但离墙约一米、光源从正面照射，人像边缘会更干净。", "There may be a shadow on the wall: the standard photo gets a plain background, but standing about 1 m from the wall with the light in front gives cleaner edges."),
         },
         region,
     ));

@@ -51,8 +51,8 @@ export function renderChecklist(list, report, lang = 'zh') {
 }
 
 /**
- * Outline each failing rule's region (image pixels of the checked photo) on a canvas that shows
- * that photo scaled by `scale`, labelled with the rule's title.
+ * Outline each failing (red) and doubtful (amber) rule's region (image pixels of the checked
+ * photo) on a canvas that shows that photo scaled by `scale`, labelled with the rule's title.
  */
 export function outlineFailures(canvas, report, scale = 1, lang = 'zh') {
   const ctx = canvas.getContext('2d');
@@ -62,7 +62,9 @@ export function outlineFailures(canvas, report, scale = 1, lang = 'zh') {
   ctx.fillStyle = '#e53935';
   ctx.font = `${Math.max(12, Math.round(canvas.width / 40))}px sans-serif`;
   for (const r of report.rules) {
-    if (r.status !== 'fail' || !r.region) continue;
+    if (!['fail', 'warn'].includes(r.status) || !r.region) continue;
+    // Red where the photo must change, amber where the user should look.
+    ctx.strokeStyle = ctx.fillStyle = r.status === 'fail' ? '#e53935' : '#f59e0b';
     const { x, y, width, height } = r.region;
     ctx.strokeRect(x * scale, y * scale, width * scale, height * scale);
     ctx.fillText((lang === 'zh' ? r.title_zh : r.title_en) || r.id, x * scale + 4, y * scale + ctx.lineWidth + 12);

@@ -244,7 +244,12 @@ async function main() {
   }
   $('file').disabled = false;
   $('camera').addEventListener('click', startCamera);
-  $('file').addEventListener('change', (ev) => ev.target.files[0] && onFile(ev.target.files[0]));
+  $('file').addEventListener('change', (ev) => {
+    const file = ev.target.files[0];
+    // Cleared, so that picking the same file again checks it again.
+    ev.target.value = '';
+    if (file) onFile(file);
+  });
   $('status').textContent = t('ready');
   document.body.dataset.ready = version();
 }

@@ -313,16 +313,20 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         (StatusCode::CONFLICT, "order.wrong_state")
     );
 
-    // The reviewer: token required; the list carries the server's own report of the photo.
-    assert_eq!(
-        api.call("GET", "/review/submissions", None, None).status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        api.call("GET", "/review/submissions", Some(&s), None)
-            .status,
-        StatusCode::UNAUTHORIZED
-    );
+    // The reviewer: token required (missing and wrong said apart); the list carries the
+    // server's own report of the photo.
+    let missing = api.call("GET", "/review/submissions", None, None);
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert!(missing.json()["message_zh"]
+        .as_str()
+        .unwrap()
+        .starts_with("需要审核员令牌"));
+    let wrong = api.call("GET", "/review/submissions", Some(&s), None);
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.json()["message_zh"]
+        .as_str()
+        .unwrap()
+        .starts_with("审核员令牌不正确"));
     let list = api
         .call("GET", "/review/submissions", Some(TOKEN), None)
         .json();

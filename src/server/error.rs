@@ -35,13 +35,24 @@ impl ApiError {
         )
     }
 
-    pub fn reviewer_only() -> ApiError {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "review.unauthorized",
-            "需要审核员令牌。",
-            "This needs the reviewer token.",
-        )
+    /// No reviewer token given, or a wrong one: said apart, since the fix differs (open the
+    /// reviewer's link, or check the token it carries).
+    pub fn reviewer_only(given: bool) -> ApiError {
+        if given {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "review.unauthorized",
+                "审核员令牌不正确：请使用启动服务时给出的审核链接。",
+                "The reviewer token is wrong: use the review link the server printed at start.",
+            )
+        } else {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "review.unauthorized",
+                "需要审核员令牌：请使用启动服务时给出的审核链接。",
+                "This needs the reviewer token: use the review link the server printed at start.",
+            )
+        }
     }
 
     pub fn no_order() -> ApiError {

@@ -26,7 +26,7 @@ fn reviewer(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     if !expected.is_empty() && Sha256::digest(given) == Sha256::digest(expected) {
         Ok(())
     } else {
-        Err(ApiError::reviewer_only())
+        Err(ApiError::reviewer_only(!given.is_empty()))
     }
 }
 

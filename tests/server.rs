@@ -296,6 +296,21 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         Some(json!({ "sha256": sha(photo) })),
     );
     assert_eq!(sent.json()["status"], "under_review");
+    // The owner reads the stored photo back (the page shows it while it is reviewed); another
+    // login cannot.
+    let back = api.call("GET", &format!("/orders/{order}/photo"), Some(&s), None);
+    assert_eq!(
+        (back.status, back.bytes.as_slice()),
+        (StatusCode::OK, photo)
+    );
+    let stranger = api.session_of("student-c");
+    let refused = api.call(
+        "GET",
+        &format!("/orders/{order}/photo"),
+        Some(&stranger),
+        None,
+    );
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
     // A retried submit (its first answer lost) is answered, not refused.
     let retried = api.call(
         "POST",

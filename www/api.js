@@ -161,6 +161,8 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
       }
     },
     withdraw: (order) => request('POST', `orders/${encodeURIComponent(order)}/withdraw`),
+    /** The order's stored photo (the server's copy of what was uploaded), as bytes. */
+    orderPhoto: async (order) => new Uint8Array(await (await request('GET', `orders/${encodeURIComponent(order)}/photo`, undefined, { raw: true })).arrayBuffer()),
     /**
      * Upload the JPEG with its SHA-256 (hex). Retries up to `retries` times on network errors,
      * 60 s timeouts and 5xx answers (backoff 1 s, 2 s, 4 s); 4xx answers are final (but

@@ -34,7 +34,7 @@ const text = {
     prechecks_left: '免费自动预检剩余', times: '次', unlimited: '不限次数', models: '正在下载模型', analysing: '正在检查并生成标准照…',
     analysed: '检查用时', precheck_skipped: '免费预检次数已用完：照片仍会标准化，由人工审核判断。',
     h_result: '检查结果与标准照', shot: '原图（问题区域已标出）', std: '标准照', checklist: '自动预检', nostd: '无法生成标准照',
-    restored: '已恢复上次的标准照（检查报告需重新拍摄才会显示）。', std_missing: '本机已没有这张标准照，请重新拍摄或选择照片。',
+    restored: '已恢复上次的标准照（检查报告需重新拍摄才会显示）。', std_missing: '本机已没有这张标准照，请重新拍摄或选择照片。', download: '下载', from_server: '（服务器上的照片）',
     quality: '质量', pass: '通过', fail: '不通过', warn: '需注意',
     h_submit: '确认提交', submit_note: '确认标准照无误后提交，提交后进入人工审核。', submit: '确认提交',
     uploading: '正在上传', uploaded: '已上传', retrying: '网络不稳定，正在重试', upload_resume: '继续上次未完成的上传…',
@@ -62,7 +62,7 @@ const text = {
     prechecks_left: 'Free automatic pre-checks left:', times: '', unlimited: 'unlimited', models: 'Downloading models', analysing: 'Checking and standardising…',
     analysed: 'Checked in', precheck_skipped: 'No free pre-checks left: the photo is still standardised; the reviewer decides.',
     h_result: 'Check and standardised photo', shot: 'Original (problems outlined)', std: 'Standardised photo', checklist: 'Automatic pre-check', nostd: 'Cannot standardise',
-    restored: 'Restored the last standardised photo (take a new one to see a check report).', std_missing: 'This standardised photo is no longer on this device: take or pick a photo again.',
+    restored: 'Restored the last standardised photo (take a new one to see a check report).', std_missing: 'This standardised photo is no longer on this device: take or pick a photo again.', download: 'Download', from_server: '(the server\'s copy)',
     quality: 'quality', pass: 'Pass', fail: 'Fail', warn: 'Check',
     h_submit: 'Confirm and submit', submit_note: 'Submit once the standardised photo looks right; it then goes to manual review.', submit: 'Submit',
     uploading: 'Uploading', uploaded: 'Uploaded', retrying: 'Network unstable, retrying', upload_resume: 'Resuming the unfinished upload…',
@@ -384,7 +384,7 @@ async function processPhoto({ frame, bytes, bitmap }) {
   }
   apply({ type: 'photo_captured', photo: `cap-${Date.now()}` });
   clearJpegs();
-  view.result = null; view.jpeg = null; view.restored = false; view.progress = null; view.uploadNote = '';
+  view.result = null; view.jpeg = null; view.restored = false; view.fromServer = false; view.progress = null; view.uploadNote = '';
   setStdUrl(null);
   view.analysisMs = Math.round(ms);
   $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
@@ -430,12 +430,13 @@ function setStdUrl(jpeg) {
   if (view.stdUrl) URL.revokeObjectURL(view.stdUrl);
   view.stdUrl = jpeg ? URL.createObjectURL(new Blob([jpeg], { type: 'image/jpeg' })) : null;
   if (view.stdUrl) $('std').src = view.stdUrl; else $('std').removeAttribute('src');
+  if (view.stdUrl) $('std-download').href = view.stdUrl; else $('std-download').removeAttribute('href');
 }
 
 // --- submit, review
 
 async function submit() {
-  const jpeg = view.jpeg ?? loadJpeg(flow.state().standardised);
+  const jpeg = view.jpeg ?? await loadJpeg(flow.state().standardised);
   if (!jpeg) throw { code: 'photo.missing', message_zh: t('std_missing'), message_en: text.en.std_missing };
   apply({ type: 'submitted' });
   await upload(jpeg);
@@ -458,7 +459,7 @@ async function upload(jpeg) {
   }
   view.progress = 100; view.uploadNote = t('uploaded');
   apply({ type: 'upload_succeeded' });
-  clearJpegs(); // under review: the file is on the server; nothing kept on the device
+  // Kept on the device until the order is published: shown and downloadable while reviewed.
 }
 
 async function withdraw() {
@@ -488,7 +489,6 @@ function syncOrder(o) {
   }
   stage = flow.state().stage;
   if (stage === 'approved' && o.status === 'published') applyIfAllowed({ type: 'published' });
-  if (flow.allowed().locked) { clearJpegs(); view.jpeg = null; }
   render();
 }
 
@@ -532,6 +532,21 @@ async function paymentReturned() {
 }
 
 /** After a reload: finish what was in flight. */
+/** Submitted, but this device no longer keeps the photo: show the server's copy. */
+async function showServerCopy() {
+  const { stage, order } = flow.state();
+  if (view.jpeg || !SUBMITTED_STATUSES.slice(0, 3).includes(stage)) return;
+  try {
+    view.jpeg = await api.orderPhoto(order);
+    view.fromServer = true;
+    view.restored = true;
+    setStdUrl(view.jpeg);
+    render();
+  } catch (e) {
+    if (e?.code === 'auth.reopen') throw e; // otherwise the photo is optional here
+  }
+}
+
 async function recover() {
   const { stage, order, standardised } = flow.state();
   if (stage === 'verifying') {
@@ -543,9 +558,13 @@ async function recover() {
     // Another device may have taken the order further meanwhile (best effort: offline is fine).
     try { syncOrder(await api.order(order)); } catch (e) { if (e?.code === 'auth.reopen') throw e; }
   }
-  if (['standardised', 'submitted'].includes(stage)) {
-    view.jpeg = loadJpeg(standardised);
+  if (['standardised', 'submitted', ...SUBMITTED_STATUSES].includes(stage)) {
+    view.jpeg = await loadJpeg(standardised);
     if (view.jpeg) { view.restored = true; setStdUrl(view.jpeg); }
+  }
+  if (stage === 'standardised' && !view.jpeg) {
+    // Gone (another browser, cleared data): say so at the step; the photo step is the way back.
+    say('submit-msg', { code: 'photo.missing', message_zh: t('std_missing'), message_en: text.en.std_missing });
   }
   if (stage === 'submitted') {
     const o = await api.order(order);
@@ -556,7 +575,6 @@ async function recover() {
     const sent = SUBMITTED_STATUSES.includes(o.status) && !(o.status === 'rejected' && kept && o.photo?.sha256 !== kept);
     if (sent) {
       applyIfAllowed({ type: 'upload_succeeded' });
-      clearJpegs();
       syncOrder(o);
     } else if (view.jpeg) {
       view.uploadNote = t('upload_resume');
@@ -566,7 +584,7 @@ async function recover() {
       say('submit-msg', { code: 'photo.missing', message_zh: t('std_missing'), message_en: text.en.std_missing });
     }
   }
-  if (flow.allowed().locked) clearJpegs();
+  await showServerCopy();
   if (flow.allowed().can_capture) preloadAnalyzer(); // the photo step is reached: fetch the models now
 }
 
@@ -622,7 +640,7 @@ function renderResult() {
     $('std-info').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${(lang === 'zh' ? s.report.summary_zh : s.report.summary_en) ?? t(s.report.verdict)}`;
     $('std-info').dataset.result = JSON.stringify({ width: s.width, height: s.height, file: f, verdict: s.report.verdict, bytes: s.jpeg?.length ?? null });
   } else if (hasStd && view.restored) {
-    $('std-info').textContent = t('restored');
+    $('std-info').textContent = view.fromServer ? `${t('std')} ${t('from_server')}` : t('restored');
     delete $('std-info').dataset.result;
   } else {
     $('std-info').textContent = '';
@@ -682,7 +700,7 @@ function render() {
   show('step-record', Boolean(st.record));
   show('step-pay', at('eligibility_shown', 'payment_pending'));
   show('step-photo', st.paid && !al.locked && !at('submitted', 'under_review') && !view.elsewhere);
-  show('step-submit', at('standardised', 'submitted', 'under_review'));
+  show('step-submit', at('standardised', 'submitted'));
   show('step-review', at('under_review', 'rejected', 'approved', 'published'));
 
   // Every control follows one flag of allowed(), and nothing runs twice at once.
@@ -712,7 +730,10 @@ function render() {
   enable('camera-open', al.can_capture && !view.elsewhere);
   enable('photo-file', al.can_capture && !view.elsewhere);
   enable('capture', al.can_capture && Boolean(view.camera));
-  enable('submit', al.can_submit);
+  // Only what allowed() offers and the page can carry out: no submit without the photo.
+  show('submit', al.can_submit && Boolean(view.jpeg));
+  enable('submit', al.can_submit && Boolean(view.jpeg));
+  show('withdraw', al.can_withdraw);
   enable('withdraw', al.can_withdraw);
   if (view.scanAbort) $('scan').disabled = false; // stopping a scan is always possible
   $('scan').textContent = view.scanAbort ? t('scan_stop') : t('scan');

@@ -1,12 +1,17 @@
-// What the page keeps between reloads, and nothing more:
+// What the page keeps between visits, and nothing more:
 // - the flow's progress (`flow.save()`, from Rust) in localStorage: no ID characters, no names
 //   besides the server's masked record;
-// - the standardised JPEG (≤ 40 KB) in sessionStorage, only while it still has to be uploaded, so
-//   a reload between standardising and uploading loses nothing. It is deleted once the order is
-//   under review, and when a new photo replaces it.
+// - the standardised JPEG (≤ 40 KB) in IndexedDB, from standardisation until the order is
+//   published: closing the browser between standardising and submitting loses nothing, and the
+//   submitted photo can be shown and downloaded while it is reviewed. One photo at a time: a new
+//   one replaces it; it is deleted once the order is published, or when the flow is forgotten.
+// Where IndexedDB is unavailable (some private modes) the photo lives in memory only, and the
+// page says so at the step when it is gone.
 
 export const FLOW_KEY = 'gradphoto.flow';
-const JPEG_PREFIX = 'gradphoto.jpeg.';
+const DB = 'gradphoto';
+const STORE = 'photos';
+const KEY = 'standardised';
 
 export function loadFlow() {
   try { return localStorage.getItem(FLOW_KEY); } catch { return null; }
@@ -16,34 +21,55 @@ export function saveFlow(json) {
   try { localStorage.setItem(FLOW_KEY, json); } catch { /* private mode: progress lives in memory */ }
 }
 
-export function forgetFlow() {
+export async function forgetFlow() {
   try { localStorage.removeItem(FLOW_KEY); } catch { /* nothing kept */ }
-  clearJpegs();
+  await clearJpegs();
 }
 
-function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+let memory = null; // { ref, bytes } when IndexedDB is not there
+let opening = null;
+function open() {
+  opening ??= new Promise((ok, fail) => {
+    if (typeof indexedDB === 'undefined') { fail(new Error('no IndexedDB')); return; }
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => ok(req.result);
+    req.onerror = () => fail(req.error);
+  });
+  return opening;
+}
+
+/** One request on the photo store, as a promise. */
+async function run(mode, fn) {
+  const db = await open();
+  return new Promise((ok, fail) => {
+    const tx = db.transaction(STORE, mode);
+    const req = fn(tx.objectStore(STORE));
+    tx.oncomplete = () => ok(req.result);
+    tx.onerror = () => fail(tx.error);
+    tx.onabort = () => fail(tx.error);
+  });
 }
 
 /** Keep the standardised JPEG under its photo reference (replacing any earlier one). */
-export function keepJpeg(ref, bytes) {
-  clearJpegs();
-  try { sessionStorage.setItem(JPEG_PREFIX + ref, toBase64(bytes)); } catch { /* kept in memory only */ }
+export async function keepJpeg(ref, bytes) {
+  memory = { ref, bytes };
+  try { await run('readwrite', (s) => s.put({ ref, bytes }, KEY)); } catch { /* kept in memory only */ }
 }
 
 /** The kept JPEG of this reference, or null. */
-export function loadJpeg(ref) {
-  let b64 = null;
-  try { b64 = sessionStorage.getItem(JPEG_PREFIX + ref); } catch { /* none */ }
-  if (!b64) return null;
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+export async function loadJpeg(ref) {
+  if (memory?.ref === ref) return memory.bytes;
+  try {
+    const kept = await run('readonly', (s) => s.get(KEY));
+    return kept?.ref === ref ? new Uint8Array(kept.bytes) : null;
+  } catch {
+    return null;
+  }
 }
 
-/** Delete every kept JPEG. */
-export function clearJpegs() {
-  try {
-    for (const key of Object.keys(sessionStorage)) if (key.startsWith(JPEG_PREFIX)) sessionStorage.removeItem(key);
-  } catch { /* none */ }
+/** Delete the kept JPEG. */
+export async function clearJpegs() {
+  memory = null;
+  try { await run('readwrite', (s) => s.delete(KEY)); } catch { /* none */ }
 }

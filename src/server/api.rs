@@ -286,6 +286,27 @@ pub async fn get_order(
     Ok(Json(order_json(&owned(&state, &headers, &id)?)))
 }
 
+/// The order's stored photo, for its owner: the page shows the submitted photo in every later
+/// stage and offers it for download, from the server's copy when the device no longer has it.
+pub async fn get_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let order = owned(&state, &headers, &id)?;
+    let sha = order.photo_sha.ok_or_else(ApiError::no_photo)?;
+    let bytes = tokio::fs::read(state.photo_path(&id, &sha))
+        .await
+        .map_err(|_| ApiError::no_photo())?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    ))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Payment {

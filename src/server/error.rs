@@ -64,6 +64,15 @@ impl ApiError {
         )
     }
 
+    pub fn no_photo() -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "photo.not_found",
+            "服务器上还没有这个订单的照片。",
+            "The server has no photo for this order yet.",
+        )
+    }
+
     pub fn bad_request(code: &'static str, zh: &str, en: &str) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code, zh, en)
     }

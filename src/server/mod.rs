@@ -125,7 +125,10 @@ pub fn router(state: AppState) -> Router {
         .route("/orders", post(api::create_order))
         .route("/orders/{order}", get(api::get_order))
         .route("/orders/{order}/pay", post(api::pay))
-        .route("/orders/{order}/photo", put(api::upload_photo))
+        .route(
+            "/orders/{order}/photo",
+            put(api::upload_photo).get(api::get_photo),
+        )
         .route("/orders/{order}/submit", post(api::submit))
         .route("/orders/{order}/withdraw", post(api::withdraw))
         .route("/review/submissions", get(review::list))

@@ -117,8 +117,8 @@ after(async () => {
 
 // --- helpers
 
-async function studentPage() {
-  const context = await browser.newContext(phone);
+async function studentPage(storageState) {
+  const context = await browser.newContext({ ...phone, storageState });
   await context.grantPermissions(['camera'], { origin: new URL(base).origin });
   const page = await context.newPage();
   const errors = [];
@@ -132,6 +132,22 @@ async function studentPage() {
 }
 
 const stageOf = (page) => page.evaluate(() => document.body.dataset.stage);
+/** The photo reference kept on the device (IndexedDB), or null. */
+const keptPhoto = (page) => page.evaluate(() => new Promise((ok) => {
+  const req = indexedDB.open('gradphoto', 1);
+  req.onupgradeneeded = () => req.result.createObjectStore('photos');
+  req.onsuccess = () => {
+    const get = req.result.transaction('photos').objectStore('photos').get('standardised');
+    get.onsuccess = () => ok(get.result ? { ref: get.result.ref, bytes: get.result.bytes.length } : null);
+    get.onerror = () => ok(null);
+  };
+  req.onerror = () => ok(null);
+}));
+/** The standardised photo shown, with its download link: [width, height, has a link]. */
+const shownPhoto = (page) => page.$eval('#std', async (img) => {
+  await img.decode();
+  return [img.naturalWidth, img.naturalHeight, Boolean(document.getElementById('std-download').getAttribute('href'))];
+});
 async function waitStage(page, stage, timeout = 30_000) {
   try {
     await page.waitForSelector(`body[data-stage="${stage}"]`, { timeout, state: 'attached' });
@@ -193,8 +209,10 @@ async function submitPhoto(page, timings) {
   assert.equal(await page.$eval('#upload-progress', (p) => p.value), 100);
   assert.match(await page.textContent('#upload-msg'), /100%/);
   assert.equal(await page.textContent('#stage'), '待审核');
-  // Under review: the JPEG is no longer kept on the device.
-  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('gradphoto.jpeg.'))), []);
+  // Under review: the submitted photo stays shown, with a download; no submit button any more.
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  assert.equal(await page.isVisible('#submit'), false);
+  assert.equal(await page.isVisible('#withdraw'), true);
 }
 
 // --- the tests
@@ -202,7 +220,7 @@ async function submitPhoto(page, timings) {
 test('the whole collection: pay, reload, camera, standardise, upload, rejected, reshoot, approved and locked', { timeout: 900_000 }, async (t) => {
   const timings = [];
   const started = Date.now();
-  const { page, errors, logs } = await studentPage();
+  let { page, errors, logs, context } = await studentPage();
   assert.equal(await stageOf(page), 'signed_out');
   assert.equal(await page.textContent('#stage'), '未登录');
   // Nothing but login is possible yet.
@@ -278,10 +296,25 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.equal(left.prechecks_used, 1);
   assert.equal(await page.getAttribute('#prechecks', 'data-left'), String(left.prechecks_left));
   assert.equal((await flowState(page)).check != null, true);
-  assert.equal(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('gradphoto.jpeg.')).length), 1);
+  assert.equal((await keptPhoto(page))?.ref, (await flowState(page)).standardised);
 
-  // Submit: upload with progress, then under review.
+  // Close the browser and open the page again (what localStorage and IndexedDB keep, not the
+  // tab's sessionStorage): still 已标准化, the photo shown, and submitting works.
+  assert.deepEqual(errors, [], logs.join('\n'));
+  const kept = await context.storageState({ indexedDB: true });
+  await context.close();
+  ({ page, errors, logs, context } = await studentPage(kept));
+  assert.equal(await stageOf(page), 'standardised');
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  assert.equal(await page.isEnabled('#submit'), true);
+  assert.equal(await page.isHidden('#submit-msg'), true);
+
+  // Submit: upload with progress, then under review; after a reload the photo is still shown.
   await submitPhoto(page, timings);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  await waitStage(page, 'under_review');
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
   await screenshot(page, '05-under-review', '#step-result');
 
   // The reviewer: no token, a wrong token → only the prompt; the right one → the submission.
@@ -338,6 +371,12 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
     try { window.__flow.apply({ type: 'photo_captured', photo: `cap-${Date.now()}` }); return null; } catch (e) { return e.code; }
   });
   assert.equal(refused, 'flow.locked');
+  // Approved, after a reload: the approved photo shown and downloadable, no button to press.
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  await waitStage(page, 'approved');
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  assert.deepEqual(await page.$$eval('button:not([hidden]):not([disabled])[data-action]', (els) => els.map((e) => e.id)), []);
   await screenshot(page, '07-approved', '#step-record');
   const jpeg = await readFile(photo('grace_hopper.jpg'));
   const put = await fetch(`${base}api/v1/orders/${encodeURIComponent(order)}/photo`, {
@@ -353,6 +392,7 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   await reviewer.page.waitForSelector(`${card}[data-status="published"]`);
   await waitStage(page, 'published', 20_000);
   assert.equal(await page.textContent('#stage'), '已上网');
+  assert.equal(await keptPhoto(page), null, 'published: the photo is no longer kept on the device');
   assert.deepEqual(await page.$$eval('[data-action]:not([disabled])', (els) => els.map((e) => e.id || e.className)), []);
 
   assert.deepEqual(errors, [], logs.join('\n'));

@@ -41,6 +41,20 @@ pub struct Preset {
     /// Bounds of the global corrections standardisation may make.
     #[serde(default)]
     pub corrections: CorrectionSpec,
+    /// How to take the photo, as the collector's guide asks (拍照要求): the page shows these
+    /// before the first capture and on request.
+    #[serde(default)]
+    pub instructions: Vec<Instruction>,
+}
+
+/// One item of the photo instructions: a stable id (the page draws its good and bad example by
+/// it) and the text in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instruction {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
 }
 
 /// The global corrections standardisation may make (nothing local: no retouching).
@@ -334,6 +348,27 @@ mod tests {
         assert_eq!(p.geometry.eye_line_px, Some([200.0, 300.0]));
         assert_eq!(p.geometry.face_width_px, Some([180.0, 300.0]));
         assert_eq!(p.background.rgb().unwrap(), [100, 197, 255]);
+        // The guide's photo instructions, each in both languages, ids unique.
+        let ids: std::collections::BTreeSet<&str> =
+            p.instructions.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids.len(), p.instructions.len());
+        for want in [
+            "light",
+            "wall",
+            "helper",
+            "framing",
+            "face",
+            "mouth",
+            "accessories",
+            "clothes",
+            "natural",
+        ] {
+            assert!(ids.contains(want), "no instruction {want}");
+        }
+        assert!(p
+            .instructions
+            .iter()
+            .all(|i| !i.zh.is_empty() && !i.en.is_empty()));
     }
 
     #[test]

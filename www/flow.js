@@ -2,7 +2,7 @@
 // decides what is allowed: every button follows one `flow.allowed()` flag, and every step is an
 // event applied to the flow (refused events throw a typed error, shown as it is). Progress is saved
 // with `flow.save()` after each applied event and resumed on load.
-import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels } from '../pkg/gradphoto.js';
+import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels, loadPreset } from '../pkg/gradphoto.js';
 import { loadAnalyzer } from '../pkg/loader.js';
 import { createApi, sha256Hex } from './api.js';
 import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
@@ -10,6 +10,7 @@ import { openCamera, grabFrame, startGuide } from './camera.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
 import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
+import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 
 const PRESET = 'chsi-graduation';
 const POLL_MS = 2000;
@@ -33,8 +34,9 @@ const text = {
     h_photo: '拍照或选择照片', camera_open: '打开相机', camera_close: '关闭相机', photo_file: '从相册选择', capture: '拍照', capture_ready: '拍照（位置合适）',
     prechecks_left: '免费自动预检剩余', times: '次', unlimited: '不限次数', models: '正在下载模型', analysing: '正在检查并生成标准照…',
     analysed: '检查用时', precheck_skipped: '免费预检次数已用完：照片仍会标准化，由人工审核判断。',
+    h_instructions: '拍照要求', instructions_note: '拍照前请看一下：每条左边是正确的样子，右边是常见的错误。', instructions_ok: '我已了解，开始拍照', instructions_open: '查看拍照要求',
     h_result: '检查结果与标准照', shot: '原图（问题区域已标出）', std: '标准照', checklist: '自动预检', nostd: '无法生成标准照',
-    restored: '已恢复上次的标准照（检查报告需重新拍摄才会显示）。', std_missing: '本机已没有这张标准照，请重新拍摄或选择照片。', download: '下载', from_server: '（服务器上的照片）',
+    restored: '已恢复上次的标准照（检查报告需重新拍摄才会显示）。', std_missing: '本机已没有这张标准照，请重新拍摄或选择照片。', download: '下载', from_server: '（服务器上的照片）', std_submitted: '已提交的标准照',
     quality: '质量', pass: '通过', fail: '不通过', warn: '需注意',
     h_submit: '确认提交', submit_note: '确认标准照无误后提交，提交后进入人工审核。', submit: '确认提交',
     uploading: '正在上传', uploaded: '已上传', retrying: '网络不稳定，正在重试', upload_resume: '继续上次未完成的上传…',
@@ -61,8 +63,9 @@ const text = {
     h_photo: 'Take or pick a photo', camera_open: 'Open camera', camera_close: 'Close camera', photo_file: 'Pick from album', capture: 'Take photo', capture_ready: 'Take photo (well placed)',
     prechecks_left: 'Free automatic pre-checks left:', times: '', unlimited: 'unlimited', models: 'Downloading models', analysing: 'Checking and standardising…',
     analysed: 'Checked in', precheck_skipped: 'No free pre-checks left: the photo is still standardised; the reviewer decides.',
+    h_instructions: 'How to take the photo', instructions_note: 'Before you start: on each line, left is right and right is a common mistake.', instructions_ok: 'Got it, take the photo', instructions_open: 'How to take the photo',
     h_result: 'Check and standardised photo', shot: 'Original (problems outlined)', std: 'Standardised photo', checklist: 'Automatic pre-check', nostd: 'Cannot standardise',
-    restored: 'Restored the last standardised photo (take a new one to see a check report).', std_missing: 'This standardised photo is no longer on this device: take or pick a photo again.', download: 'Download', from_server: '(the server\'s copy)',
+    restored: 'Restored the last standardised photo (take a new one to see a check report).', std_missing: 'This standardised photo is no longer on this device: take or pick a photo again.', download: 'Download', from_server: ' (the server\'s copy)', std_submitted: 'The standard photo you submitted',
     quality: 'quality', pass: 'Pass', fail: 'Fail', warn: 'Check',
     h_submit: 'Confirm and submit', submit_note: 'Submit once the standardised photo looks right; it then goes to manual review.', submit: 'Submit',
     uploading: 'Uploading', uploaded: 'Uploaded', retrying: 'Network unstable, retrying', upload_resume: 'Resuming the unfinished upload…',
@@ -88,6 +91,9 @@ const view = {
   eligible: null, amount: null, result: null, shot: null, jpeg: null, stdUrl: null, restored: false,
   progress: null, uploadNote: '', camera: null, guide: null, lastGuide: null, scanAbort: null, analysisMs: null,
   elsewhere: null, // the order's later server status when another device submitted it (read-only here)
+  fromServer: false, // the shown standardised photo is the server's copy
+  instructions: [], // the preset's photo instructions (Rust data)
+  instructionsOpen: !instructionsRead(), // shown before the first capture, then on request
 };
 
 let renewing = null; // one renewal at a time, shared by the calls that asked for it
@@ -640,7 +646,8 @@ function renderResult() {
     $('std-info').textContent = `${f.width}×${f.height} · ${f.dpi} dpi · ${t('quality')} ${f.quality} · ${(f.size_bytes / 1024).toFixed(1)} KB · ${(lang === 'zh' ? s.report.summary_zh : s.report.summary_en) ?? t(s.report.verdict)}`;
     $('std-info').dataset.result = JSON.stringify({ width: s.width, height: s.height, file: f, verdict: s.report.verdict, bytes: s.jpeg?.length ?? null });
   } else if (hasStd && view.restored) {
-    $('std-info').textContent = view.fromServer ? `${t('std')} ${t('from_server')}` : t('restored');
+    const submitted = SUBMITTED_STATUSES.includes(flow.state().stage);
+    $('std-info').textContent = `${submitted ? t('std_submitted') : t('restored')}${view.fromServer ? t('from_server') : ''}`;
     delete $('std-info').dataset.result;
   } else {
     $('std-info').textContent = '';
@@ -699,7 +706,12 @@ function render() {
   show('step-verify', at('code_recognised', 'verifying'));
   show('step-record', Boolean(st.record));
   show('step-pay', at('eligibility_shown', 'payment_pending'));
-  show('step-photo', st.paid && !al.locked && !at('submitted', 'under_review') && !view.elsewhere);
+  // The photo step; the instructions come first until read, and on request.
+  const photoStep = st.paid && !al.locked && !at('submitted', 'under_review') && !view.elsewhere;
+  const instructionsShown = photoStep && view.instructionsOpen && view.instructions.length > 0;
+  show('step-instructions', instructionsShown);
+  show('step-photo', photoStep && !instructionsShown);
+  show('instructions-open', view.instructions.length > 0);
   show('step-submit', at('standardised', 'submitted'));
   show('step-review', at('under_review', 'rejected', 'approved', 'published'));
 
@@ -780,6 +792,7 @@ function render() {
 
 function applyLanguage() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  renderInstructions($('instructions'), view.instructions, lang);
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $('lang').textContent = t('lang');
   render();
@@ -830,6 +843,8 @@ async function main() {
     for (const { stage, zh, en } of stageLabels()) {
       STAGES.push(stage); stageLabel.zh[stage] = zh; stageLabel.en[stage] = en;
     }
+    view.instructions = loadPreset(PRESET).instructions ?? [];
+    renderInstructions($('instructions'), view.instructions, lang);
   } catch {
     say('error', lang === 'zh' ? '此浏览器不支持 WebAssembly SIMD，请更新微信或浏览器。' : 'This browser lacks WebAssembly SIMD; please update WeChat or the browser.');
     return;
@@ -863,6 +878,17 @@ async function main() {
   $('pay-cancel').addEventListener('click', action(() => confirmPayment('cancel'), 'pay-msg'));
   $('pay-again').addEventListener('click', action(payAgainInHost, 'pay-msg'));
   $('pay-abort').addEventListener('click', action(abortHostPayment, 'pay-msg'));
+  $('instructions-ok').addEventListener('click', () => {
+    markInstructionsRead();
+    view.instructionsOpen = false;
+    render();
+    $('step-photo').scrollIntoView({ block: 'start' });
+  });
+  $('instructions-open').addEventListener('click', () => {
+    view.instructionsOpen = true;
+    render();
+    $('step-instructions').scrollIntoView({ block: 'start' });
+  });
   $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
   $('capture').addEventListener('click', action(capture, 'photo-msg'));
   $('photo-file').addEventListener('change', action(photoFromFile, 'photo-msg'));

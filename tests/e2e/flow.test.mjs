@@ -277,8 +277,25 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.equal(await stageOf(page), 'paid');
   assert.equal(await page.textContent('#stage'), '待上传');
   assert.equal((await flowState(page)).order, order);
-  assert.equal(await page.isVisible('#step-photo'), true);
   assert.equal((await allowed(page)).can_capture, true);
+
+  // 拍照要求 before the first capture: the preset's items, each with a good and a bad sketch;
+  // the photo step once read, and the instructions again on request.
+  assert.equal(await page.isVisible('#step-instructions'), true);
+  assert.equal(await page.isVisible('#step-photo'), false);
+  const items = await page.$$eval('#instructions li', (li) => li.map((l) => [l.dataset.id, l.querySelectorAll('svg').length, l.textContent.length]));
+  assert.equal(items.length, 9, JSON.stringify(items));
+  assert.ok(items.every(([, svgs, chars]) => svgs === 2 && chars > 8), JSON.stringify(items));
+  await screenshot(page, '03-instructions', '#step-instructions');
+  await page.click('#instructions-ok');
+  assert.equal(await page.isVisible('#step-photo'), true);
+  assert.equal(await page.isVisible('#step-instructions'), false);
+  await page.click('#instructions-open');
+  assert.equal(await page.isVisible('#step-instructions'), true);
+  await page.click('#instructions-ok');
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await page.isVisible('#step-photo'), true, 'read once: the photo step comes straight away');
 
   // Camera with the live guide; capture; report and standardised photo.
   const guide = await captureFromCamera(page, timings, '03-camera-guide');
@@ -449,6 +466,7 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   await waitStage(page, 'payment_pending');
   await page.click('#pay-confirm');
   await waitStage(page, 'paid');
+  await page.click('#instructions-ok');
 
   await page.setInputFiles('#photo-file', { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is a text file, not a photo\n') });
   await page.waitForSelector('#photo-msg:not([hidden])');

@@ -202,6 +202,15 @@ fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
 fn standardized_to_js(s: &crate::Standardized) -> Result<JsValue, JsValue> {
     let object: JsValue = js_sys::Object::new().into();
     set(&object, "report", &to_js(&s.report)?)?;
+    // The flow's `standardised` payload: the file's own check, which the flow refuses on `fail`.
+    set(
+        &object,
+        "summary",
+        &to_js(&crate::flow::CheckSummary::from_rules(
+            s.report.verdict,
+            &s.report.rules,
+        ))?,
+    )?;
     set(&object, "transform", &to_js(&s.report.framing)?)?;
     set(&object, "width", &JsValue::from(s.image.width()))?;
     set(&object, "height", &JsValue::from(s.image.height()))?;

@@ -66,6 +66,7 @@ fn sample(kind: EventKind) -> Event {
         EventKind::PrecheckCompleted => Event::PrecheckCompleted { summary: pass() },
         EventKind::Standardised => Event::Standardised {
             photo: "sha256:bb22".into(),
+            check: pass(),
         },
         EventKind::Submitted => Event::Submitted,
         EventKind::UploadSucceeded => Event::UploadSucceeded,
@@ -372,6 +373,65 @@ fn withdraw_and_failed_upload_return_to_the_standardised_photo() {
         refused(&mut flow, Event::Withdrawn).code(),
         "flow.wrong_order"
     );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_standardised_file_that_fails_its_own_check_is_never_offered_for_submission() {
+    let mut flow = at(
+        Some(10),
+        &[
+            TO_PAID,
+            &[EventKind::PhotoCaptured, EventKind::PrecheckCompleted],
+        ],
+    );
+    let err = refused(
+        &mut flow,
+        Event::Standardised {
+            photo: "sha256:bb22".into(),
+            check: fail(&["geometry.crown", "output.background_color"]),
+        },
+    );
+    assert_eq!(err.code(), "flow.standardised_failed");
+    // The message names the checks by their titles and offers the retake.
+    let info = err.info();
+    assert!(
+        info.message_zh.contains("头顶") && info.message_zh.contains("重新拍摄"),
+        "{}",
+        info.message_zh
+    );
+    assert!(
+        !info.message_zh.contains("geometry.crown"),
+        "{}",
+        info.message_zh
+    );
+    assert!(info.message_en.contains("again"), "{}", info.message_en);
+    let a = flow.allowed();
+    assert!(!a.can_submit && a.can_capture, "{a:?}");
+    // A summary that contradicts itself is refused as input, and a warning is accepted.
+    let bad = CheckSummary {
+        verdict: CheckVerdict::Fail,
+        failing: vec![],
+    };
+    let photo = "sha256:bb22".to_string();
+    assert_eq!(
+        refused(
+            &mut flow,
+            Event::Standardised {
+                photo: photo.clone(),
+                check: bad
+            }
+        )
+        .code(),
+        "flow.invalid_input"
+    );
+    let warn = CheckSummary {
+        verdict: CheckVerdict::Warn,
+        failing: vec![],
+    };
+    flow.apply(Event::Standardised { photo, check: warn })
+        .unwrap();
+    assert!(flow.allowed().can_submit);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -936,6 +996,7 @@ mod properties {
                 EventKind::PrecheckCompleted => Event::PrecheckCompleted { summary },
                 EventKind::Standardised => Event::Standardised {
                     photo: photo.into(),
+                    check: pass(),
                 },
                 EventKind::ReviewRejected => Event::ReviewRejected { reason: text },
                 other => sample(other),

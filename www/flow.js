@@ -403,10 +403,16 @@ async function processPhoto({ frame, bytes, bitmap }) {
   }
   if (out.standardized) {
     const ref = `std-${Date.now()}`;
-    apply({ type: 'standardised', photo: ref });
-    view.jpeg = out.standardized.jpeg;
-    keepJpeg(ref, view.jpeg);
-    setStdUrl(view.jpeg);
+    try {
+      // Rust refuses a file that failed its own check (flow.standardised_failed): it is shown,
+      // with the checks that failed, but never kept or offered for submission.
+      apply({ type: 'standardised', photo: ref, check: out.standardized.summary });
+      view.jpeg = out.standardized.jpeg;
+      keepJpeg(ref, view.jpeg);
+    } catch (e) {
+      say('photo-msg', e);
+    }
+    setStdUrl(out.standardized.jpeg);
   }
   render();
   $('step-result').scrollIntoView({ block: 'start' });

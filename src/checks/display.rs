@@ -42,6 +42,14 @@ fn titles() -> &'static BTreeMap<String, Title> {
     })
 }
 
+/// The rule's title in Chinese and English, or the id itself when `presets/rules.json` has none.
+pub fn title(id: &str) -> (String, String) {
+    titles().get(id).map_or_else(
+        || (id.to_string(), id.to_string()),
+        |t| (t.zh.clone(), t.en.clone()),
+    )
+}
+
 /// Whether `presets/rules.json` names the rule.
 pub fn has_title(id: &str) -> bool {
     titles().contains_key(id)

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::event::EventKind;
 use super::state::Stage;
+use crate::checks::display::title;
 use crate::error::ErrorInfo;
 
 /// Everything the flow refuses. After any of these the flow's state is exactly what it was.
@@ -37,6 +38,10 @@ pub enum FlowError {
     /// Standardising straight after capture while free pre-checks remain.
     #[error("run the automatic pre-check before standardising")]
     PrecheckRequired,
+    /// The standardised file failed its own check (a crop or background the pipeline could not
+    /// get right): it is not offered for submission. Rule ids only, never image content.
+    #[error("the standardised photo failed its own check ({})", failing.join(", "))]
+    StandardisedFailed { failing: Vec<String> },
     /// Saved progress that is damaged, inconsistent or tampered with.
     #[error("the saved progress is not valid: {detail}")]
     StateInvalid { detail: String },
@@ -98,6 +103,7 @@ impl FlowError {
             FlowError::InvalidInput { .. } => "flow.invalid_input",
             FlowError::PrecheckLimit { .. } => "flow.precheck_limit",
             FlowError::PrecheckRequired => "flow.precheck_required",
+            FlowError::StandardisedFailed { .. } => "flow.standardised_failed",
             FlowError::StateInvalid { .. } => "flow.state_invalid",
             FlowError::SchemaUnsupported { .. } => "flow.schema_unsupported",
             FlowError::EventInvalid { .. } => "flow.event_invalid",
@@ -106,6 +112,13 @@ impl FlowError {
 
     /// English message with a hint on what to do.
     pub fn message_en(&self) -> String {
+        if let FlowError::StandardisedFailed { failing } = self {
+            let titles: Vec<String> = failing.iter().map(|id| title(id).1).collect();
+            return format!(
+                "The standardised photo failed its own check ({}), so it cannot be submitted. Take or pick the photo again: centred, with room above the head, in front of a plain wall.",
+                titles.join(", ")
+            );
+        }
         let hint = match self {
             FlowError::WrongOrder { .. } => {
                 "Follow the steps in order; the page only offers the steps possible now."
@@ -126,6 +139,7 @@ impl FlowError {
             FlowError::PrecheckRequired => {
                 "Use the free automatic pre-check on this photo first; it finds most reasons for rejection."
             }
+            FlowError::StandardisedFailed { .. } => "", // said above, with the titles
             FlowError::StateInvalid { .. } | FlowError::SchemaUnsupported { .. } => {
                 "Start the collection again; payment and review status are kept by the server."
             }
@@ -175,6 +189,13 @@ impl FlowError {
             ),
             FlowError::PrecheckRequired => {
                 "请先对这张照片进行免费自动预检，再进行标准化；预检能发现大多数不合格原因。".into()
+            }
+            FlowError::StandardisedFailed { failing } => {
+                let titles: Vec<String> = failing.iter().map(|id| title(id).0).collect();
+                format!(
+                    "这张照片生成的标准照未通过自检（{}），不能提交。请重新拍摄或选择照片：人居中、头顶留出空间、背景为纯色墙面。",
+                    titles.join("、")
+                )
             }
             FlowError::StateInvalid { .. } => {
                 "保存的采集进度已损坏或不一致，无法继续使用。请重新开始采集；支付和审核状态以服务器为准。"

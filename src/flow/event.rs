@@ -51,8 +51,10 @@ pub enum Event {
     PhotoCaptured { photo: String },
     /// The automatic pre-check of the current photo finished. Counts one free pre-check.
     PrecheckCompleted { summary: CheckSummary },
-    /// The current photo was standardised; `photo` references the result.
-    Standardised { photo: String },
+    /// The current photo was standardised; `photo` references the result and `check` is the
+    /// result's own check (the closed loop on the file: geometry, background, size). A file that
+    /// fails it is refused (`flow.standardised_failed`): it must never reach 确认提交.
+    Standardised { photo: String, check: CheckSummary },
     /// The user confirmed the standardised photo (确认提交); the host uploads it.
     Submitted,
     /// The upload reached the server: waiting for review.

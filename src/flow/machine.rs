@@ -11,7 +11,7 @@ use super::input::{
     MAX_ORDER_CHARS, MAX_REASON_CHARS, MAX_RECORD_CHARS, MAX_SCHOOL_NAME_CHARS, MAX_SESSION_CHARS,
     MAX_SUGGESTIONS,
 };
-use super::state::{School, Stage, State};
+use super::state::{CheckVerdict, School, Stage, State};
 use crate::preset::Preset;
 
 /// One graduate's collection: the current [`State`] and the rules for changing it.
@@ -223,8 +223,14 @@ fn transition(st: &mut State, event: Event) -> Result<(), FlowError> {
             st.prechecks.used = st.prechecks.used.saturating_add(1);
             st.stage = Stage::Checked;
         }
-        Event::Standardised { photo } => {
+        Event::Standardised { photo, check } => {
             check_photo_ref(&photo)?;
+            check.validate()?;
+            if check.verdict == CheckVerdict::Fail {
+                return Err(FlowError::StandardisedFailed {
+                    failing: check.failing,
+                });
+            }
             st.standardised = Some(photo);
             st.stage = Stage::Standardised;
         }

@@ -19,7 +19,7 @@ use super::input::{
     MAX_FAILING_RULES, MAX_ORDER_CHARS, MAX_REASON_CHARS, MAX_RECORD_CHARS, MAX_SCHOOL_NAME_CHARS,
     MAX_SESSION_CHARS, MAX_SUGGESTIONS,
 };
-use crate::checks::{Report, Status, Verdict};
+use crate::checks::{Report, RuleResult, Status, Verdict};
 
 /// The steps of the collection, in the order they are reached (the derived order is used by the
 /// invariants: everything from [`Stage::Paid`] on has been paid, and so on).
@@ -193,14 +193,19 @@ pub struct CheckSummary {
 impl CheckSummary {
     /// The summary of a [`Report`]: its verdict and the ids of its failing rules.
     pub fn from_report(report: &Report) -> CheckSummary {
+        CheckSummary::from_rules(report.verdict, &report.rules)
+    }
+
+    /// The summary of a verdict and its rules; also what the standardised file's own check
+    /// (its closed loop) hands to the `standardised` event.
+    pub fn from_rules(verdict: Verdict, rules: &[RuleResult]) -> CheckSummary {
         CheckSummary {
-            verdict: match report.verdict {
+            verdict: match verdict {
                 Verdict::Pass => CheckVerdict::Pass,
                 Verdict::Warn => CheckVerdict::Warn,
                 Verdict::Fail => CheckVerdict::Fail,
             },
-            failing: report
-                .rules
+            failing: rules
                 .iter()
                 .filter(|r| r.status == Status::Fail)
                 .map(|r| r.id.to_string())

@@ -108,6 +108,12 @@ pub fn validate_last4(input: &str) -> Result<String, JsValue> {
         .map_err(flow_err)
 }
 
+/// The 图像采集码 for display, its middle hidden ("GP1…0001").
+#[wasm_bindgen(js_name = maskCode)]
+pub fn mask_code(code: &str) -> String {
+    flow::mask_code(code)
+}
+
 /// The adapter's conversions, in headless Chromium: `cargo test --target wasm32-unknown-unknown
 /// --lib wasm_flow`.
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! run in headless Chromium.
 
 use gradphoto::flow::{
-    normalise_school_name, validate_last4, Allowed, CheckSummary, CheckVerdict, Event, EventKind,
-    Flow, FlowError, Last4Problem, Stage, SCHEMA_VERSION,
+    check_code, mask_code, normalise_school_name, validate_last4, Allowed, CheckSummary,
+    CheckVerdict, CodeLook, Event, EventKind, Flow, FlowError, Last4Problem, Stage, SCHEMA_VERSION,
 };
 use gradphoto::Preset;
 
@@ -46,7 +46,7 @@ fn sample(kind: EventKind) -> Event {
             suggestions: vec![],
         },
         EventKind::CodeRecognised => Event::CodeRecognised {
-            code: "Q1xK9-opaque".into(),
+            code: "Q1xK9-opaque-7Hd2".into(),
         },
         EventKind::Last4Entered => Event::Last4Entered {
             last4: "123X".into(),
@@ -928,6 +928,10 @@ fn every_error_has_a_code_and_both_messages() {
         Flow::resume("{}").unwrap_err(),
         Flow::resume("[").unwrap_err(),
         Event::from_json("{}").unwrap_err(),
+        check_code("https://u.wechat.com/x").unwrap_err(),
+        FlowError::StandardisedFailed {
+            failing: vec!["geometry.crown".into()],
+        },
     ];
     let mut codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
     for e in &errors {
@@ -940,7 +944,45 @@ fn every_error_has_a_code_and_both_messages() {
     }
     codes.sort();
     codes.dedup();
-    assert_eq!(codes.len(), 10, "{codes:?}");
+    assert_eq!(codes.len(), 12, "{codes:?}");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn only_what_can_be_a_collection_code_is_taken_and_it_is_shown_masked() {
+    for code in [
+        "GP1-2026-000001",
+        "eyJ2IjoxLCJjIjoiQTFiMiJ9.q7Zx_-8w==",
+        "https://my.chsi.com.cn/xz?c=Q1xK9opaque",
+    ] {
+        assert_eq!(check_code(code), Ok(()), "{code}");
+    }
+    let look = |code: &str| match check_code(code) {
+        Err(FlowError::NotACode { looks_like }) => Some(looks_like),
+        _ => None,
+    };
+    assert_eq!(look("https://u.wechat.com/EHz8Qk"), Some(CodeLook::Link));
+    assert_eq!(look("wxp://f2f0abcdefghijkl"), Some(CodeLook::Link));
+    assert_eq!(look("http://my.chsi.com.cn/xz?c=1"), Some(CodeLook::Link));
+    assert_eq!(
+        look("https://chsi.com.cn.evil.example/x"),
+        Some(CodeLook::Link)
+    );
+    assert_eq!(look("张三 13800000000"), Some(CodeLook::Text));
+    assert_eq!(look("hello world, this is a note"), Some(CodeLook::Text));
+    assert_eq!(look("12345"), Some(CodeLook::TooShort));
+    // Refused at the step, with the flow unchanged and the reason in Chinese.
+    let mut flow = at(None, &[&[EventKind::SignedIn, EventKind::SchoolEntered]]);
+    let err = refused(
+        &mut flow,
+        Event::CodeRecognised {
+            code: "wxp://f2f0abcdefghijkl".into(),
+        },
+    );
+    assert_eq!(err.code(), "flow.not_a_code");
+    assert!(err.message_zh().contains("网址"), "{}", err.message_zh());
+    assert_eq!(mask_code("GP1-2026-000001"), "GP1…0001");
+    assert_eq!(mask_code("short"), "•••••");
 }
 
 // ---- property tests (native) -----------------------------------------------------------------
@@ -965,7 +1007,14 @@ mod properties {
             "９８７Ｘ",
         ]);
         let photo = proptest::sample::select(vec!["p1", "sha256:ff", "", "has space", "p2"]);
-        let text = proptest::sample::select(vec!["学校", "ＡＢＣ　大学", "  ", "x\u{1}y", "s"]);
+        let text = proptest::sample::select(vec![
+            "学校",
+            "ＡＢＣ　大学",
+            "  ",
+            "x\u{1}y",
+            "s",
+            "GP1-2026-000001",
+        ]);
         let summary = prop_oneof![
             Just(pass()),
             Just(fail(&["geometry.crown"])),

@@ -53,6 +53,21 @@ impl Reply {
 
 impl Api {
     fn new(name: &str) -> Api {
+        Api::with_clock(name, true)
+    }
+
+    /// Move the server's test clock forward.
+    fn advance_clock(&self, seconds: i64) {
+        let r = self.call(
+            "POST",
+            "/test/clock",
+            None,
+            Some(json!({ "advance_s": seconds })),
+        );
+        assert_eq!(r.status, StatusCode::OK);
+    }
+
+    fn with_clock(name: &str, test_clock: bool) -> Api {
         let dir =
             std::env::temp_dir().join(format!("gradphoto-server-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -65,6 +80,7 @@ impl Api {
             models: "models".into(),
             reviewer_token: TOKEN.into(),
             preset: Preset::builtin("chsi-graduation").unwrap(),
+            test_clock,
         };
         let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded()).unwrap();
         let state = AppState::open(
@@ -673,17 +689,46 @@ fn verification_is_limited_and_sql_shaped_input_is_only_text() {
         Some(&s),
         Some(json!({ "school": "国家开放大学", "category": "开放教育", "code": "' OR 1=1 --", "last4": "1234" })),
     );
-    assert_eq!(inject.code(), "verify.mismatch");
-    for _ in 0..4 {
-        assert_eq!(api.verify(&s, "0000").code(), "verify.mismatch");
+    assert_eq!(inject.code(), "verify.code_unknown");
+    assert_eq!(
+        inject.json()["attempts_left"],
+        4,
+        "an unknown code counts for the login"
+    );
+    for left in (1..4).rev() {
+        let wrong = api.verify(&s, "0000");
+        assert_eq!(wrong.code(), "verify.mismatch");
+        assert_eq!(wrong.json()["attempts_left"], left);
+        assert!(wrong.json()["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("还可尝试 {left} 次")));
     }
-    // Five failures: even the right answer is refused for this user now, also from a new session.
+    // The fifth failure earns a lock of one minute, said with the failure itself.
+    let fifth = api.verify(&s, "0000");
+    assert_eq!(fifth.json()["attempts_left"], 0);
+    assert_eq!(fifth.json()["retry_after_s"], 60);
+    assert!(fifth.json()["message_zh"]
+        .as_str()
+        .unwrap()
+        .contains("1 分钟"));
+    // Locked: even the right answer is refused, also from a new session of the same login.
     let limited = api.verify(&s, "1234");
     assert_eq!(
         (limited.status, limited.code().as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, "verify.too_many")
+        (StatusCode::TOO_MANY_REQUESTS, "verify.locked")
     );
-    assert_eq!(api.verify(&api.session(), "1234").code(), "verify.too_many");
+    assert_eq!(limited.json()["retry_after_s"], 60);
+    assert_eq!(api.verify(&api.session(), "1234").code(), "verify.locked");
+    // After the minute: one try; failing it doubles the lock.
+    api.advance_clock(60);
+    assert_eq!(api.verify(&s, "0000").json()["retry_after_s"], 120);
+    assert_eq!(api.verify(&s, "1234").code(), "verify.locked");
+    api.advance_clock(120);
+    assert_eq!(api.verify(&s, "1234").status, StatusCode::OK);
+    // A success clears the count: five tries again.
+    let again = api.verify(&s, "0000");
+    assert_eq!(again.json()["attempts_left"], 4);
     // Another user is not affected; a success clears the count of failures in a row.
     let b = api.session_of("student-b");
     for _ in 0..2 {
@@ -695,16 +740,56 @@ fn verification_is_limited_and_sql_shaped_input_is_only_text() {
 }
 
 #[test]
+fn a_wrong_school_or_category_is_said_and_not_counted() {
+    let api = Api::new("verify-school");
+    let s = api.session();
+    for _ in 0..8 {
+        let r = api.call(
+            "POST",
+            "/verify",
+            Some(&s),
+            Some(json!({ "school": "国家开放大学", "category": "成人高等教育", "code": CODE, "last4": "1234" })),
+        );
+        assert_eq!(r.code(), "verify.school_mismatch");
+        assert_eq!(r.json()["attempts_left"], 5);
+    }
+    assert_eq!(api.verify(&s, "1234").status, StatusCode::OK);
+}
+
+#[test]
+fn the_test_clock_is_off_unless_asked_for() {
+    let api = Api::with_clock("no-clock", false);
+    let r = api.call(
+        "POST",
+        "/test/clock",
+        None,
+        Some(json!({ "advance_s": 60 })),
+    );
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[test]
 fn one_code_cannot_be_guessed_from_many_logins() {
     let api = Api::new("code-limit");
     // Ten wrong guesses at one code, each from a fresh login (each login stays under its own
-    // limit of five), then the code is closed to everyone, also for the right answer.
+    // limit of five), then the code is locked for 15 minutes to everyone who has not verified it
+    // before, also for the right answer.
+    let owner = api.session_of("student-a");
+    assert_eq!(api.verify(&owner, "1234").status, StatusCode::OK);
     for i in 0..10 {
         let s = api.session_of(&format!("guesser-{i}"));
         assert_eq!(api.verify(&s, "0000").code(), "verify.mismatch");
     }
     let fresh = api.session_of("student-z");
-    assert_eq!(api.verify(&fresh, "1234").code(), "verify.too_many");
+    let locked = api.verify(&fresh, "1234");
+    assert_eq!(locked.code(), "verify.code_locked");
+    assert_eq!(locked.json()["retry_after_s"], 900);
+    assert!(locked.json()["message_zh"]
+        .as_str()
+        .unwrap()
+        .contains("联系学校"));
+    // The graduate who verified this code before is not held by the strangers' guesses.
+    assert_eq!(api.verify(&owner, "1234").status, StatusCode::OK);
     // Another student's code is not affected.
     let other = api.call(
         "POST",
@@ -713,4 +798,7 @@ fn one_code_cannot_be_guessed_from_many_logins() {
         Some(json!({ "school": "北京大学", "category": "普通高等教育", "code": "GP1-2026-000002", "last4": "567x" })),
     );
     assert_eq!(other.status, StatusCode::OK);
+    // After the lock, the code is open again.
+    api.advance_clock(900);
+    assert_eq!(api.verify(&fresh, "1234").status, StatusCode::OK);
 }

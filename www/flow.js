@@ -2,7 +2,7 @@
 // decides what is allowed: every button follows one `flow.allowed()` flag, and every step is an
 // event applied to the flow (refused events throw a typed error, shown as it is). Progress is saved
 // with `flow.save()` after each applied event and resumed on load.
-import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels, loadPreset } from '../pkg/gradphoto.js';
+import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
 import { loadAnalyzer } from '../pkg/loader.js';
 import { createApi, sha256Hex } from './api.js';
 import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
@@ -11,6 +11,7 @@ import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
 import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
+import { createVerifyLock } from './verify-lock.js';
 
 const PRESET = 'chsi-graduation';
 const POLL_MS = 2000;
@@ -23,8 +24,9 @@ const text = {
     h_school: '学校与学历类别', school: '学校名称（请填写全称）', category: '学历类别', school_ok: '确定',
     not_eligible: '没有找到与该学校名称和学历类别对应的学籍，请核对学校全称和类别。', did_you_mean: '您是否要找：',
     h_code: '图像采集码', code_note: '扫描学校提供的图像采集码，或从相册选择保存的截图。', scan: '扫码', scan_stop: '停止扫码', code_file: '从相册选择截图',
-    code_ok: '采集码已识别', chars: '个字符',
+    code_ok: '已识别采集码',
     h_verify: '身份核验', last4: '证件号码后四位（港澳证件不含括号）', verify: '核验', verify_failed: '核验未通过',
+    verify_wait: '暂停核验中，{time} 后可再试。', verify_policy: '连续 5 次不符后需等待 1 分钟，此后每次不符等待时间加倍（最长 24 小时）；核验成功后清零。',
     h_record: '学籍信息', name: '姓名', rschool: '学校', rcategory: '学历类别', level: '层次',
     h_pay: '支付', pay_note: '一次支付可多次拍摄；审核未通过可免费重拍。', pay: '拍照/上传', cashier: '沙箱收银台', order: '订单',
     pay_confirm: '确认支付', pay_cancel: '取消支付', pay_host: '请在小程序支付页面完成支付…', paid: '已支付',
@@ -52,8 +54,9 @@ const text = {
     h_school: 'School and category', school: 'School name (full name)', category: 'Education category', school_ok: 'OK',
     not_eligible: 'No student record matches this school name and category: check the full name and the category.', did_you_mean: 'Did you mean:',
     h_code: 'Collection code', code_note: 'Scan the collection QR code from your school, or pick its saved screenshot from the album.', scan: 'Scan', scan_stop: 'Stop scanning', code_file: 'Pick screenshot',
-    code_ok: 'Code recognised', chars: 'characters',
+    code_ok: 'Code recognised',
     h_verify: 'Verify', last4: 'Last 4 characters of the ID number (HK/Macau: without brackets)', verify: 'Verify', verify_failed: 'Not verified',
+    verify_wait: 'Verification paused: try again in {time}.', verify_policy: 'After 5 mismatches in a row, wait 1 minute; each further mismatch doubles the wait (at most 24 hours). A success resets it.',
     h_record: 'Student record', name: 'Name', rschool: 'School', rcategory: 'Category', level: 'Level',
     h_pay: 'Payment', pay_note: 'One payment covers any number of shots; a rejected photo is reshot for free.', pay: 'Take/upload photo', cashier: 'Sandbox cashier', order: 'order',
     pay_confirm: 'Pay', pay_cancel: 'Cancel', pay_host: 'Finish the payment on the mini-program’s payment page…', paid: 'Paid',
@@ -95,6 +98,8 @@ const view = {
   instructions: [], // the preset's photo instructions (Rust data)
   instructionsOpen: !instructionsRead(), // shown before the first capture, then on request
 };
+
+const verifyLock = createVerifyLock({ el: $('verify-wait'), text: (k) => t(k), onChange: () => render() });
 
 let renewing = null; // one renewal at a time, shared by the calls that asked for it
 const api = createApi({ token: () => flow?.state().session, renew: () => (renewing ??= renewSession().finally(() => { renewing = null; })) });
@@ -257,6 +262,7 @@ async function verify() {
     ({ record } = await api.verify(school.name, school.category, code, last4));
   } catch (e) {
     apply({ type: 'verification_failed' });
+    verifyLock.fromError(e); // the server's lock, if this failure earned one
     throw e;
   }
   apply({ type: 'record_shown', record: JSON.stringify(record) });
@@ -730,7 +736,7 @@ function render() {
   enable('scan', al.can_scan_code);
   enable('code-file', al.can_scan_code);
   enable('last4', al.can_enter_last4);
-  enable('verify', al.can_enter_last4);
+  enable('verify', al.can_enter_last4 && !verifyLock.locked());
   enable('pay', al.can_pay);
   const cashier = al.events.includes('payment_confirmed') && !isMiniProgram();
   show('cashier', cashier);
@@ -776,7 +782,7 @@ function render() {
     }
   }
   show('code-msg', Boolean(st.code));
-  if (st.code) $('code-msg').textContent = `${t('code_ok')}（${[...st.code].length} ${t('chars')}）`;
+  if (st.code) $('code-msg').textContent = `${t('code_ok')}${lang === 'zh' ? '：' : ': '}${maskCode(st.code)}`;
   renderRecord(st);
   $('order-id').textContent = st.order ?? '';
   $('amount').textContent = view.amount == null ? '' : `¥${(view.amount / 100).toFixed(2)}`;
@@ -801,6 +807,7 @@ function applyLanguage() {
   renderInstructions($('instructions'), view.instructions, lang);
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $('lang').textContent = t('lang');
+  verifyLock.redraw();
   render();
   view.guide?.redraw();
 }

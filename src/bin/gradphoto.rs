@@ -116,6 +116,10 @@ enum Command {
         /// The preset uploads are checked against.
         #[arg(long, default_value = gradphoto::DEFAULT_PRESET)]
         preset: String,
+        /// For tests: allow `POST /api/v1/test/clock` to move the server's clock forward (to see
+        /// a verification lock lift). Never for a served demo.
+        #[arg(long)]
+        test_clock: bool,
     },
 }
 
@@ -419,39 +423,40 @@ fn run(command: Command) -> Result<bool, Failure> {
             models,
             reviewer_token,
             preset,
-        } => serve(addr, data, www, pkg, models, reviewer_token, &preset)?,
+            test_clock,
+        } => serve(
+            addr,
+            gradphoto::server::Config {
+                data_dir: data,
+                www,
+                pkg,
+                models,
+                reviewer_token: reviewer_token_or_random(reviewer_token)?,
+                preset: load_preset(&preset)?,
+                test_clock,
+            },
+        )?,
     }
     Ok(true)
 }
 
+/// The reviewer token given, or a random one (printed by the server at start).
 #[cfg(feature = "server")]
-fn serve(
-    addr: std::net::SocketAddr,
-    data_dir: PathBuf,
-    www: PathBuf,
-    pkg: PathBuf,
-    models: PathBuf,
-    reviewer_token: Option<String>,
-    preset: &str,
-) -> Result<(), Failure> {
-    use gradphoto::server::{AppState, Config};
-    use std::sync::Arc;
-    let reviewer_token = match reviewer_token {
-        Some(t) if !t.trim().is_empty() => t,
+fn reviewer_token_or_random(given: Option<String>) -> Result<String, Failure> {
+    match given {
+        Some(t) if !t.trim().is_empty() => Ok(t),
         _ => {
             let mut bytes = [0u8; 12];
             getrandom::fill(&mut bytes).map_err(|e| Failure::Io(e.to_string()))?;
-            bytes.iter().map(|b| format!("{b:02x}")).collect()
+            Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
         }
-    };
-    let config = Config {
-        data_dir,
-        www,
-        pkg,
-        models,
-        reviewer_token,
-        preset: load_preset(preset)?,
-    };
+    }
+}
+
+#[cfg(feature = "server")]
+fn serve(addr: std::net::SocketAddr, config: gradphoto::server::Config) -> Result<(), Failure> {
+    use gradphoto::server::AppState;
+    use std::sync::Arc;
     let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
     let state = AppState::open(config, Some(analyzer), Arc::new(|line| eprintln!("{line}")))
         .map_err(Failure::Io)?;

@@ -32,6 +32,9 @@ pub enum FlowError {
     /// Some other typed-in or host-supplied value is empty, too long or malformed.
     #[error("the {field} is not valid: {problem}")]
     InvalidInput { field: Field, problem: InputProblem },
+    /// What was scanned is not a 图像采集码 (another QR code: a link, text, a stray short code).
+    #[error("the scanned QR code is not a collection code ({looks_like})")]
+    NotACode { looks_like: CodeLook },
     /// Every free automatic pre-check of this order is used.
     #[error("all {limit} free automatic pre-checks of this order are used")]
     PrecheckLimit { limit: u32 },
@@ -63,6 +66,28 @@ pub enum Last4Problem {
     NotDigit { position: u8 },
     /// The fourth is neither a digit nor a check letter (X, or A for Hong Kong).
     BadCheckCharacter,
+}
+
+/// What a QR code that is not a 图像采集码 looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeLook {
+    /// A link to a host other than the collector's (a web page, a WeChat contact, a payment).
+    Link,
+    /// Text with spaces or non-ASCII characters.
+    Text,
+    /// Too short to be an encrypted token.
+    TooShort,
+}
+
+impl fmt::Display for CodeLook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CodeLook::Link => "a link",
+            CodeLook::Text => "text",
+            CodeLook::TooShort => "too short",
+        })
+    }
 }
 
 /// Which value an [`FlowError::InvalidInput`] is about.
@@ -101,6 +126,7 @@ impl FlowError {
             FlowError::NotPaid { .. } => "flow.not_paid",
             FlowError::InvalidLast4 { .. } => "flow.invalid_last4",
             FlowError::InvalidInput { .. } => "flow.invalid_input",
+            FlowError::NotACode { .. } => "flow.not_a_code",
             FlowError::PrecheckLimit { .. } => "flow.precheck_limit",
             FlowError::PrecheckRequired => "flow.precheck_required",
             FlowError::StandardisedFailed { .. } => "flow.standardised_failed",
@@ -133,6 +159,9 @@ impl FlowError {
                 "Enter the last 4 characters of your ID number: 3 digits and a digit or X. Hong Kong and Macau IDs: the last 4 characters without the brackets, e.g. A123456(7) → 4567."
             }
             FlowError::InvalidInput { .. } => "Check what was entered and try again.",
+            FlowError::NotACode { .. } => {
+                "Open the collection code (图像采集码) in the CHSI app and scan it, or pick a screenshot of that page."
+            }
             FlowError::PrecheckLimit { .. } => {
                 "You can still take, standardise and submit photos; compare them with the photo rules yourself."
             }
@@ -183,6 +212,14 @@ impl FlowError {
                     InputProblem::Inconsistent => "与当前进度不一致".to_string(),
                 };
                 format!("{}{what}。请检查后重试。", field.label_zh())
+            }
+            FlowError::NotACode { looks_like } => {
+                let what = match looks_like {
+                    CodeLook::Link => "一个网址或其他应用的二维码",
+                    CodeLook::Text => "一段文字",
+                    CodeLook::TooShort => "一个过短的编码",
+                };
+                format!("扫到的是{what}，不是学信网的图像采集码。请在学信网 App 中打开“图像采集码”页面扫码，或选择该页面的截图。")
             }
             FlowError::PrecheckLimit { limit } => format!(
                 "本订单的 {limit} 次免费自动预检已用完。仍可拍摄、标准化并提交照片，请对照拍摄要求自行检查。"

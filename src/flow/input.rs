@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Field, FlowError, InputProblem, Last4Problem};
+use super::error::{CodeLook, Field, FlowError, InputProblem, Last4Problem};
 
 /// Longest school name (the longest Chinese university names are about 30 characters).
 pub const MAX_SCHOOL_NAME_CHARS: usize = 100;
@@ -20,6 +20,11 @@ pub const MAX_SUGGESTIONS: usize = 50;
 pub const MAX_SESSION_CHARS: usize = 4096;
 /// Longest 图像采集码 payload (a QR code holds at most 4296 alphanumeric characters).
 pub const MAX_CODE_CHARS: usize = 4296;
+/// Shortest 图像采集码 payload: an encrypted token is never this short, a stray QR code often is.
+pub const MIN_CODE_CHARS: usize = 12;
+/// Hosts whose links may carry the code (the collector's own pages). Any other link is another QR
+/// code: a WeChat contact, a payment code, a web page.
+pub const CODE_LINK_HOSTS: [&str; 2] = ["chsi.com.cn", "chsi.cn"];
 /// Longest masked student record (the server's display string).
 pub const MAX_RECORD_CHARS: usize = 4096;
 /// Longest payment order id.
@@ -146,6 +151,43 @@ pub(crate) fn check_opaque(field: Field, value: &str, max_chars: usize) -> Resul
         return Err(bad(InputProblem::BadCharacters));
     }
     Ok(())
+}
+
+/// The 图像采集码 as scanned. Its payload is encrypted and opaque, so only what no such code can be
+/// is refused: a link to any host but the collector's (WeChat contacts, payment codes, web pages),
+/// text with spaces or non-ASCII characters (a note, a name), or a payload too short to be a token.
+pub fn check_code(code: &str) -> Result<(), FlowError> {
+    check_opaque(Field::Code, code, MAX_CODE_CHARS)?;
+    let not_a_code = |looks_like| Err(FlowError::NotACode { looks_like });
+    if let Some((scheme, rest)) = code.split_once("://") {
+        let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
+        let ours = CODE_LINK_HOSTS.iter().any(|h| {
+            host.eq_ignore_ascii_case(h) || host.to_ascii_lowercase().ends_with(&format!(".{h}"))
+        });
+        if !(ours && scheme.eq_ignore_ascii_case("https")) {
+            return not_a_code(CodeLook::Link);
+        }
+        return Ok(());
+    }
+    if code.chars().any(|c| !c.is_ascii_graphic()) {
+        return not_a_code(CodeLook::Text);
+    }
+    if code.chars().count() < MIN_CODE_CHARS {
+        return not_a_code(CodeLook::TooShort);
+    }
+    Ok(())
+}
+
+/// The code for display: its first 3 and last 4 characters, the rest hidden ("GP1…0001"), so the
+/// graduate can tell it is theirs while a screenshot of the page does not give it away.
+pub fn mask_code(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() <= 8 {
+        return "•".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 /// A name-like value typed by the user: normalised, then non-empty and within `max_chars`.

@@ -7,7 +7,7 @@
 use super::error::{Field, FlowError};
 use super::event::{Event, EventKind};
 use super::input::{
-    check_name, check_opaque, check_photo_ref, validate_last4, MAX_CATEGORY_CHARS, MAX_CODE_CHARS,
+    check_code, check_name, check_opaque, check_photo_ref, validate_last4, MAX_CATEGORY_CHARS,
     MAX_ORDER_CHARS, MAX_REASON_CHARS, MAX_RECORD_CHARS, MAX_SCHOOL_NAME_CHARS, MAX_SESSION_CHARS,
     MAX_SUGGESTIONS,
 };
@@ -178,7 +178,7 @@ fn transition(st: &mut State, event: Event) -> Result<(), FlowError> {
             st.stage = Stage::SchoolEntered;
         }
         Event::CodeRecognised { code } => {
-            check_opaque(Field::Code, &code, MAX_CODE_CHARS)?;
+            check_code(&code)?;
             st.code = Some(code);
             st.last4_verified = false;
             st.record = None;

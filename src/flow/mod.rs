@@ -26,12 +26,13 @@ mod persist;
 mod state;
 
 pub use allowed::Allowed;
-pub use error::{Field, FlowError, InputProblem, Last4Problem};
+pub use error::{CodeLook, Field, FlowError, InputProblem, Last4Problem};
 pub use event::{Event, EventKind};
 pub use input::{
-    normalise_school_name, to_half_width, validate_last4, Last4, Last4Input, MAX_CATEGORY_CHARS,
-    MAX_CODE_CHARS, MAX_FAILING_RULES, MAX_ORDER_CHARS, MAX_PHOTO_REF_CHARS, MAX_REASON_CHARS,
-    MAX_RECORD_CHARS, MAX_RULE_ID_CHARS, MAX_SCHOOL_NAME_CHARS, MAX_SESSION_CHARS, MAX_SUGGESTIONS,
+    check_code, mask_code, normalise_school_name, to_half_width, validate_last4, Last4, Last4Input,
+    MAX_CATEGORY_CHARS, MAX_CODE_CHARS, MAX_FAILING_RULES, MAX_ORDER_CHARS, MAX_PHOTO_REF_CHARS,
+    MAX_REASON_CHARS, MAX_RECORD_CHARS, MAX_RULE_ID_CHARS, MAX_SCHOOL_NAME_CHARS,
+    MAX_SESSION_CHARS, MAX_SUGGESTIONS, MIN_CODE_CHARS,
 };
 pub use machine::Flow;
 pub use persist::{MAX_SAVED_BYTES, SCHEMA_VERSION};

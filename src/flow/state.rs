@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Field, FlowError, InputProblem};
 use super::input::{
-    check_normal, check_opaque, check_photo_ref, check_rule_id, MAX_CATEGORY_CHARS, MAX_CODE_CHARS,
+    check_code, check_normal, check_opaque, check_photo_ref, check_rule_id, MAX_CATEGORY_CHARS,
     MAX_FAILING_RULES, MAX_ORDER_CHARS, MAX_REASON_CHARS, MAX_RECORD_CHARS, MAX_SCHOOL_NAME_CHARS,
     MAX_SESSION_CHARS, MAX_SUGGESTIONS,
 };
@@ -392,7 +392,7 @@ impl State {
             school.validate()?;
         }
         if let Some(v) = &self.code {
-            check_opaque(Field::Code, v, MAX_CODE_CHARS)?;
+            check_code(v)?;
         }
         if let Some(v) = &self.record {
             check_opaque(Field::Record, v, MAX_RECORD_CHARS)?;

@@ -10,18 +10,11 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::extract::{Body, Params};
+use super::throttle::{self, Verdict};
 use super::{db, token, upload, AppState};
 use crate::flow::{normalise_school_name, validate_last4};
 
 type ApiResult<T> = Result<T, ApiError>;
-
-/// Wrong guesses of code / last 4 in a row allowed per login (not per session, so signing in
-/// again does not reset them) before verification is refused.
-pub(crate) const MAX_VERIFY_FAILURES: i64 = 5;
-
-/// Wrong guesses in a row allowed against one collection code, whoever sends them (a new login
-/// per guess must not buy unlimited tries at the 10⁴ possible last-4 values).
-pub(crate) const MAX_CODE_FAILURES: i64 = 10;
 
 /// Longest text field accepted (school names, categories, codes, login hand-offs).
 const MAX_FIELD_CHARS: usize = 4096;
@@ -52,6 +45,7 @@ fn field<'a>(value: &'a str, name: &str) -> ApiResult<&'a str> {
             code: "request.invalid",
             message_zh: format!("字段 {name} 为空或过长。"),
             message_en: format!("The field '{name}' is empty or too long."),
+            ..ApiError::default()
         });
     }
     Ok(value)
@@ -194,26 +188,66 @@ pub async fn verify(
     let school = normalise_school_name(field(&v.school, "school")?);
     let category = normalise_school_name(field(&v.category, "category")?);
     let code = field(&v.code, "code")?;
+    let now = state.now();
     let conn = state.db();
-    if db::verify_failures(&conn, &session)? >= MAX_VERIFY_FAILURES
-        || db::code_failures(&conn, code)? >= MAX_CODE_FAILURES
-    {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "verify.too_many",
-            "验证失败次数过多，已暂停验证。请联系学校或客服。",
-            "Too many failed attempts: verification is suspended. Contact your school or support.",
-        ));
-    }
-    let Some(student) = db::find_student(&conn, &school, &category, code, last4.as_str())? else {
-        db::count_verify_failure(&conn, &session, code)?;
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "verify.mismatch",
-            "学校、图像采集码与证件号后四位不匹配，请核对后重试。",
-            "School, collection code and last 4 ID characters do not match: check them and retry.",
+    let login = throttle::PER_LOGIN;
+    let login_failures = db::login_failures(&conn, &session)?;
+    let mut attempts_left = match login.verdict(login_failures, now) {
+        Verdict::Locked { until } => return Err(locked(until - now, false)),
+        Verdict::Open { attempts_left } => attempts_left,
+    };
+    // An unknown code tests no secret, but it is a guess: it counts for the login only.
+    let Some(owner) = db::code_owner(&conn, code)? else {
+        let f = login.fail(login_failures, now);
+        db::set_login_failures(&conn, &session, f)?;
+        return Err(mismatch(
+            "verify.code_unknown",
+            "图像采集码无效或已失效：请重新扫描学校提供的采集码。",
+            "The collection code is not valid: scan the code from your school again.",
+            login.verdict(f, now),
+            now,
         ));
     };
+    let code_limit = throttle::PER_CODE;
+    // The code's lock holds every login but one that has verified this code before.
+    let held = !db::login_verified(&conn, &session, owner.student.id)?;
+    if held {
+        match code_limit.verdict(owner.failures, now) {
+            Verdict::Locked { until } => return Err(locked(until - now, true)),
+            Verdict::Open { attempts_left: n } => attempts_left = attempts_left.min(n),
+        }
+    }
+    // School and category are checked before the last 4 and do not count: no secret was tested,
+    // and a wrong category is a slip, not a guess.
+    if owner.student.school != school || owner.student.category != category {
+        return Err(ApiError {
+            attempts_left: Some(attempts_left),
+            ..ApiError::new(
+                StatusCode::NOT_FOUND,
+                "verify.school_mismatch",
+                "图像采集码与所填学校或学历类别不一致：请核对学校全称和学历类别（以学信网上的学籍为准）。",
+                "The collection code belongs to another school or education category: check both against your record on CHSI.",
+            )
+        });
+    }
+    if owner.last4 != last4.as_str() {
+        let f = login.fail(login_failures, now);
+        db::set_login_failures(&conn, &session, f)?;
+        let mut verdict = login.verdict(f, now);
+        if held {
+            let c = code_limit.fail(owner.failures, now);
+            db::set_code_failures(&conn, owner.student.id, c)?;
+            verdict = stricter(verdict, code_limit.verdict(c, now));
+        }
+        return Err(mismatch(
+            "verify.mismatch",
+            "证件号后四位与该采集码的学籍不符：请核对身份证号码最后 4 位。",
+            "The last 4 ID characters do not match this code's record: check the last 4 characters of your ID number.",
+            verdict,
+            now,
+        ));
+    }
+    let student = owner.student;
     let reference = token("r_")?;
     db::add_record(&conn, &reference, &session, &student)?;
     Ok(Json(json!({
@@ -505,4 +539,93 @@ mod tests {
         assert!(!names.contains(&"国家开放大学".to_string()));
         assert!(similar(&all, "   ", 5).is_empty());
     }
+}
+
+/// The stricter of two limits' verdicts: a lock over tries, the later lock, the fewer tries.
+fn stricter(a: Verdict, b: Verdict) -> Verdict {
+    match (a, b) {
+        (Verdict::Locked { until: x }, Verdict::Locked { until: y }) => {
+            Verdict::Locked { until: x.max(y) }
+        }
+        (l @ Verdict::Locked { .. }, _) | (_, l @ Verdict::Locked { .. }) => l,
+        (Verdict::Open { attempts_left: x }, Verdict::Open { attempts_left: y }) => Verdict::Open {
+            attempts_left: x.min(y),
+        },
+    }
+}
+
+/// A failed try: what was wrong, then the tries left or the lock it earned.
+fn mismatch(code: &'static str, zh: &str, en: &str, after: Verdict, now: i64) -> ApiError {
+    match after {
+        Verdict::Open { attempts_left } => ApiError {
+            attempts_left: Some(attempts_left),
+            ..ApiError::new(
+                StatusCode::NOT_FOUND,
+                code,
+                &format!("{zh}还可尝试 {attempts_left} 次。"),
+                &format!("{en} {attempts_left} tries left."),
+            )
+        },
+        Verdict::Locked { until } => {
+            let (wait_zh, wait_en) = throttle::wait_text(until - now);
+            ApiError {
+                attempts_left: Some(0),
+                retry_after_s: Some(until - now),
+                ..ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    code,
+                    &format!("{zh}尝试次数已用完，请 {wait_zh}后再试。"),
+                    &format!("{en} No tries left: try again in {wait_en}."),
+                )
+            }
+        }
+    }
+}
+
+/// Verification is locked for `wait` more seconds, for this login or for this code.
+fn locked(wait: i64, code: bool) -> ApiError {
+    let (wait_zh, wait_en) = throttle::wait_text(wait);
+    let (c, zh, en) = if code {
+        (
+            "verify.code_locked",
+            format!("此采集码近期验证失败次数过多，已暂停验证，请 {wait_zh}后再试。如果不是您本人在尝试，可能有他人持有您的采集码截图，请联系学校重新生成采集码。"),
+            format!("This code had too many failed tries and is paused: try again in {wait_en}. If that was not you, someone may hold a screenshot of your code: ask your school for a new one."),
+        )
+    } else {
+        (
+            "verify.locked",
+            format!("验证失败次数过多，请 {wait_zh}后再试。每次连续失败后等待时间加倍，最长 24 小时；验证成功后清零。"),
+            format!("Too many failed tries: try again in {wait_en}. Each further failure doubles the wait, up to 24 hours; a success resets it."),
+        )
+    };
+    ApiError {
+        retry_after_s: Some(wait),
+        attempts_left: Some(0),
+        ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, c, &zh, &en)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockStep {
+    advance_s: i64,
+}
+
+/// Tests only (`Config::test_clock`): move the server's clock forward. Otherwise not found.
+pub async fn advance_clock(
+    State(state): State<AppState>,
+    Body(step): Body<ClockStep>,
+) -> ApiResult<Json<Value>> {
+    if !state.config.test_clock || !(0..=30 * 86_400).contains(&step.advance_s) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "request.not_found",
+            "没有这个接口。",
+            "No such route.",
+        ));
+    }
+    state
+        .clock_offset
+        .fetch_add(step.advance_s, std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(json!({ "now": state.now() })))
 }

@@ -9,17 +9,20 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::throttle::Failures;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS schools (
     name TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (name, category));
 CREATE TABLE IF NOT EXISTS students (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, school TEXT NOT NULL,
     category TEXT NOT NULL, last4 TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL,
-    verify_failures INTEGER NOT NULL DEFAULT 0);
+    verify_failures INTEGER NOT NULL DEFAULT 0, last_failure_at INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY, login TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS logins (
-    login TEXT PRIMARY KEY, verify_failures INTEGER NOT NULL DEFAULT 0);
+    login TEXT PRIMARY KEY, verify_failures INTEGER NOT NULL DEFAULT 0,
+    last_failure_at INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS records (
     ref TEXT PRIMARY KEY, login TEXT NOT NULL, student_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS orders (
@@ -86,6 +89,13 @@ pub fn now() -> i64 {
 pub fn open(dir: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(dir.join("gradphoto.sqlite3"))?;
     conn.execute_batch(SCHEMA)?;
+    for migration in MIGRATIONS {
+        if let Err(e) = conn.execute(migration, []) {
+            if !e.to_string().contains("duplicate column") {
+                return Err(e);
+            }
+        }
+    }
     for (name, category) in SCHOOLS {
         conn.execute(
             "INSERT OR IGNORE INTO schools (name, category) VALUES (?1, ?2)",
@@ -134,53 +144,55 @@ pub fn session_exists(conn: &Connection, token: &str) -> rusqlite::Result<bool> 
 
 const LOGIN_OF: &str = "(SELECT login FROM sessions WHERE token = ?1)";
 
+/// Columns added after the first release: added to an older database, ignored when present.
+const MIGRATIONS: [&str; 2] = [
+    "ALTER TABLE logins ADD COLUMN last_failure_at INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE students ADD COLUMN last_failure_at INTEGER NOT NULL DEFAULT 0",
+];
+
 /// Failed verifications in a row of the session's login (a new session does not reset them).
-pub fn verify_failures(conn: &Connection, session: &str) -> rusqlite::Result<i64> {
+pub fn login_failures(conn: &Connection, session: &str) -> rusqlite::Result<Failures> {
     conn.query_row(
-        &format!("SELECT verify_failures FROM logins WHERE login = {LOGIN_OF}"),
+        &format!("SELECT verify_failures, last_failure_at FROM logins WHERE login = {LOGIN_OF}"),
         params![session],
-        |r| r.get(0),
+        |r| {
+            Ok(Failures {
+                count: r.get(0)?,
+                last_at: r.get(1)?,
+            })
+        },
     )
     .optional()
-    .map(|n| n.unwrap_or(0))
+    .map(Option::unwrap_or_default)
 }
 
-/// Failed verifications in a row against the student with this code (0 for an unknown code).
-pub fn code_failures(conn: &Connection, code: &str) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT verify_failures FROM students WHERE code = ?1",
-        params![code],
-        |r| r.get(0),
-    )
-    .optional()
-    .map(|n| n.unwrap_or(0))
-}
-
-/// One more failure for the session's login and for the code's student, if the code exists.
-pub fn count_verify_failure(conn: &Connection, session: &str, code: &str) -> rusqlite::Result<()> {
+pub fn set_login_failures(conn: &Connection, session: &str, f: Failures) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
-            "UPDATE logins SET verify_failures = verify_failures + 1 WHERE login = {LOGIN_OF}"
+            "UPDATE logins SET verify_failures = ?2, last_failure_at = ?3 WHERE login = {LOGIN_OF}"
         ),
-        params![session],
-    )?;
-    conn.execute(
-        "UPDATE students SET verify_failures = verify_failures + 1 WHERE code = ?1",
-        params![code],
+        params![session, f.count, f.last_at],
     )?;
     Ok(())
 }
 
-fn clear_verify_failures(conn: &Connection, session: &str, student: i64) -> rusqlite::Result<()> {
+pub fn set_code_failures(conn: &Connection, student: i64, f: Failures) -> rusqlite::Result<()> {
     conn.execute(
-        &format!("UPDATE logins SET verify_failures = 0 WHERE login = {LOGIN_OF}"),
-        params![session],
-    )?;
-    conn.execute(
-        "UPDATE students SET verify_failures = 0 WHERE id = ?1",
-        params![student],
+        "UPDATE students SET verify_failures = ?2, last_failure_at = ?3 WHERE id = ?1",
+        params![student, f.count, f.last_at],
     )?;
     Ok(())
+}
+
+/// Whether the session's login has verified this student before (it holds a record handle).
+pub fn login_verified(conn: &Connection, session: &str, student: i64) -> rusqlite::Result<bool> {
+    conn.query_row(
+        &format!("SELECT 1 FROM records WHERE student_id = ?2 AND login = {LOGIN_OF} LIMIT 1"),
+        params![session, student],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|r| r.is_some())
 }
 
 /// A student record as the server may show it.
@@ -192,25 +204,33 @@ pub struct Student {
     pub level: String,
 }
 
-/// The student matching all four values, if any.
-pub fn find_student(
-    conn: &Connection,
-    school: &str,
-    category: &str,
-    code: &str,
-    last4: &str,
-) -> rusqlite::Result<Option<Student>> {
+/// The student a collection code belongs to, with what verification compares and counts.
+pub struct CodeOwner {
+    pub student: Student,
+    pub last4: String,
+    pub failures: Failures,
+}
+
+/// The owner of a collection code, if the code exists.
+pub fn code_owner(conn: &Connection, code: &str) -> rusqlite::Result<Option<CodeOwner>> {
     conn.query_row(
-        "SELECT id, school, category, name, level FROM students
-         WHERE code = ?1 AND school = ?2 AND category = ?3 AND last4 = ?4",
-        params![code, school, category, last4],
+        "SELECT id, school, category, name, level, last4, verify_failures, last_failure_at
+         FROM students WHERE code = ?1",
+        params![code],
         |r| {
-            Ok(Student {
-                id: r.get(0)?,
-                school: r.get(1)?,
-                category: r.get(2)?,
-                name: r.get(3)?,
-                level: r.get(4)?,
+            Ok(CodeOwner {
+                student: Student {
+                    id: r.get(0)?,
+                    school: r.get(1)?,
+                    category: r.get(2)?,
+                    name: r.get(3)?,
+                    level: r.get(4)?,
+                },
+                last4: r.get(5)?,
+                failures: Failures {
+                    count: r.get(6)?,
+                    last_at: r.get(7)?,
+                },
             })
         },
     )
@@ -228,7 +248,8 @@ pub fn add_record(
         &format!("INSERT INTO records (ref, login, student_id) VALUES (?2, {LOGIN_OF}, ?3)"),
         params![session, reference, student.id],
     )?;
-    clear_verify_failures(conn, session, student.id)
+    set_login_failures(conn, session, Failures::default())?;
+    set_code_failures(conn, student.id, Failures::default())
 }
 
 /// The student behind a record handle the session's login was given.

@@ -2,18 +2,25 @@
 //! shape the library's own errors take in JS. Messages never echo what the user sent (it may be
 //! ID characters or a name).
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ApiError {
     #[serde(skip)]
     pub status: StatusCode,
     pub code: &'static str,
     pub message_zh: String,
     pub message_en: String,
+    /// Verification: tries left before the next lock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    /// Locked: seconds until the next try (also sent as `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<i64>,
 }
 
 impl ApiError {
@@ -23,6 +30,7 @@ impl ApiError {
             code,
             message_zh: zh.to_string(),
             message_en: en.to_string(),
+            ..ApiError::default()
         }
     }
 
@@ -92,6 +100,7 @@ impl ApiError {
             code: "order.wrong_state",
             message_zh: format!("订单当前状态（{status}）不允许此操作。"),
             message_en: format!("The order is '{status}': this action is not allowed now."),
+            ..ApiError::default()
         }
     }
 
@@ -119,6 +128,11 @@ impl From<std::io::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self)).into_response()
+        let retry = self.retry_after_s;
+        let mut response = (self.status, Json(self)).into_response();
+        if let Some(Ok(value)) = retry.map(|s| HeaderValue::from_str(&s.max(1).to_string())) {
+            response.headers_mut().insert(RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -7,6 +7,7 @@
 //! - `review`: the reviewer's calls, behind a token.
 //! - `upload`: what an uploaded photo must be (type, size, dimensions, hash) and the server's own
 //!   automatic check of it.
+//! - `throttle`: how often the last 4 may be guessed (timed locks with a growing back-off).
 //! - `db`: the SQLite store, parameterised queries only.
 //! - `error`: the one error shape; `extract`: body and query extractors that refuse in it.
 //!
@@ -18,10 +19,12 @@ pub mod db;
 mod error;
 mod extract;
 mod review;
+pub mod throttle;
 mod upload;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -46,6 +49,9 @@ pub struct Config {
     pub models: PathBuf,
     pub reviewer_token: String,
     pub preset: Preset,
+    /// Tests only: `POST /api/v1/test/clock` moves the server's clock forward (to see a
+    /// verification lock lift without waiting). Off in `gradphoto serve` unless asked for.
+    pub test_clock: bool,
 }
 
 /// Where request-log lines go (stderr in `gradphoto serve`, a buffer in tests).
@@ -58,6 +64,8 @@ pub struct AppState {
     analyzer: Option<Arc<Analyzer>>,
     config: Arc<Config>,
     log: LogSink,
+    /// Seconds the test clock was moved forward (always 0 unless `config.test_clock`).
+    clock_offset: Arc<AtomicI64>,
 }
 
 impl AppState {
@@ -76,7 +84,13 @@ impl AppState {
             analyzer: analyzer.map(Arc::new),
             config: Arc::new(config),
             log,
+            clock_offset: Arc::new(AtomicI64::new(0)),
         })
+    }
+
+    /// The server's time, unix seconds (moved forward by the test clock, if enabled).
+    fn now(&self) -> i64 {
+        db::now() + self.clock_offset.load(Ordering::Relaxed)
     }
 
     /// The database, also after a handler panicked while holding it (SQLite keeps it consistent).
@@ -131,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/orders/{order}/submit", post(api::submit))
         .route("/orders/{order}/withdraw", post(api::withdraw))
+        .route("/test/clock", post(api::advance_clock))
         .route("/review/submissions", get(review::list))
         .route("/review/submissions/{order}/photo", get(review::photo))
         .route("/review/submissions/{order}/decision", post(review::decide))

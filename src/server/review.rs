@@ -156,6 +156,7 @@ pub async fn publish(
                 "The order is '{}': only an approved photo is published.",
                 order.status
             ),
+            ..ApiError::default()
         });
     }
     Ok(Json(json!({ "order": id, "status": "published" })))

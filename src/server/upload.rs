@@ -31,6 +31,7 @@ pub fn accept(
             code: "upload.too_large",
             message_zh: format!("照片 {} 字节，超过上限 {max} 字节。", body.len()),
             message_en: format!("The photo is {} bytes, more than {max}.", body.len()),
+            ..ApiError::default()
         });
     }
     let declared = headers
@@ -51,6 +52,7 @@ pub fn accept(
             code: "upload.bad_size",
             message_zh: format!("照片 {} 字节，小于下限 {min} 字节。", body.len()),
             message_en: format!("The photo is {} bytes, less than {min}.", body.len()),
+            ..ApiError::default()
         });
     }
     let sha256 = hex(&Sha256::digest(body));
@@ -67,6 +69,7 @@ pub fn accept(
         code: "upload.unreadable",
         message_zh: format!("照片无法读取（{}）。", e.code()),
         message_en: format!("The photo cannot be read ({}).", e.code()),
+        ..ApiError::default()
     })?;
     let (w, h) = (preset.output.width, preset.output.height);
     if photo.info.format != SourceFormat::Jpeg || photo.info.width != w || photo.info.height != h {
@@ -81,6 +84,7 @@ pub fn accept(
                 "The photo is {}×{} px; it must be {w}×{h}.",
                 photo.info.width, photo.info.height
             ),
+            ..ApiError::default()
         });
     }
     Ok(Accepted {

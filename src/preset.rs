@@ -45,6 +45,22 @@ pub struct Preset {
     /// before the first capture and on request.
     #[serde(default)]
     pub instructions: Vec<Instruction>,
+    /// The collector's common rejection reasons (审核不通过原因), offered to the reviewer as ready
+    /// sentences the graduate can act on.
+    #[serde(default)]
+    pub rejection_reasons: Vec<RejectionReason>,
+}
+
+/// One common rejection reason: a stable id, a short label for the reviewer's button, and the
+/// sentence the graduate reads, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RejectionReason {
+    pub id: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub zh: String,
+    pub en: String,
 }
 
 /// One item of the photo instructions: a stable id (the page draws its good and bad example by
@@ -369,6 +385,15 @@ mod tests {
             .instructions
             .iter()
             .all(|i| !i.zh.is_empty() && !i.en.is_empty()));
+        // The common rejection reasons: unique ids, both languages, each short enough to send.
+        let ids: std::collections::BTreeSet<&str> =
+            p.rejection_reasons.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), p.rejection_reasons.len());
+        assert!(ids.len() >= 10 && ids.contains("eye_line") && ids.contains("rephoto"));
+        assert!(p
+            .rejection_reasons
+            .iter()
+            .all(|r| !r.en.is_empty() && (1..=60).contains(&r.zh.chars().count())));
     }
 
     #[test]

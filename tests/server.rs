@@ -76,7 +76,7 @@ impl Api {
         let config = Config {
             data_dir: dir.clone(),
             www: "www".into(),
-            pkg: "pkg".into(),
+            pkg: dir.join("pkg"),
             models: "models".into(),
             reviewer_token: TOKEN.into(),
             preset: Preset::builtin("chsi-graduation").unwrap(),
@@ -754,6 +754,50 @@ fn a_wrong_school_or_category_is_said_and_not_counted() {
         assert_eq!(r.json()["attempts_left"], 5);
     }
     assert_eq!(api.verify(&s, "1234").status, StatusCode::OK);
+}
+
+#[test]
+fn static_files_go_gzipped_where_prepared_and_say_how_to_cache() {
+    let api = Api::new("static");
+    let pkg = api._dir.0.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let module = vec![7u8; 10_000];
+    std::fs::write(pkg.join("m.wasm"), &module).unwrap();
+    // The prepared copy is passed through as it is (scripts/build makes it with gzip -9), so any
+    // bytes tell which file was sent.
+    let gz = b"\x1f\x8b prepared copy".to_vec();
+    std::fs::write(pkg.join("m.wasm.gz"), &gz).unwrap();
+    let get = |encoding: Option<&str>| {
+        let mut r = Request::builder().uri("/pkg/m.wasm");
+        if let Some(e) = encoding {
+            r = r.header("accept-encoding", e);
+        }
+        api.runtime.block_on(async {
+            let response = api
+                .app
+                .clone()
+                .oneshot(r.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let headers = response.headers().clone();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec();
+            (headers, bytes)
+        })
+    };
+    let (headers, bytes) = get(Some("gzip, br"));
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(bytes, gz);
+    assert_eq!(headers["cache-control"], "no-cache");
+    assert!(headers.contains_key("last-modified"));
+    let (headers, bytes) = get(None);
+    assert!(!headers.contains_key("content-encoding"));
+    assert_eq!(bytes, module);
 }
 
 #[test]

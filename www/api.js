@@ -20,16 +20,35 @@ function httpError(status, body) {
   };
 }
 
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const retryable = (e) => e.code === offline.code || (e.status >= 500 && e.status <= 599);
 
-/** Wait until the browser says it is online again (at most `ms`). */
-function online(ms) {
-  if (typeof navigator === 'undefined' || navigator.onLine !== false) return Promise.resolve();
-  return new Promise((ok) => {
-    const done = () => { clearTimeout(timer); window.removeEventListener('online', done); ok(); };
-    const timer = setTimeout(done, ms);
+const cancelled = {
+  code: 'upload.cancelled',
+  message_zh: '已取消上传。照片仍保存在本机，可随时重新提交。',
+  message_en: 'Upload cancelled. The photo stays on this device; submit it again at any time.',
+};
+
+/** Wait `ms`; `signal` ends the wait early with `upload.cancelled`. */
+const sleep = (ms, signal) => new Promise((ok, fail) => {
+  const timer = setTimeout(() => { signal?.removeEventListener('abort', stop); ok(); }, ms);
+  function stop() { clearTimeout(timer); fail(cancelled); }
+  signal?.addEventListener('abort', stop, { once: true });
+});
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+/**
+ * Wait until the browser says it is online again: at most `ms` (no limit when omitted), or until
+ * `signal` aborts (then it throws `upload.cancelled`).
+ */
+function online(ms, signal) {
+  if (!isOffline()) return Promise.resolve();
+  return new Promise((ok, fail) => {
+    const cleanup = () => { clearTimeout(timer); window.removeEventListener('online', done); signal?.removeEventListener('abort', stop); };
+    const done = () => { cleanup(); ok(); };
+    const stop = () => { cleanup(); fail(cancelled); };
+    const timer = ms == null ? null : setTimeout(done, ms);
     window.addEventListener('online', done);
+    signal?.addEventListener('abort', stop);
   });
 }
 
@@ -95,10 +114,12 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
     }
   }
 
-  /** One PUT through XMLHttpRequest, reporting upload progress as 0–100. */
-  function putOnce(path, bytes, extraHeaders, onProgress) {
+  /** One PUT through XMLHttpRequest, reporting upload progress as 0–100; `signal` aborts it. */
+  function putOnce(path, bytes, extraHeaders, onProgress, signal) {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) { reject(cancelled); return; }
       const xhr = new XMLHttpRequest();
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
       xhr.open('PUT', url(path));
       xhr.timeout = UPLOAD_TIMEOUT_MS; // a stalled upload counts as a network error (retried)
       for (const [k, v] of Object.entries(headers(extraHeaders))) xhr.setRequestHeader(k, v);
@@ -117,7 +138,7 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
       };
       xhr.onerror = () => reject(offline);
       xhr.ontimeout = () => reject(offline);
-      xhr.onabort = () => reject(offline);
+      xhr.onabort = () => reject(signal?.aborted ? cancelled : offline);
       xhr.send(new Blob([bytes], { type: extraHeaders['Content-Type'] }));
     });
   }
@@ -164,21 +185,31 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
     /** The order's stored photo (the server's copy of what was uploaded), as bytes. */
     orderPhoto: async (order) => new Uint8Array(await (await request('GET', `orders/${encodeURIComponent(order)}/photo`, undefined, { raw: true })).arrayBuffer()),
     /**
-     * Upload the JPEG with its SHA-256 (hex). Retries up to `retries` times on network errors,
-     * 60 s timeouts and 5xx answers (backoff 1 s, 2 s, 4 s); 4xx answers are final (but
-     * `auth.required` renews the session once). `onProgress(percent)`.
+     * Upload the JPEG with its SHA-256 (hex). While the browser knows it is offline, it waits for
+     * the connection (`onOffline()`, then `onOnline()` when it resumes), without using up a try.
+     * Otherwise it retries up to `retries` times on network errors, 60 s timeouts and 5xx answers
+     * (backoff 1 s, 2 s, 4 s); 4xx answers are final (but `auth.required` renews the session
+     * once). `signal` cancels at any point (`upload.cancelled`). `onProgress(percent)`.
      */
-    uploadPhoto: (order, jpeg, sha256, { onProgress, onRetry, retries = 3 } = {}) => authed(async () => {
-      for (let attempt = 0; ; attempt += 1) {
+    uploadPhoto: (order, jpeg, sha256, { onProgress, onRetry, onOffline, onOnline, signal, retries = 3 } = {}) => authed(async () => {
+      for (let attempt = 0; ;) {
+        if (signal?.aborted) throw cancelled;
+        if (isOffline()) {
+          onOffline?.();
+          await online(null, signal);
+          onOnline?.();
+        }
         try {
           return await putOnce(`orders/${encodeURIComponent(order)}/photo`, jpeg,
-            { 'Content-Type': 'image/jpeg', 'X-Content-SHA256': sha256 }, onProgress);
+            { 'Content-Type': 'image/jpeg', 'X-Content-SHA256': sha256 }, onProgress, signal);
         } catch (e) {
-          if (attempt >= retries || !retryable(e)) throw e;
-          onRetry?.(attempt + 1, e);
+          if (e === cancelled) throw e;
           onProgress?.(0);
-          await online(30_000);
-          await sleep(1000 * 2 ** attempt);
+          if (isOffline()) continue; // lost the connection: wait for it, not a try
+          if (attempt >= retries || !retryable(e)) throw e;
+          attempt += 1;
+          onRetry?.(attempt, e);
+          await sleep(1000 * 2 ** (attempt - 1), signal);
         }
       }
     }),

@@ -12,6 +12,7 @@ import { renderChecklist, outlineFailures, verdictText, errorText } from './repo
 import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
+import { createNav } from './nav.js';
 
 const PRESET = 'chsi-graduation';
 const POLL_MS = 2000;
@@ -42,6 +43,7 @@ const text = {
     quality: '质量', pass: '通过', fail: '不通过', warn: '需注意',
     h_submit: '确认提交', submit_note: '确认标准照无误后提交，提交后进入人工审核。', submit: '确认提交',
     uploading: '正在上传', uploaded: '已上传', retrying: '网络不稳定，正在重试', upload_resume: '继续上次未完成的上传…',
+    upload_offline: '已离线：网络恢复后会自动继续上传，也可以取消。', upload_online: '网络已恢复，继续上传', upload_cancel: '取消上传',
     h_review: '审核', withdraw: '撤回',
     review_under_review: '待审核：人工审核约需两个工作日；审核前可以撤回。',
     review_rejected: '审核未通过：', review_reshoot: '请按原因重新拍摄并提交，无需再次支付。',
@@ -72,6 +74,7 @@ const text = {
     quality: 'quality', pass: 'Pass', fail: 'Fail', warn: 'Check',
     h_submit: 'Confirm and submit', submit_note: 'Submit once the standardised photo looks right; it then goes to manual review.', submit: 'Submit',
     uploading: 'Uploading', uploaded: 'Uploaded', retrying: 'Network unstable, retrying', upload_resume: 'Resuming the unfinished upload…',
+    upload_offline: 'Offline: the upload continues by itself once the connection is back, or cancel it.', upload_online: 'Back online, uploading', upload_cancel: 'Cancel upload',
     h_review: 'Review', withdraw: 'Withdraw',
     review_under_review: 'Under review: manual review takes about two working days; you may withdraw until then.',
     review_rejected: 'Rejected: ', review_reshoot: 'Take a new photo following the reason and submit it; no second payment.',
@@ -135,8 +138,39 @@ function apply(event) {
   saveFlow(flow.save());
   if (state.stage === 'published') forgetAfterPublished();
   render();
+  nav.reached(currentView());
   return state;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Back and Forward: one history entry per step reached (nav.js)
+
+/** The card of the step the flow is at. */
+function currentView() {
+  const stage = flow.state().stage;
+  const view = {
+    signed_out: 'login', signed_in: 'school', school_entered: 'code', code_recognised: 'verify', verifying: 'verify',
+    eligibility_shown: 'pay', payment_pending: 'pay', paid: 'photo', captured: 'photo', checked: 'photo', rejected: 'photo',
+    standardised: 'result', submitted: 'result', under_review: 'review', approved: 'review', published: 'review',
+  }[stage];
+  return view === 'photo' && view.instructionsOpen ? 'instructions' : view;
+}
+
+/** Back or Forward landed on `target`: show that step's card (or the nearest one shown). */
+function showView(target) {
+  if (target === 'instructions' || target === 'photo') view.instructionsOpen = target === 'instructions';
+  render();
+  const order = ['login', 'school', 'code', 'verify', 'record', 'pay', 'instructions', 'photo', 'result', 'submit', 'review'];
+  const visible = (v) => !$(`step-${v}`).hidden;
+  let v = target;
+  for (let i = order.indexOf(target); i >= 0 && !visible(v); i -= 1) v = order[i];
+  if (!visible(v)) v = order.find(visible) ?? target;
+  document.body.dataset.view = target;
+  const card = $(`step-${v}`);
+  card.scrollIntoView({ block: 'start' });
+  card.querySelector('input:not([disabled]), button:not([disabled]):not([hidden])')?.focus({ preventScroll: true });
+}
+const nav = createNav({ show: showView });
 
 /** Apply an event derived from a server answer only if Rust accepts its kind now. */
 function applyIfAllowed(event) {
@@ -462,18 +496,27 @@ async function submit() {
 
 async function upload(jpeg) {
   const { order } = flow.state();
+  const abort = new AbortController();
+  view.uploadAbort = abort;
   view.progress = 0; view.uploadNote = t('uploading'); render();
   try {
     const sha256 = await sha256Hex(jpeg);
     await api.uploadPhoto(order, jpeg, sha256, {
+      signal: abort.signal,
       onProgress: (p) => { view.progress = Math.max(p, p === 0 ? 0 : view.progress ?? 0); renderProgress(); },
       onRetry: (n) => { view.uploadNote = `${t('retrying')} (${n}/3)…`; renderProgress(); },
+      onOffline: () => { view.uploadNote = t('upload_offline'); view.offline = true; renderProgress(); },
+      onOnline: () => { view.uploadNote = t('upload_online'); view.offline = false; renderProgress(); },
     });
+    view.uploadAbort = null; // the photo is on the server: from here it is the submit call
+    render();
     await api.submit(order, sha256);
   } catch (e) {
-    view.uploadNote = '';
+    view.uploadNote = ''; view.progress = null; view.offline = false;
     apply({ type: 'upload_failed' });
     throw e;
+  } finally {
+    view.uploadAbort = null;
   }
   view.progress = 100; view.uploadNote = t('uploaded');
   apply({ type: 'upload_succeeded' });
@@ -644,7 +687,10 @@ function renderProgress() {
   const p = $('upload-progress');
   p.hidden = view.progress == null;
   p.value = view.progress ?? 0;
-  $('upload-msg').textContent = view.progress == null ? '' : `${view.uploadNote} ${view.progress}%`;
+  $('upload-msg').textContent = view.progress == null ? '' : view.offline ? view.uploadNote : `${view.uploadNote} ${view.progress}%`;
+  $('upload-msg').dataset.offline = String(Boolean(view.offline));
+  // Cancelling is always possible while the photo is on its way (offline included).
+  $('upload-cancel').hidden = !view.uploadAbort;
 }
 
 function renderResult() {
@@ -895,17 +941,20 @@ async function main() {
     markInstructionsRead();
     view.instructionsOpen = false;
     render();
+    nav.reached(currentView());
     $('step-photo').scrollIntoView({ block: 'start' });
   });
   $('instructions-open').addEventListener('click', () => {
     view.instructionsOpen = true;
     render();
+    nav.reached(currentView());
     $('step-instructions').scrollIntoView({ block: 'start' });
   });
   $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
   $('capture').addEventListener('click', action(capture, 'photo-msg'));
   $('photo-file').addEventListener('change', action(photoFromFile, 'photo-msg'));
   $('submit').addEventListener('click', action(submit, 'submit-msg'));
+  $('upload-cancel').addEventListener('click', () => view.uploadAbort?.abort()); // not an action: one is running
   $('withdraw').addEventListener('click', action(withdraw, 'review-msg'));
 
   render();
@@ -919,6 +968,7 @@ async function main() {
     render();
   }
   setInterval(poll, POLL_MS);
+  nav.reached(currentView()); // the first entry: the page as opened (or as it was before a reload)
   document.body.dataset.ready = version();
 }
 

@@ -3,8 +3,9 @@
 // session only, so a reload keeps working); without a token the server answers 401 and the page
 // shows nothing but the prompt. Each submission: the uploaded photo (fetched with the token, shown
 // from a blob URL) with the failing regions of the server's automatic report outlined, the masked
-// name, school and category, the report as a checklist, and the decisions the server allows for
-// its status.
+// name, school and category, the report's summary and the rules that need a look, then the
+// decision (the preset's common rejection reasons as buttons that fill the reason, and the
+// decisions the server allows for its status), and the whole checklist folded below.
 import { createApi } from './api.js';
 import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
 
@@ -15,7 +16,7 @@ const text = {
     token: '审核员令牌', enter: '进入', refresh: '刷新', count: '份提交', none: '暂无提交。',
     order: '订单', name: '姓名', school: '学校', category: '学历类别', status: '状态', submitted: '提交时间', sha: 'SHA-256',
     approve: '通过', reject: '不通过', publish: '上网', reason: '不通过原因（学生可见）', need_reason: '请填写不通过的原因。',
-    no_report: '没有自动检查报告。', report: '自动检查',
+    no_report: '没有自动检查报告。', report: '自动检查', all_rules: '全部检查项', common: '常见原因（点选填入）：',
     s_under_review: '待审核', s_rejected: '审核未通过', s_approved: '审核通过', s_published: '已上网', s_paid: '已撤回', s_pending: '待支付',
   },
   en: {
@@ -23,7 +24,7 @@ const text = {
     token: 'Reviewer token', enter: 'Enter', refresh: 'Refresh', count: 'submissions', none: 'No submissions.',
     order: 'Order', name: 'Name', school: 'School', category: 'Category', status: 'Status', submitted: 'Submitted', sha: 'SHA-256',
     approve: 'Approve', reject: 'Reject', publish: 'Publish', reason: 'Reason for rejecting (shown to the student)', need_reason: 'Give the reason for rejecting.',
-    no_report: 'No automatic report.', report: 'Automatic check',
+    no_report: 'No automatic report.', report: 'Automatic check', all_rules: 'Every check', common: 'Common reasons (tap to add):',
     s_under_review: 'Under review', s_rejected: 'Rejected', s_approved: 'Approved', s_published: 'Published', s_paid: 'Withdrawn', s_pending: 'Unpaid',
   },
 };
@@ -32,6 +33,7 @@ const t = (k) => text[lang][k] ?? k;
 
 let token = null;
 let submissions = [];
+let commonReasons = []; // the preset's rejection reasons, from the server
 let busy = false;
 const photos = new Map(); // order → { url, sha256 } (blob URLs of fetched photos)
 const reasons = new Map(); // order → typed reason, kept across re-renders
@@ -73,7 +75,9 @@ function showLogin(error) {
 
 async function load() {
   try {
-    ({ submissions } = await api.submissions());
+    const answer = await api.submissions();
+    submissions = answer.submissions;
+    commonReasons = answer.reasons ?? [];
   } catch (e) {
     if (e.status === 401 || e.status === 403) {
       keepToken(null);
@@ -158,23 +162,39 @@ function cardOf(s) {
   card.dataset.order = s.order;
   card.innerHTML = `
     <h3></h3>
-    <div class="photo"><canvas></canvas></div>
-    <dl class="meta"></dl>
-    <h3 class="report-title"></h3>
-    <p class="verdict"></p>
-    <ul class="rules rules-compact"></ul>
-    <label class="field"><span class="reason-label"></span><textarea class="reason" rows="2" maxlength="1000"></textarea></label>
-    <div class="row">
-      <button type="button" class="approve" data-action></button>
-      <button type="button" class="reject danger" data-action></button>
-      <button type="button" class="publish" data-action></button>
+    <div class="top">
+      <div class="photo"><canvas></canvas></div>
+      <div>
+        <dl class="meta"></dl>
+        <p class="verdict"></p>
+        <ul class="rules rules-compact problems"></ul>
+      </div>
     </div>
-    <p class="error" hidden></p>`;
+    <div class="decision">
+      <p class="muted common-label"></p>
+      <div class="common row"></div>
+      <label class="field"><span class="reason-label"></span><textarea class="reason" rows="3" maxlength="500"></textarea></label>
+      <div class="row">
+        <button type="button" class="approve" data-action></button>
+        <button type="button" class="reject danger" data-action></button>
+        <button type="button" class="publish" data-action></button>
+      </div>
+      <p class="error" hidden></p>
+    </div>
+    <details class="all"><summary class="report-title"></summary><ul class="rules rules-compact"></ul></details>`;
   card.querySelector('.approve').addEventListener('click', () => decide(s, 'approve')());
   card.querySelector('.reject').addEventListener('click', () => decide(s, 'reject')());
   card.querySelector('.publish').addEventListener('click', () => guarded(s, () => api.publish(s.order))());
-  card.querySelector('.reason').addEventListener('input', (ev) => reasons.set(s.order, ev.target.value));
+  card.querySelector('.reason').addEventListener('input', (ev) => { reasons.set(s.order, ev.target.value); renderCard(s, card); });
   return card;
+}
+
+/** A common reason's button: adds its sentence to the reason, or takes it out again. */
+function toggleReason(s, sentence) {
+  const now = reasons.get(s.order) ?? '';
+  const next = now.includes(sentence) ? now.replace(sentence, '') : `${now.trim()}${now.trim() ? ' ' : ''}${sentence}`;
+  reasons.set(s.order, next.replace(/\s{2,}/g, ' ').trim());
+  renderAll();
 }
 
 function renderCard(s, card = document.querySelector(`.submission[data-order="${CSS.escape(s.order)}"]`)) {
@@ -189,21 +209,41 @@ function renderCard(s, card = document.querySelector(`.submission[data-order="${
     const dd = document.createElement('dd'); dd.textContent = v; dd.className = k;
     dl.append(dt, dd);
   }
-  card.querySelector('.report-title').textContent = t('report');
-  const rules = card.querySelector('.rules');
+  const rules = card.querySelector('details.all .rules');
+  const problems = card.querySelector('.rules.problems');
   if (s.report?.rules) {
     card.querySelector('.verdict').textContent = verdictText(s.report, lang);
     card.dataset.verdict = s.report.verdict;
     renderChecklist(rules, s.report, lang);
+    renderChecklist(problems, { ...s.report, rules: s.report.rules.filter((r) => r.status !== 'pass') }, lang);
+    card.querySelector('.report-title').textContent = `${t('all_rules')}（${s.report.rules.length}）`;
   } else {
     card.querySelector('.verdict').textContent = t('no_report');
+    card.querySelector('.report-title').textContent = t('all_rules');
     rules.replaceChildren();
+    problems.replaceChildren();
   }
   card.querySelector('.reason-label').textContent = t('reason');
   const reason = card.querySelector('.reason');
   if (document.activeElement !== reason) reason.value = reasons.get(s.order) ?? '';
   const review = s.status === 'under_review';
   reason.disabled = busy || !review;
+  card.querySelector('.decision').hidden = !review && s.status !== 'approved';
+  card.querySelector('.common-label').textContent = t('common');
+  const common = card.querySelector('.common');
+  common.replaceChildren(...commonReasons.map((r) => {
+    const b = document.createElement('button');
+    const chosen = (reasons.get(s.order) ?? '').includes(r.zh);
+    b.type = 'button'; b.className = 'chip'; b.dataset.reason = r.id;
+    b.textContent = lang === 'zh' ? r.label_zh : r.label_en;
+    b.title = lang === 'zh' ? r.zh : r.en;
+    b.setAttribute('aria-pressed', String(chosen));
+    b.disabled = busy || !review;
+    b.addEventListener('click', () => toggleReason(s, r.zh)); // the graduate reads Chinese
+    return b;
+  }));
+  common.hidden = !review;
+  card.querySelector('.common-label').hidden = !review;
   for (const [cls, label, enabled] of [['approve', 'approve', review], ['reject', 'reject', review], ['publish', 'publish', s.status === 'approved']]) {
     const b = card.querySelector(`.${cls}`);
     b.textContent = t(label);

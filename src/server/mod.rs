@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -155,11 +156,35 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .nest("/api/v1", api)
-        .nest_service("/pkg", ServeDir::new(&config.pkg))
+        .nest_service("/pkg", ServeDir::new(&config.pkg).precompressed_gzip())
         .nest_service("/models", ServeDir::new(&config.models))
         .fallback_service(ServeDir::new(&config.www))
+        .layer(middleware::from_fn(cache_control))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
+}
+
+/// Caching of the static files: the models are large and change only with a release (a day);
+/// the page, its scripts and the WASM module are revalidated on every load (`no-cache`: a 304
+/// from their Last-Modified when unchanged, so a rebuilt module is never stale). API answers
+/// are never stored: they carry sessions, records and photos.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let policy = if path.starts_with("/api/") {
+        "no-store"
+    } else if path.starts_with("/models/") || path.starts_with("/pkg/models/") {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(policy));
+    }
+    response
 }
 
 /// One line per request: method, route template, status, time. Nothing the user sent.

@@ -15,8 +15,9 @@ use super::error::ApiError;
 use super::extract::Body;
 use super::{db, AppState};
 
-/// Longest rejection reason (the collectors' reasons are one sentence).
-const MAX_REASON_CHARS: usize = 200;
+/// Longest rejection reason (the collectors' reasons are a sentence each; a reviewer may give a
+/// few).
+const MAX_REASON_CHARS: usize = 500;
 
 /// The token compared through SHA-256 digests, so the time taken does not depend on how many
 /// leading characters of a guess are right.
@@ -58,7 +59,10 @@ pub async fn list(
             })
         })
         .collect();
-    Ok(Json(json!({ "submissions": list })))
+    // The preset's common reasons, for the reviewer to pick from.
+    Ok(Json(
+        json!({ "submissions": list, "reasons": state.config.preset.rejection_reasons }),
+    ))
 }
 
 fn submitted(state: &AppState, id: &str) -> Result<db::Order, ApiError> {

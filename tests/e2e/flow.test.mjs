@@ -4,7 +4,7 @@
 // folder, and Debian's Chromium driven by playwright-core with a fake camera that shows
 // tests/data/grace_hopper.jpg. Needs `scripts/build` to have produced pkg/.
 //
-// Screenshots of the main steps at 360×740 go to SCREENSHOTS_DIR (default target/e2e-screens/),
+// Screenshots of the main steps at 390×844 (a common phone) go to SCREENSHOTS_DIR (default target/e2e-screens/),
 // as 256-colour PNGs (png.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ const bin = resolve(root, process.env.GRADPHOTO_BIN ?? 'target/debug/gradphoto')
 const screens = resolve(process.env.SCREENSHOTS_DIR ?? join(root, 'target/e2e-screens'));
 const reviewerToken = `e2e-${randomBytes(12).toString('hex')}`;
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 };
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 };
 
 let tmp, server, serverLog = '', base, browser;
 // Every console message of the student pages, whatever its level (privacy check).
@@ -32,7 +32,7 @@ const consoleAll = [];
 
 /** Start `gradphoto serve` and read its one line `gradphoto serve: http://127.0.0.1:<port>/`. */
 function startServer(dataDir) {
-  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir, '--reviewer-token', reviewerToken], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', dataDir, '--reviewer-token', reviewerToken, '--test-clock'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`gradphoto serve printed no address in 60 s\n${serverLog}`)), 60_000);
@@ -117,8 +117,9 @@ after(async () => {
 
 // --- helpers
 
-async function studentPage(storageState) {
+async function studentPage(storageState, { clock = false } = {}) {
   const context = await browser.newContext({ ...phone, storageState });
+  if (clock) await context.clock.install(); // time flows, and the test can jump it forward
   await context.grantPermissions(['camera'], { origin: new URL(base).origin });
   const page = await context.newPage();
   const errors = [];
@@ -163,8 +164,8 @@ const sizes = {};
 async function screenshot(page, name, scrollTo) {
   // The element's top at the top of the screen, or the page's top.
   await page.evaluate((sel) => (sel ? document.querySelector(sel).scrollIntoView({ block: 'start' }) : window.scrollTo(0, 0)), scrollTo);
-  // Works at 360 px: nothing wider than the screen.
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: wider than 360 px`);
+  // Works at phone width: nothing wider than the screen.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: wider than the screen`);
   const png = quantizePng(await page.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' }));
   await writeFile(join(screens, `${name}.png`), png);
   sizes[name] = png.length;
@@ -236,10 +237,25 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   await waitStage(page, 'school_entered');
   assert.deepEqual((await flowState(page)).school.name, '国家开放大学');
 
-  // The code, from an album screenshot of a QR made here.
+  // A QR code that is no collection code (a WeChat contact link) is refused, saying what it is.
+  await page.setInputFiles('#code-file', { name: 'other.png', mimeType: 'image/png', buffer: await QRCode.toBuffer('https://u.wechat.com/EHz8QkZ') });
+  await page.waitForSelector('#code-err[data-code="flow.not_a_code"]');
+  assert.match(await page.textContent('#code-err'), /网址/);
+  assert.equal(await stageOf(page), 'school_entered');
+  // The code, from an album screenshot of a QR made here; shown masked.
   await page.setInputFiles('#code-file', { name: 'code.png', mimeType: 'image/png', buffer: await QRCode.toBuffer('GP1-2026-000001') });
   await waitStage(page, 'code_recognised');
   assert.equal((await flowState(page)).code, 'GP1-2026-000001');
+  assert.match(await page.textContent('#code-msg'), /GP1…0001/);
+  assert.ok(!(await page.textContent('#code-msg')).includes('2026-000'), 'the code is masked');
+
+  // Back moves one step (the code step, still in the page), Forward returns; the flow is unchanged.
+  await page.goBack();
+  await page.waitForSelector('body[data-view="code"]');
+  assert.equal(new URL(page.url()).origin, new URL(base).origin);
+  assert.equal(await stageOf(page), 'code_recognised');
+  await page.goForward();
+  await page.waitForSelector('body[data-view="verify"]');
 
   // Last 4: refused locally, then refused by the server, then accepted.
   await page.fill('#last4', '12a4');
@@ -249,6 +265,7 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   await page.fill('#last4', '9876');
   await page.click('#verify');
   await page.waitForSelector('#verify-msg[data-code="verify.mismatch"]');
+  assert.match(await page.textContent('#verify-msg'), /还可尝试 4 次/);
   assert.equal(await stageOf(page), 'code_recognised');
   assert.equal(await page.inputValue('#last4'), '', 'the last 4 are not left in the page');
   await page.fill('#last4', '1234');
@@ -260,6 +277,8 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   await page.click('#pay');
   await waitStage(page, 'payment_pending');
   await page.waitForSelector('#cashier:not([hidden])');
+  assert.equal(await page.isHidden('#host-pay'), true, 'the mini-program\'s pay-again/cancel stay hidden in a browser');
+  assert.equal(await page.isHidden('#pay-again'), true);
   assert.match(await page.textContent('#amount'), /^¥\d+\.\d\d$/);
   await screenshot(page, '02-record-pay', '#step-record');
   await page.click('#pay-confirm');
@@ -353,8 +372,20 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.ok(await reviewer.page.$$eval(`${card} .rules li`, (li) => li.length) > 5, 'the server report is shown');
   assert.equal(await reviewer.page.isDisabled(`${card} .publish`), true);
   await screenshot(reviewer.page, '06-reviewer');
-  const reason = '背景不是纯色，请在浅色纯色墙前重新拍摄';
-  await reviewer.page.fill(`${card} .reason`, reason);
+  // The decision comes before the full checklist, which is folded; the preset's common reasons
+  // fill the reason.
+  const decisionY = (await reviewer.page.locator(`${card} .reject`).boundingBox()).y;
+  assert.ok(decisionY < (await reviewer.page.locator(`${card} details.all`).boundingBox()).y, 'decision above the checklist');
+  assert.equal(await reviewer.page.$eval(`${card} details.all`, (d) => d.open), false);
+  assert.ok(await reviewer.page.$$eval(`${card} .common .chip`, (b) => b.length) >= 10);
+  await reviewer.page.click(`${card} .chip[data-reason="clothing"]`);
+  await reviewer.page.click(`${card} .chip[data-reason="lighting"]`);
+  await reviewer.page.click(`${card} .chip[data-reason="lighting"]`); // and out again
+  const reason = await reviewer.page.inputValue(`${card} .reason`);
+  assert.match(reason, /黑边/);
+  assert.doesNotMatch(reason, /阴阳脸/);
+  assert.equal(await reviewer.page.getAttribute(`${card} .chip[data-reason="clothing"]`, 'aria-pressed'), 'true');
+  await screenshot(reviewer.page, '06-reviewer-decision', `${card} .decision`);
   await reviewer.page.click(`${card} .reject`);
   await reviewer.page.waitForSelector(`${card}[data-status="rejected"]`);
 
@@ -431,8 +462,8 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   t.diagnostic(`screenshots (bytes): ${JSON.stringify(sizes)}`);
 });
 
-test('a file that is no photo shows a typed error and the page keeps working; upload retry; withdraw', { timeout: 300_000 }, async (t) => {
-  const { page, errors, logs } = await studentPage();
+test('a file that is no photo shows a typed error and the page keeps working; upload retry, offline and cancel; withdraw', { timeout: 300_000 }, async (t) => {
+  const { page, errors, logs, context } = await studentPage();
   await page.click('#login');
   await waitStage(page, 'signed_in');
   // A name that matches no record: the page says so (and offers the server's suggestions).
@@ -504,6 +535,26 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   await page.click('#withdraw');
   await waitStage(page, 'standardised');
   assert.equal(await page.isDisabled('#submit'), false);
+
+  // Offline: the page says so and waits instead of burning retries; the upload can be cancelled
+  // (back to the standardised photo, nothing lost), and a new try resumes by itself once online.
+  await context.setOffline(true);
+  await page.click('#submit');
+  await page.waitForSelector('#upload-msg[data-offline="true"]');
+  assert.match(await page.textContent('#upload-msg'), /离线/);
+  assert.equal(await page.isVisible('#upload-cancel'), true);
+  await screenshot(page, '08-upload-offline', '#step-submit');
+  await page.click('#upload-cancel');
+  await waitStage(page, 'standardised');
+  await page.waitForSelector('#submit-msg[data-code="upload.cancelled"]');
+  assert.equal(await page.isHidden('#upload-cancel'), true);
+  assert.equal(await page.isEnabled('#submit'), true);
+  await page.click('#submit');
+  await page.waitForSelector('#upload-msg[data-offline="true"]');
+  await context.setOffline(false);
+  await waitStage(page, 'under_review', 120_000);
+  await page.click('#withdraw');
+  await waitStage(page, 'standardised');
   // An expired session: the server answers auth.required, the page signs in again (same sandbox
   // login, so the same order), records the new session and retries the call.
   await page.evaluate(() => window.__flow.apply({ type: 'session_renewed', session: 'expired-e2e-session' }));
@@ -511,5 +562,52 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   await waitStage(page, 'under_review', 120_000);
   const renewed = (await flowState(page)).session;
   assert.ok(renewed && renewed !== 'expired-e2e-session', 'a new session was recorded');
+  assert.deepEqual(errors, [], logs.join('\n'));
+});
+
+test('verification: tries left are said, then a timed lock that lifts after its time', { timeout: 120_000 }, async () => {
+  const { page, errors, logs } = await studentPage(undefined, { clock: true });
+  await page.click('#login');
+  await waitStage(page, 'signed_in');
+  await page.fill('#school', '华中科技大学');
+  await page.selectOption('#category', '成人高等教育');
+  await page.click('#school-ok');
+  await waitStage(page, 'school_entered');
+  await page.setInputFiles('#code-file', { name: 'code.png', mimeType: 'image/png', buffer: await QRCode.toBuffer('GP1-2026-000003') });
+  await waitStage(page, 'code_recognised');
+  // The policy is stated before any try.
+  assert.match(await page.textContent('#step-verify'), /5 次.*1 分钟.*加倍/s);
+  for (const left of [4, 3, 2, 1]) {
+    await page.fill('#last4', '9999');
+    await page.click('#verify');
+    await page.waitForFunction((n) => document.getElementById('verify-msg').textContent.includes(`还可尝试 ${n} 次`), left);
+  }
+  // The fifth failure: no tries left, a lock of one minute, counted down; the button waits.
+  await page.fill('#last4', '9999');
+  await page.click('#verify');
+  await page.waitForSelector('#verify-wait:not([hidden])');
+  assert.match(await page.textContent('#verify-msg'), /1 分钟后再试/);
+  assert.match(await page.textContent('#verify-wait'), /[01]:\d\d/);
+  assert.equal(await page.isDisabled('#verify'), true);
+  await screenshot(page, '09-verify-locked', '#step-verify');
+  // The server refuses even the right answer meanwhile (and says when to come back).
+  const session = (await flowState(page)).session;
+  const early = await fetch(`${base}api/v1/verify`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${session}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ school: '华中科技大学', category: '成人高等教育', code: 'GP1-2026-000003', last4: '0001' }),
+  });
+  assert.equal(early.status, 429);
+  assert.ok(Number(early.headers.get('retry-after')) > 0);
+  // A minute later (the server's test clock and the page's clock): the lock has lifted.
+  const moved = await fetch(`${base}api/v1/test/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ advance_s: 61 }) });
+  assert.equal(moved.status, 200);
+  await page.clock.fastForward(61_000);
+  await page.waitForSelector('#verify-wait', { state: 'hidden' });
+  assert.equal(await page.isEnabled('#verify'), true);
+  await page.fill('#last4', '0001');
+  await page.click('#verify');
+  await waitStage(page, 'eligibility_shown');
+  assert.equal(await page.textContent('#masked-name'), '欧**娜');
   assert.deepEqual(errors, [], logs.join('\n'));
 });

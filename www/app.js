@@ -2,7 +2,7 @@
 // It decides nothing itself: sizes, limits and errors all come from the WASM module.
 import init, { presets, info, version } from '../pkg/gradphoto.js';
 import { loadAnalyzer } from '../pkg/loader.js';
-import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
+import { renderChecklist, outlineFailures, verdictText, showError as renderError } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const text = {
@@ -49,7 +49,7 @@ function applyLanguage() {
 
 function showError(e) {
   lastError = e;
-  $('error').textContent = errorText(e, lang);
+  renderError($('error'), e, lang);
   $('error').hidden = false;
 }
 

@@ -8,7 +8,7 @@ import { createApi, sha256Hex } from './api.js';
 import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
 import { openCamera, grabFrame, startGuide } from './camera.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
-import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
+import { renderChecklist, outlineFailures, verdictText, showError } from './report.js';
 import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
@@ -659,7 +659,7 @@ function renderMessages() {
     const m = messages[id];
     const el = $(id);
     el.hidden = !m;
-    el.textContent = !m ? '' : typeof m === 'string' ? m : errorText(m, lang);
+    if (!m || typeof m === 'string') el.textContent = m || ''; else showError(el, m, lang);
     if (m?.code) el.dataset.code = m.code; else delete el.dataset.code;
   }
   // The eligibility note belongs to the state, not to one action.
@@ -713,7 +713,7 @@ function renderResult() {
   }
   const e = r?.standardizeError;
   show('std-error', Boolean(e));
-  if (e) { $('std-error').textContent = `${t('nostd')}：${errorText(e, lang)}`; $('std-error').dataset.code = e.code; }
+  if (e) { showError($('std-error'), e, lang, `${t('nostd')}：`); $('std-error').dataset.code = e.code; }
   // Once submitted, the page shows what was sent; the checklist was for deciding to send it.
   const sent = ['submitted', 'under_review', 'approved', 'published'].includes(flow.state().stage);
   show('shot-figure', Boolean(r && view.shot && !sent));

@@ -79,3 +79,16 @@ export function errorText(e, lang = 'zh') {
   }
   return String(e?.message ?? e);
 }
+
+/**
+ * Show an error in `el`: the message for people, then its code small and grey (for support), so
+ * a sentence like "请 1 分钟后再试。" does not end in an identifier. `prefix` goes before it.
+ */
+export function showError(el, e, lang = 'zh', prefix = '') {
+  el.replaceChildren();
+  if (!(e && typeof e === 'object' && e.code)) { el.textContent = `${prefix}${errorText(e, lang)}`; return; }
+  const code = document.createElement('small');
+  code.className = 'code';
+  code.textContent = ` (${e.code})`;
+  el.append(`${prefix}${(lang === 'zh' ? e.message_zh : e.message_en) ?? e.message_en ?? ''}`, code);
+}

@@ -7,7 +7,7 @@
 // decision (the preset's common rejection reasons as buttons that fill the reason, and the
 // decisions the server allows for its status), and the whole checklist folded below.
 import { createApi } from './api.js';
-import { renderChecklist, outlineFailures, verdictText, errorText } from './report.js';
+import { renderChecklist, outlineFailures, verdictText, showError } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const text = {
@@ -68,7 +68,7 @@ function showLogin(error) {
   $('desk').hidden = true;
   $('login').hidden = false;
   $('login-msg').hidden = !error;
-  $('login-msg').textContent = error ? errorText(error, lang) : '';
+  if (error) showError($('login-msg'), error, lang); else $('login-msg').textContent = '';
   if (error?.code) $('login-msg').dataset.code = error.code;
   document.body.dataset.view = 'login';
 }
@@ -252,7 +252,7 @@ function renderCard(s, card = document.querySelector(`.submission[data-order="${
   const err = errors.get(s.order);
   const p = card.querySelector('p.error');
   p.hidden = !err;
-  p.textContent = err ? errorText(err, lang) : '';
+  if (err) showError(p, err, lang); else p.textContent = '';
 }
 
 function render() {
@@ -293,7 +293,7 @@ async function refresh() {
     await load();
   } catch (e) {
     $('error').hidden = false;
-    $('error').textContent = errorText(e, lang);
+    showError($('error'), e, lang);
   } finally {
     busy = false;
     renderAll();

@@ -395,6 +395,12 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.match(status, /审核未通过/);
   assert.ok(status.includes(reason));
   assert.equal(await page.textContent('#stage'), '审核未通过');
+  // Rejected, after a reload: the rejected photo is still shown, with the reason.
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  await waitStage(page, 'rejected');
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  assert.ok((await page.textContent('#review-status')).includes(reason));
   const again = await allowed(page);
   assert.equal(again.can_capture, true);
   assert.equal(again.can_pay, false);

@@ -199,6 +199,26 @@ fn sha(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A second real standardised photo (another allowed background), for a replaced photo.
+fn other_photo() -> &'static [u8] {
+    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
+    JPEG.get_or_init(|| {
+        let preset = Preset::builtin("chsi-graduation").unwrap();
+        let options = Options {
+            background: Some("#FFFFFF".into()),
+            ..Options::default()
+        };
+        let done = standardize::standardize(
+            common::analyzer(),
+            &Photo::from_rgb(common::grace()),
+            &preset,
+            &options,
+        )
+        .unwrap();
+        done.jpeg.unwrap()
+    })
+}
+
 /// The real standardised Grace Hopper photo (what a student submits), made once.
 fn standard_photo() -> &'static [u8] {
     static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
@@ -397,11 +417,12 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         )
     };
     assert_eq!(
-        decide(json!({ "decision": "reject" })).code(),
+        decide(json!({ "decision": "reject", "sha256": sha(photo) })).code(),
         "review.reason_required"
     );
     assert_eq!(
-        decide(json!({ "decision": "reject", "reason": "背景不均匀" })).json()["status"],
+        decide(json!({ "decision": "reject", "reason": "背景不均匀", "sha256": sha(photo) }))
+            .json()["status"],
         "rejected"
     );
     let seen = api
@@ -437,7 +458,7 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         Some(json!({ "sha256": sha(photo) })),
     );
     assert_eq!(
-        decide(json!({ "decision": "approve" })).json()["status"],
+        decide(json!({ "decision": "approve", "sha256": sha(photo) })).json()["status"],
         "approved"
     );
     let locked = api.upload(&order, &s, photo, &sha(photo), "image/jpeg");
@@ -461,7 +482,7 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         "order.locked"
     );
     assert_eq!(
-        decide(json!({ "decision": "reject", "reason": "x" })).code(),
+        decide(json!({ "decision": "reject", "reason": "x", "sha256": sha(photo) })).code(),
         "order.locked"
     );
     let published = api.call(
@@ -798,6 +819,76 @@ fn static_files_go_gzipped_where_prepared_and_say_how_to_cache() {
     let (headers, bytes) = get(None);
     assert!(!headers.contains_key("content-encoding"));
     assert_eq!(bytes, module);
+}
+
+#[test]
+fn a_decision_binds_to_the_photo_the_reviewer_saw() {
+    let api = Api::new("stale");
+    let (s, order) = api.paid_order();
+    let (x, y) = (standard_photo(), other_photo());
+    assert_ne!(sha(x), sha(y));
+    let submit = |bytes: &[u8]| {
+        assert_eq!(
+            api.upload(&order, &s, bytes, &sha(bytes), "image/jpeg")
+                .status,
+            StatusCode::CREATED
+        );
+        let r = api.call(
+            "POST",
+            &format!("/orders/{order}/submit"),
+            Some(&s),
+            Some(json!({ "sha256": sha(bytes) })),
+        );
+        assert_eq!(r.json()["status"], "under_review");
+    };
+    // The reviewer lists X; meanwhile the student withdraws, uploads Y and submits it.
+    submit(x);
+    let listed = api
+        .call("GET", "/review/submissions", Some(TOKEN), None)
+        .json();
+    let seen = listed["submissions"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(seen, sha(x));
+    assert_eq!(listed["reasons"].as_array().unwrap().len(), 14);
+    api.call("POST", &format!("/orders/{order}/withdraw"), Some(&s), None);
+    submit(y);
+    let decide = |decision: &str, sha256: &str| {
+        api.call(
+            "POST",
+            &format!("/review/submissions/{order}/decision"),
+            Some(TOKEN),
+            Some(json!({ "decision": decision, "reason": "背景", "sha256": sha256 })),
+        )
+    };
+    let stale = decide("approve", &seen);
+    assert_eq!(
+        (stale.status, stale.code().as_str()),
+        (StatusCode::CONFLICT, "review.stale")
+    );
+    assert_eq!(decide("reject", &seen).code(), "review.stale");
+    // A decision without the hash is not taken at all.
+    let bare = api.call(
+        "POST",
+        &format!("/review/submissions/{order}/decision"),
+        Some(TOKEN),
+        Some(json!({ "decision": "approve" })),
+    );
+    assert_eq!(bare.code(), "request.invalid");
+    // The photo the reviewer has now seen is decided.
+    assert_eq!(decide("approve", &sha(y)).json()["status"], "approved");
+    // Publishing twice: the second says the order is locked, as api.yaml says.
+    let publish = || {
+        api.call(
+            "POST",
+            &format!("/review/submissions/{order}/publish"),
+            Some(TOKEN),
+            None,
+        )
+    };
+    assert_eq!(publish().json()["status"], "published");
+    assert_eq!(publish().code(), "order.locked");
 }
 
 #[test]

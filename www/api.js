@@ -216,7 +216,7 @@ export function createApi({ base = new URL('api/v1/', document.baseURI).href, to
     // Reviewer calls (bearer: the reviewer token).
     submissions: () => request('GET', 'review/submissions'),
     submissionPhoto: async (order) => (await request('GET', `review/submissions/${encodeURIComponent(order)}/photo`, undefined, { raw: true })).blob(),
-    decide: (order, decision, reason) => request('POST', `review/submissions/${encodeURIComponent(order)}/decision`, { decision, reason }),
+    decide: (order, decision, reason, sha256) => request('POST', `review/submissions/${encodeURIComponent(order)}/decision`, { decision, reason, sha256 }),
     publish: (order) => request('POST', `review/submissions/${encodeURIComponent(order)}/publish`),
   };
 }

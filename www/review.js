@@ -126,7 +126,7 @@ function decide(s, decision) {
   return guarded(s, async () => {
     const reason = reasons.get(s.order)?.trim() ?? '';
     if (decision === 'reject' && !reason) throw { code: 'review.reason_required', message_zh: t('need_reason'), message_en: text.en.need_reason };
-    await api.decide(s.order, decision, decision === 'reject' ? reason : '');
+    await api.decide(s.order, decision, decision === 'reject' ? reason : '', s.sha256); // bound to the photo shown
     reasons.delete(s.order);
   });
 }

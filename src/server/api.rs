@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::extract::{Body, Params};
 use super::throttle::{self, Verdict};
-use super::{db, token, upload, AppState};
+use super::{db, photos, token, upload, AppState};
 use crate::flow::{normalise_school_name, validate_last4};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -411,41 +411,8 @@ pub async fn upload_photo(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let accepted = upload::accept(&body, claimed, &headers, &state.config.preset)?;
-    // The file is named by order and content, so two uploads never share a name and the file a
-    // reviewer sees is always the one `photo_sha` names.
-    let path = state.photo_path(&id, &accepted.sha256);
-    let partial = path.with_extension("part");
-    tokio::fs::write(&partial, &body).await?;
-    tokio::fs::rename(&partial, &path).await?;
-    let replaced = {
-        let conn = state.db();
-        // The status may have moved while the file was written (a second tab): check again, and
-        // record the photo under the same lock.
-        let now = db::order(&conn, &id)?.ok_or_else(ApiError::internal)?;
-        if let Err(e) = photo_allowed(&now.status) {
-            drop(conn);
-            let _ = std::fs::remove_file(&path);
-            return Err(e);
-        }
-        db::set_photo(&conn, &id, &accepted.sha256, body.len() as i64)?;
-        now.photo_sha.filter(|old| *old != accepted.sha256)
-    };
-    if let Some(old) = replaced {
-        let _ = tokio::fs::remove_file(state.photo_path(&id, &old)).await;
-    }
-    let sha256 = accepted.sha256.clone();
-    if let Some(analyzer) = state.analyzer.clone() {
-        let preset = state.config.preset.clone();
-        let photo = accepted.photo;
-        let report =
-            tokio::task::spawn_blocking(move || upload::report(&analyzer, &photo, &preset))
-                .await
-                .ok()
-                .flatten();
-        if let Some(report) = report {
-            db::set_report(&state.db(), &id, &sha256, &report)?;
-        }
-    }
+    photos::store(&state, &id, &accepted.sha256, &body, photo_allowed).await?;
+    photos::report(&state, &id, &accepted.sha256, accepted.photo).await;
     Ok((
         StatusCode::CREATED,
         Json(json!({

@@ -357,6 +357,22 @@ pub fn set_photo(conn: &Connection, id: &str, sha: &str, bytes: i64) -> rusqlite
     Ok(())
 }
 
+/// Every order's stored photo: (order, sha256).
+pub fn stored_photos(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT id, photo_sha FROM orders WHERE photo_sha IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Stored photos that have no report yet: (order, sha256).
+pub fn photos_without_report(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, photo_sha FROM orders WHERE photo_sha IS NOT NULL AND report IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
 pub fn set_report(conn: &Connection, id: &str, sha: &str, report: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE orders SET report = ?3 WHERE id = ?1 AND photo_sha = ?2",
@@ -376,11 +392,19 @@ pub fn submit(conn: &Connection, id: &str, sha: &str) -> rusqlite::Result<bool> 
     Ok(n == 1)
 }
 
-pub fn reject(conn: &Connection, id: &str, reason: &str) -> rusqlite::Result<bool> {
+/// The reviewer's decision (`approved`, or `rejected` with a reason), only while the order is
+/// under review with the photo `sha` the reviewer saw.
+pub fn decide(
+    conn: &Connection,
+    id: &str,
+    sha: &str,
+    to: &str,
+    reason: Option<&str>,
+) -> rusqlite::Result<bool> {
     let n = conn.execute(
-        "UPDATE orders SET status = 'rejected', rejection_reason = ?2, updated_at = ?3
-         WHERE id = ?1 AND status = 'under_review'",
-        params![id, reason, now()],
+        "UPDATE orders SET status = ?3, rejection_reason = ?4, updated_at = ?5
+         WHERE id = ?1 AND status = 'under_review' AND photo_sha = ?2",
+        params![id, sha, to, reason, now()],
     )?;
     Ok(n == 1)
 }

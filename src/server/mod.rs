@@ -5,6 +5,8 @@
 //! - `api`: the student's calls (session, eligibility, verification, order, payment, upload,
 //!   submit, withdraw).
 //! - `review`: the reviewer's calls, behind a token.
+//! - `photos`: the stored photo files, changed so that no race or crash loses one, and their
+//!   reports.
 //! - `upload`: what an uploaded photo must be (type, size, dimensions, hash) and the server's own
 //!   automatic check of it.
 //! - `throttle`: how often the last 4 may be guessed (timed locks with a growing back-off).
@@ -18,6 +20,7 @@ mod api;
 pub mod db;
 mod error;
 mod extract;
+mod photos;
 mod review;
 pub mod throttle;
 mod upload;
@@ -67,6 +70,8 @@ pub struct AppState {
     log: LogSink,
     /// Seconds the test clock was moved forward (always 0 unless `config.test_clock`).
     clock_offset: Arc<AtomicI64>,
+    /// Slots for the server's own photo checks (see `photos::checks_allowed`).
+    checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -86,6 +91,12 @@ impl AppState {
             config: Arc::new(config),
             log,
             clock_offset: Arc::new(AtomicI64::new(0)),
+            checks: photos::check_slots(),
+        })
+        .and_then(|state| {
+            // What a crash may have left: temporary files and photos no order names.
+            photos::tidy(&state).map_err(|e| format!("tidying the photos: {e}"))?;
+            Ok(state)
         })
     }
 
@@ -206,6 +217,7 @@ async fn log_request(State(state): State<AppState>, request: Request, next: Next
 
 /// Serve until Ctrl-C. Prints `gradphoto serve: http://ADDR/` once listening (tests read it).
 pub async fn run(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    photos::backfill_reports(&state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     println!("gradphoto serve: http://{local}/");

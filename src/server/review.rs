@@ -97,6 +97,9 @@ pub struct Decision {
     decision: String,
     #[serde(default)]
     reason: Option<String>,
+    /// The SHA-256 of the photo the reviewer looked at: a decision binds to that photo, never to
+    /// one the student uploaded since (withdraw, upload, submit while the reviewer looked).
+    sha256: String,
 }
 
 pub async fn decide(
@@ -107,9 +110,10 @@ pub async fn decide(
 ) -> Result<Json<Value>, ApiError> {
     reviewer(&state, &headers)?;
     let order = submitted(&state, &id)?;
+    let seen = decision.sha256.trim().to_ascii_lowercase();
     let conn = state.db();
     let moved = match decision.decision.as_str() {
-        "approve" => db::set_status(&conn, &id, "under_review", "approved")?,
+        "approve" => db::decide(&conn, &id, &seen, "approved", None)?,
         "reject" => {
             let reason = decision
                 .reason
@@ -122,11 +126,11 @@ pub async fn decide(
             {
                 return Err(ApiError::bad_request(
                     "review.reason_required",
-                    "退回需要填写原因（不超过 200 字）。",
-                    "A rejection needs a reason of at most 200 characters.",
+                    "退回需要填写原因（不超过 500 字）。",
+                    "A rejection needs a reason of at most 500 characters.",
                 ));
             }
-            db::reject(&conn, &id, reason)?
+            db::decide(&conn, &id, &seen, "rejected", Some(reason))?
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -137,7 +141,16 @@ pub async fn decide(
         }
     };
     if !moved {
-        return Err(ApiError::wrong_state(&order.status));
+        let now = db::order(&conn, &id)?.unwrap_or(order);
+        if now.status == "under_review" && now.photo_sha.as_deref() != Some(seen.as_str()) {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "review.stale",
+                "学生已更换了这张照片：请刷新后审核新照片。",
+                "The student has replaced this photo since: refresh and review the new one.",
+            ));
+        }
+        return Err(ApiError::wrong_state(&now.status));
     }
     Ok(Json(
         json!({ "order": id, "status": db::order(&conn, &id)?.map(|o| o.status) }),
@@ -150,8 +163,13 @@ pub async fn publish(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     reviewer(&state, &headers)?;
-    let order = submitted(&state, &id)?;
-    if !db::set_status(&state.db(), &id, "approved", "published")? {
+    submitted(&state, &id)?;
+    let conn = state.db();
+    if !db::set_status(&conn, &id, "approved", "published")? {
+        let order = db::order(&conn, &id)?.ok_or_else(ApiError::no_order)?;
+        if order.status == "published" {
+            return Err(ApiError::wrong_state(&order.status)); // order.locked, as api.yaml says
+        }
         return Err(ApiError {
             status: StatusCode::CONFLICT,
             code: "order.wrong_state",

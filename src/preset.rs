@@ -148,6 +148,10 @@ pub struct OutputSpec {
     /// display.
     pub min_kb: Option<u32>,
     pub max_kb: Option<u32>,
+    /// Only baseline JPEG is accepted (some collectors' systems refuse progressive files); the
+    /// standardised photo is always baseline.
+    #[serde(default)]
+    pub baseline: bool,
 }
 
 /// Head geometry on the output canvas, in output pixels from the top edge. `None` where the

@@ -81,6 +81,7 @@ impl Api {
             reviewer_token: TOKEN.into(),
             preset: Preset::builtin("chsi-graduation").unwrap(),
             test_clock,
+            timeouts: Default::default(),
         };
         let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded()).unwrap();
         let state = AppState::open(
@@ -197,6 +198,55 @@ fn sha(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Files inside the byte window that are not the preset's JPEG, each with the code that refuses
+/// it: (what, bytes, code).
+fn damaged_and_off_spec(photo: &[u8]) -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let mut cut = photo[..28 * 1024].to_vec();
+    cut.extend_from_slice(&[0xFF, 0xD9]);
+    let mut scrambled = photo.to_vec();
+    let middle = scrambled.len() / 2;
+    for (i, b) in scrambled[middle..middle + 400].iter_mut().enumerate() {
+        *b = (i * 37 % 251) as u8; // no 0xFF: no marker, only a broken entropy-coded stream
+    }
+    let mut zipped = photo.to_vec();
+    zipped.extend_from_slice(b"PK\x03\x04 a zip archive riding after the image");
+    let image = gradphoto::decode(photo, &gradphoto::Limits::default())
+        .unwrap()
+        .image;
+    // The same picture encoded otherwise, at the quality that lands in the 20–40 KB window.
+    let encode = |grey: bool, dpi: u16, progressive: bool| -> Vec<u8> {
+        for quality in (50..=100).rev() {
+            let mut out = Vec::new();
+            let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
+            enc.set_density(jpeg_encoder::PixelDensity::dpi(dpi));
+            enc.set_progressive(progressive);
+            let result = if grey {
+                let luma = image::imageops::grayscale(&image);
+                enc.encode(luma.as_raw(), 480, 640, jpeg_encoder::ColorType::Luma)
+            } else {
+                enc.encode(image.as_raw(), 480, 640, jpeg_encoder::ColorType::Rgb)
+            };
+            result.unwrap();
+            if (20 * 1024..40 * 1024).contains(&out.len()) {
+                return out;
+            }
+        }
+        panic!("no quality lands in the byte window");
+    };
+    vec![
+        ("cut at 28 KB, end marker added", cut, "upload.damaged"),
+        ("scrambled scan data", scrambled, "upload.damaged"),
+        ("a ZIP after the end marker", zipped, "upload.trailing_data"),
+        ("greyscale", encode(true, 300, false), "upload.not_colour"),
+        ("72 dpi", encode(false, 72, false), "upload.wrong_density"),
+        (
+            "progressive",
+            encode(false, 300, true),
+            "upload.not_baseline",
+        ),
+    ]
 }
 
 /// A second real standardised photo (another allowed background), for a replaced photo.
@@ -571,8 +621,20 @@ fn uploads_must_be_the_presets_jpeg_intact() {
     let cut = &photo[..photo.len() - 3000];
     assert_eq!(
         code(api.upload(&order, &s, cut, &ok(cut), "image/jpeg")),
-        (StatusCode::UNPROCESSABLE_ENTITY, "upload.unreadable".into())
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "upload.trailing_data".into()
+        )
     );
+    // Damaged or off-spec files that a lenient decoder would take (the bottom of a cut file
+    // filled grey, a ZIP riding after the image, greyscale, 72 dpi, progressive).
+    for (what, bytes, expected) in damaged_and_off_spec(photo) {
+        assert_eq!(
+            code(api.upload(&order, &s, &bytes, &ok(&bytes), "image/jpeg")),
+            (StatusCode::UNPROCESSABLE_ENTITY, expected.to_string()),
+            "{what}"
+        );
+    }
     // A well-formed JPEG in the byte window, 20 px too wide.
     let mut spec = Preset::builtin("chsi-graduation").unwrap().output;
     spec.width = 500;

@@ -434,6 +434,7 @@ fn run(command: Command) -> Result<bool, Failure> {
                 reviewer_token: reviewer_token_or_random(reviewer_token)?,
                 preset: load_preset(&preset)?,
                 test_clock,
+                timeouts: Default::default(),
             },
         )?,
     }

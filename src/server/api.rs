@@ -31,11 +31,35 @@ pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// The caller's session, which must exist.
 fn session(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
-    if db::session_exists(&state.db(), token)? {
+    if db::session_exists(&state.db(), token, state.now())? {
         Ok(token.to_string())
     } else {
         Err(ApiError::unauthorized())
     }
+}
+
+/// Longest login identity (a WeChat openid is 28 characters).
+const MAX_LOGIN_CHARS: usize = 128;
+
+/// The login identity, trimmed: visible characters only (no control, format or zero-width
+/// characters, which would make identities that look alike), within [`MAX_LOGIN_CHARS`].
+fn login_identity(value: &str) -> ApiResult<&str> {
+    let login = value.trim_matches(|c: char| c.is_whitespace() || invisible(c));
+    if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS || login.chars().any(invisible) {
+        return Err(ApiError::bad_request(
+            "request.invalid",
+            "登录标识为空、过长或含不可见字符。",
+            "The login identity is empty, too long or has invisible characters.",
+        ));
+    }
+    Ok(login)
+}
+
+/// Control characters, and the format characters that render as nothing (zero-width space and
+/// joiners, word joiner, byte-order mark, direction marks).
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 fn field<'a>(value: &'a str, name: &str) -> ApiResult<&'a str> {
@@ -73,9 +97,9 @@ pub async fn create_session(
     State(state): State<AppState>,
     Body(login): Body<Login>,
 ) -> ApiResult<impl IntoResponse> {
-    field(&login.login, "login")?;
+    let login = login_identity(&login.login)?;
     let session = token("s_")?;
-    db::add_session(&state.db(), &session, login.login.trim())?;
+    db::add_session(&state.db(), &session, login, state.now())?;
     Ok((StatusCode::CREATED, Json(json!({ "session": session }))))
 }
 
@@ -410,9 +434,11 @@ pub async fn upload_photo(
         .get("x-content-sha256")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    // One of a few slots from decoding to the stored report: memory stays bounded under a burst.
+    let slot = photos::slot(&state).await?;
     let accepted = upload::accept(&body, claimed, &headers, &state.config.preset)?;
     photos::store(&state, &id, &accepted.sha256, &body, photo_allowed).await?;
-    photos::report(&state, &id, &accepted.sha256, accepted.photo).await;
+    photos::report(&state, &id, &accepted.sha256, accepted.photo, slot).await;
     Ok((
         StatusCode::CREATED,
         Json(json!({

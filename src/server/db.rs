@@ -118,12 +118,28 @@ pub fn schools(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     rows.collect()
 }
 
+/// How long a session lasts from its creation (then `auth.required`; the page signs in again).
+pub const SESSION_TTL_S: i64 = 7 * 24 * 60 * 60;
+/// Sessions kept per login; older ones end when a new one starts.
+pub const SESSIONS_PER_LOGIN: i64 = 10;
+
 /// A new session for `login` (the host's user identity: a WeChat openid in production). Orders
-/// and verified records belong to the login, so a renewed session reaches them again.
-pub fn add_session(conn: &Connection, token: &str, login: &str) -> rusqlite::Result<()> {
+/// and verified records belong to the login, so a renewed session reaches them again. Expired
+/// sessions, and this login's beyond the newest [`SESSIONS_PER_LOGIN`], are deleted here, so
+/// sessions cannot pile up.
+pub fn add_session(conn: &Connection, token: &str, login: &str, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE created_at <= ?1",
+        params![now - SESSION_TTL_S],
+    )?;
     conn.execute(
         "INSERT INTO sessions (token, login, created_at) VALUES (?1, ?2, ?3)",
-        params![token, login, now()],
+        params![token, login, now],
+    )?;
+    conn.execute(
+        "DELETE FROM sessions WHERE login = ?1 AND token NOT IN (
+            SELECT token FROM sessions WHERE login = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+        params![login, SESSIONS_PER_LOGIN],
     )?;
     conn.execute(
         "INSERT OR IGNORE INTO logins (login) VALUES (?1)",
@@ -132,10 +148,11 @@ pub fn add_session(conn: &Connection, token: &str, login: &str) -> rusqlite::Res
     Ok(())
 }
 
-pub fn session_exists(conn: &Connection, token: &str) -> rusqlite::Result<bool> {
+/// Whether the session exists and has not expired at `now`.
+pub fn session_exists(conn: &Connection, token: &str, now: i64) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT 1 FROM sessions WHERE token = ?1",
-        params![token],
+        "SELECT 1 FROM sessions WHERE token = ?1 AND created_at > ?2",
+        params![token, now - SESSION_TTL_S],
         |_| Ok(()),
     )
     .optional()

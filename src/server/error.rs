@@ -2,7 +2,7 @@
 //! shape the library's own errors take in JS. Messages never echo what the user sent (it may be
 //! ID characters or a name).
 
-use axum::http::header::RETRY_AFTER;
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -135,4 +135,44 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// Every API error in the documented shape, also those the framework answers before a handler
+/// runs (a body over the limit: plain-text 413; an undecodable path: 400; a wrong method: empty
+/// 405; a timeout: 408). Answers already in JSON pass unchanged.
+pub async fn in_api_shape(response: Response) -> Response {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return response;
+    }
+    let (code, zh, en) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "request.too_large",
+            "请求内容过大。",
+            "The request body is too large.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "request.method_not_allowed",
+            "此接口不支持该请求方法。",
+            "This call does not take that method.",
+        ),
+        StatusCode::NOT_FOUND => ("request.not_found", "没有这个接口。", "No such API call."),
+        StatusCode::REQUEST_TIMEOUT => (
+            "request.timeout",
+            "请求超时，请重试。",
+            "The request took too long: try again.",
+        ),
+        s if s.is_server_error() => return ApiError::internal().into_response(),
+        _ => (
+            "request.invalid",
+            "请求格式不正确。",
+            "The request is not in the expected form.",
+        ),
+    };
+    ApiError::new(status, code, zh, en).into_response()
 }

@@ -29,7 +29,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -39,6 +39,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use rusqlite::Connection;
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyDeadlineLayer, TimeoutLayer};
 
 pub use error::ApiError;
 
@@ -56,6 +57,28 @@ pub struct Config {
     /// Tests only: `POST /api/v1/test/clock` moves the server's clock forward (to see a
     /// verification lock lift without waiting). Off in `gradphoto serve` unless asked for.
     pub test_clock: bool,
+    pub timeouts: Timeouts,
+}
+
+/// How long a client may take, so that slow or stalled connections cannot pile up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// To send a request's headers (then the connection is closed).
+    pub headers: Duration,
+    /// To send a request's whole body (then the call fails with a typed error).
+    pub body: Duration,
+    /// For the whole call, handler included (then `408 request.timeout`).
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            headers: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            request: Duration::from_secs(120),
+        }
+    }
 }
 
 /// Where request-log lines go (stderr in `gradphoto serve`, a buffer in tests).
@@ -163,14 +186,21 @@ pub fn router(state: AppState) -> Router {
         .route("/review/submissions/{order}/decision", post(review::decide))
         .route("/review/submissions/{order}/publish", post(review::publish))
         .fallback(api::not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY));
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::map_response(error::in_api_shape));
     let config = state.config.clone();
+    let t = config.timeouts;
     Router::new()
         .nest("/api/v1", api)
         .nest_service("/pkg", ServeDir::new(&config.pkg).precompressed_gzip())
         .nest_service("/models", ServeDir::new(&config.models))
         .fallback_service(ServeDir::new(&config.www))
         .layer(middleware::from_fn(cache_control))
+        .layer(RequestBodyDeadlineLayer::new(t.body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            t.request,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
 }
@@ -217,7 +247,6 @@ async fn log_request(State(state): State<AppState>, request: Request, next: Next
 
 /// Serve until Ctrl-C. Prints `gradphoto serve: http://ADDR/` once listening (tests read it).
 pub async fn run(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
-    photos::backfill_reports(&state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     println!("gradphoto serve: http://{local}/");
@@ -225,9 +254,41 @@ pub async fn run(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
         "reviewer page:   http://{local}/review.html#token={}",
         state.config.reviewer_token
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serve on `listener` until `shutdown` completes: one task per connection, HTTP/1.1, with the
+/// header timeout of `config.timeouts` (the body and request timeouts are layers of the router).
+/// Reports of stored photos left without one are computed first, in the background.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    photos::backfill_reports(&state);
+    let headers = state.config.timeouts.headers;
+    let app = router(state);
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue, // a connection that failed before it began
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(headers)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }

@@ -16,6 +16,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use tokio::sync::OwnedSemaphorePermit;
+
 use super::error::ApiError;
 use super::{db, hex, upload, AppState};
 use crate::Photo;
@@ -67,17 +69,33 @@ async fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// One of the [`checks_allowed`] slots: an upload holds it from decoding its photo to storing
+/// the report, so a burst of uploads waits with only its bytes in memory.
+pub async fn slot(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
+    state
+        .checks
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::internal())
+}
+
 /// Compute and store the server's report of the order's photo `sha`, in a task of its own, and
-/// wait for it. The report is stored only while that photo is still the order's.
-pub async fn report(state: &AppState, order: &str, sha: &str, photo: Photo) {
+/// wait for it; `slot` is given back when it is done. The report is stored only while that photo
+/// is still the order's.
+pub async fn report(
+    state: &AppState,
+    order: &str,
+    sha: &str,
+    photo: Photo,
+    slot: OwnedSemaphorePermit,
+) {
     let Some(analyzer) = state.analyzer.clone() else {
         return;
     };
     let (state, order, sha) = (state.clone(), order.to_string(), sha.to_string());
     let task = tokio::spawn(async move {
-        let Ok(_permit) = state.checks.clone().acquire_owned().await else {
-            return;
-        };
+        let _slot = slot;
         let preset = state.config.preset.clone();
         let report =
             tokio::task::spawn_blocking(move || upload::report(&analyzer, &photo, &preset))
@@ -125,13 +143,16 @@ pub fn backfill_reports(state: &AppState) {
     for (order, sha) in missing {
         let state = state.clone();
         tokio::spawn(async move {
+            let Ok(slot) = slot(&state).await else {
+                return;
+            };
             let Ok(bytes) = tokio::fs::read(state.photo_path(&order, &sha)).await else {
                 return;
             };
             let Ok(photo) = crate::decode(&bytes, &crate::Limits::default()) else {
                 return;
             };
-            report(&state, &order, &sha, photo).await;
+            report(&state, &order, &sha, photo, slot).await;
         });
     }
 }

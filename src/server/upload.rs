@@ -1,6 +1,9 @@
-//! What the server accepts as a submitted photo, checked again whatever the client said: a
-//! baseline JPEG of the preset's exact dimensions inside its byte window, whose SHA-256 matches
-//! the `X-Content-SHA256` header (so a cut-off or altered transfer is refused, not stored).
+//! What the server accepts as a submitted photo, checked again whatever the client said: a JPEG
+//! of the preset's exact dimensions inside its byte window, whose SHA-256 matches the
+//! `X-Content-SHA256` header (so a cut-off or altered transfer is refused, not stored), and that
+//! reads cleanly to its end: decoded in strict mode (a truncated or corrupt scan is an error, not
+//! grey fill), nothing after the end-of-image marker, 24-bit colour (three components), the
+//! preset's density in dots per inch, and baseline coding where the preset asks for it.
 
 use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
@@ -64,6 +67,7 @@ pub fn accept(
             "The photo did not arrive intact (SHA-256 mismatch): upload it again.",
         ));
     }
+    strict_jpeg(body, preset)?;
     let photo = crate::decode(body, &Limits::default()).map_err(|e| ApiError {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         code: "upload.unreadable",
@@ -93,6 +97,78 @@ pub fn accept(
         height: h,
         photo,
     })
+}
+
+/// The JPEG's structure as the collector's standard asks for it (see the module comment).
+fn strict_jpeg(body: &[u8], preset: &Preset) -> Result<(), ApiError> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::options::DecoderOptions;
+    use zune_jpeg::zune_core;
+    let refuse = |code: &'static str, zh: &str, en: &str| {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            zh,
+            en,
+        ))
+    };
+    if !body.ends_with(&[0xFF, 0xD9]) {
+        return refuse(
+            "upload.trailing_data",
+            "照片文件在结束标记之后还有其他数据，或文件不完整：请上传标准照原文件。",
+            "The file has data after its end marker, or is incomplete: upload the standardised file itself.",
+        );
+    }
+    let damaged = || {
+        refuse(
+            "upload.damaged",
+            "照片文件已损坏（解码出错或数据不完整）：请重新生成标准照后上传。",
+            "The photo is damaged (a decoding error or missing data): standardise it again and upload.",
+        )
+    };
+    let strict = |bytes: &[u8]| {
+        let options = DecoderOptions::default().set_strict_mode(true);
+        let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+        decoder.decode().ok().and(decoder.info())
+    };
+    let Some(info) = strict(body) else {
+        return damaged();
+    };
+    // zune-jpeg does not export its frame-type enum; its default value is baseline DCT.
+    let baseline = info.sof == Default::default();
+    // A cut-off scan followed by an end marker decodes "cleanly" (the decoder stops at the marker
+    // and fills the rest), so a baseline file is read once more without its end marker: complete
+    // scan data still fills every block, a cut one runs out. (Progressive files need the marker
+    // to end their scans, so this reading is for baseline files only.)
+    if baseline && strict(&body[..body.len() - 2]).is_none() {
+        return damaged();
+    }
+    if info.components != 3 {
+        return refuse(
+            "upload.not_colour",
+            "照片须为 24 位彩色 JPEG（不能是灰度或 CMYK）。",
+            "The photo must be a 24-bit colour JPEG (not greyscale or CMYK).",
+        );
+    }
+    let dpi = preset.output.dpi;
+    // Read from the JFIF header (zune-jpeg does not parse it), as the closed loop reads it.
+    if crate::standardize::verify::jfif_dpi(body) != Some(f64::from(dpi)) {
+        return Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "upload.wrong_density",
+            message_zh: format!("照片的分辨率须为 {dpi} dpi（写在 JPEG 文件中）。"),
+            message_en: format!("The photo must say {dpi} dpi in its JPEG density."),
+            ..ApiError::default()
+        });
+    }
+    if preset.output.baseline && !baseline {
+        return refuse(
+            "upload.not_baseline",
+            "照片须为基线（baseline）JPEG，不能是渐进式：请上传标准照原文件。",
+            "The photo must be a baseline JPEG, not progressive: upload the standardised file itself.",
+        );
+    }
+    Ok(())
 }
 
 /// The server's own automatic check of an accepted photo, as report JSON for the reviewer.

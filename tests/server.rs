@@ -6,16 +6,18 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use common::server::{
+    assert_photos_consistent, other_photo, sha, standard_photo, third_photo, STUDENTS,
+};
+
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use gradphoto::server::{router, AppState, Config};
-use gradphoto::standardize::{self, Options};
-use gradphoto::{Photo, Preset};
+use gradphoto::Preset;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
 const TOKEN: &str = "reviewer-secret";
@@ -23,6 +25,7 @@ const CODE: &str = "GP1-2026-000001";
 
 struct Api {
     app: axum::Router,
+    state: AppState,
     log: Arc<Mutex<Vec<String>>>,
     runtime: tokio::runtime::Runtime,
     _dir: TempDir,
@@ -67,7 +70,15 @@ impl Api {
         assert_eq!(r.status, StatusCode::OK);
     }
 
+    fn with_timeouts(name: &str, timeouts: gradphoto::server::Timeouts) -> Api {
+        Api::build(name, true, timeouts)
+    }
+
     fn with_clock(name: &str, test_clock: bool) -> Api {
+        Api::build(name, test_clock, Default::default())
+    }
+
+    fn build(name: &str, test_clock: bool, timeouts: gradphoto::server::Timeouts) -> Api {
         let dir =
             std::env::temp_dir().join(format!("gradphoto-server-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -81,7 +92,7 @@ impl Api {
             reviewer_token: TOKEN.into(),
             preset: Preset::builtin("chsi-graduation").unwrap(),
             test_clock,
-            timeouts: Default::default(),
+            timeouts,
         };
         let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded()).unwrap();
         let state = AppState::open(
@@ -91,7 +102,8 @@ impl Api {
         )
         .unwrap();
         Api {
-            app: router(state),
+            app: router(state.clone()),
+            state,
             log,
             runtime: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -188,16 +200,40 @@ impl Api {
         (s, order)
     }
 
+    /// A verified, paid order for a sandbox student (school, category, code, last 4), from a
+    /// session of `login`; a second login verifying the same student reaches the same order.
+    fn paid_order_of(&self, login: &str, student: [&str; 4]) -> (String, String) {
+        let s = self.session_of(login);
+        let [school, category, code, last4] = student;
+        let verified = self.call(
+            "POST",
+            "/verify",
+            Some(&s),
+            Some(json!({ "school": school, "category": category, "code": code, "last4": last4 })),
+        );
+        let record = verified.json()["record"]["ref"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let order = self.call(
+            "POST",
+            "/orders",
+            Some(&s),
+            Some(json!({ "record": record })),
+        );
+        let order = order.json()["order"].as_str().unwrap().to_string();
+        self.call(
+            "POST",
+            &format!("/orders/{order}/pay"),
+            Some(&s),
+            Some(json!({ "result": "success" })),
+        );
+        (s, order)
+    }
+
     fn log_text(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
-}
-
-fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Files inside the byte window that are not the preset's JPEG, each with the code that refuses
@@ -247,42 +283,6 @@ fn damaged_and_off_spec(photo: &[u8]) -> Vec<(&'static str, Vec<u8>, &'static st
             "upload.not_baseline",
         ),
     ]
-}
-
-/// A second real standardised photo (another allowed background), for a replaced photo.
-fn other_photo() -> &'static [u8] {
-    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
-    JPEG.get_or_init(|| {
-        let preset = Preset::builtin("chsi-graduation").unwrap();
-        let options = Options {
-            background: Some("#FFFFFF".into()),
-            ..Options::default()
-        };
-        let done = standardize::standardize(
-            common::analyzer(),
-            &Photo::from_rgb(common::grace()),
-            &preset,
-            &options,
-        )
-        .unwrap();
-        done.jpeg.unwrap()
-    })
-}
-
-/// The real standardised Grace Hopper photo (what a student submits), made once.
-fn standard_photo() -> &'static [u8] {
-    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
-    JPEG.get_or_init(|| {
-        let preset = Preset::builtin("chsi-graduation").unwrap();
-        let done = standardize::standardize(
-            common::analyzer(),
-            &Photo::from_rgb(common::grace()),
-            &preset,
-            &Options::default(),
-        )
-        .unwrap();
-        done.jpeg.unwrap()
-    })
 }
 
 #[test]
@@ -951,6 +951,273 @@ fn a_decision_binds_to_the_photo_the_reviewer_saw() {
     };
     assert_eq!(publish().json()["status"], "published");
     assert_eq!(publish().code(), "order.locked");
+}
+
+#[test]
+fn every_error_is_in_the_documented_shape() {
+    let api = Api::new("shapes");
+    let s = api.session();
+    let shaped = |r: &Reply, status: StatusCode, code: &str| {
+        assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.bytes));
+        let v = r.json();
+        assert_eq!(v["code"], code);
+        assert!(v["message_zh"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(v["message_en"].as_str().is_some_and(|m| !m.is_empty()));
+    };
+    // A body over the limit (framework: plain text before).
+    let big = Request::builder()
+        .method("POST")
+        .uri("/api/v1/eligibility")
+        .header("authorization", format!("Bearer {s}"))
+        .header("content-type", "application/json")
+        .body(Body::from(vec![b' '; 2 << 20]))
+        .unwrap();
+    shaped(
+        &api.send(big),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "request.too_large",
+    );
+    // A path that does not decode (framework: plain-text 400).
+    let raw = Request::builder()
+        .uri("/api/v1/orders/%FF%FE")
+        .header("authorization", format!("Bearer {s}"))
+        .body(Body::empty())
+        .unwrap();
+    shaped(&api.send(raw), StatusCode::BAD_REQUEST, "request.invalid");
+    // A method the route does not take (framework: empty 405).
+    shaped(
+        &api.call("DELETE", "/session", None, None),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "request.method_not_allowed",
+    );
+    shaped(
+        &api.call("GET", "/no/such/call", None, None),
+        StatusCode::NOT_FOUND,
+        "request.not_found",
+    );
+}
+
+#[test]
+fn sessions_end_and_logins_must_be_visible() {
+    let api = Api::new("sessions");
+    for login in [
+        "\u{0}\u{0}",
+        "\u{200B}\u{200B}",
+        "  ",
+        "a\u{200D}b",
+        &"x".repeat(129),
+    ] {
+        let r = api.call("POST", "/session", None, Some(json!({ "login": login })));
+        assert_eq!(r.code(), "request.invalid", "{login:?}");
+    }
+    let s = api.session();
+    assert_eq!(
+        api.call("GET", "/schools?q=北京", Some(&s), None).status,
+        StatusCode::OK
+    );
+    // Seven days later the session has ended; signing in again works.
+    api.advance_clock(7 * 24 * 3600);
+    assert_eq!(
+        api.call("GET", "/schools?q=北京", Some(&s), None).code(),
+        "auth.required"
+    );
+    let again = api.session();
+    assert_eq!(
+        api.call("GET", "/schools?q=北京", Some(&again), None)
+            .status,
+        StatusCode::OK
+    );
+    // At most ten sessions per login: the oldest end as new ones start.
+    let first = api.session();
+    for _ in 0..10 {
+        api.session();
+    }
+    assert_eq!(
+        api.call("GET", "/schools?q=北京", Some(&first), None)
+            .code(),
+        "auth.required"
+    );
+}
+
+/// The real connection loop on 127.0.0.1 with short timeouts: a client that never finishes its
+/// headers is disconnected, one that stalls its body gets a typed error, and meanwhile others
+/// are served.
+#[test]
+fn slow_clients_are_cut_off() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let api = Api::with_timeouts(
+        "slow",
+        gradphoto::server::Timeouts {
+            headers: Duration::from_millis(500),
+            body: Duration::from_millis(500),
+            request: Duration::from_secs(5),
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = api.state.clone();
+    runtime.spawn(gradphoto::server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    // Headers never finished: closed after the header timeout.
+    let started = Instant::now();
+    let mut loris = std::net::TcpStream::connect(addr).unwrap();
+    loris
+        .write_all(b"GET /api/v1/schools HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    loris
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = loris.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(5),
+        "closed after {waited:?}: {}",
+        String::from_utf8_lossy(&rest)
+    );
+    // A body announced but not sent: a typed error after the body timeout.
+    let mut stall = std::net::TcpStream::connect(addr).unwrap();
+    stall
+        .write_all(b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999\r\n\r\n{\"login\"")
+        .unwrap();
+    stall
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = stall.read(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+    assert!(answer.contains("\"code\":\"request."), "{answer}");
+    // Meanwhile the server answers others.
+    let mut ok = std::net::TcpStream::connect(addr).unwrap();
+    ok.write_all(b"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    ok.read_to_string(&mut reply).unwrap();
+    assert!(reply.contains("request.not_found"), "{reply}");
+}
+
+/// Uploads (the same bytes twice at once, other bytes at once), submits, withdrawals and the
+/// reviewer's decisions, mixed at random over four orders with two sessions each, ~40 calls in
+/// flight at a time: no 5xx, and every order's photo is intact afterwards.
+#[test]
+fn concurrent_calls_never_lose_a_photo() {
+    let api = Api::new("race");
+    let mut sessions = Vec::new();
+    for (i, student) in STUDENTS.iter().enumerate() {
+        let (a, order) = api.paid_order_of(&format!("race-a{i}"), *student);
+        let (b, same) = api.paid_order_of(&format!("race-b{i}"), *student);
+        assert_eq!(order, same);
+        sessions.push((order, a, b));
+    }
+    let photos: Vec<&'static [u8]> = vec![standard_photo(), other_photo(), third_photo()];
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut seed = 0x2545_f491_u64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut statuses = std::collections::BTreeMap::<(String, u16), usize>::new();
+    let mut calls = 0;
+    for _wave in 0..6 {
+        let _inside = runtime.enter();
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..40 {
+            let (order, a, b) = sessions[next(sessions.len())].clone();
+            let session = if next(2) == 0 { a } else { b };
+            let photo = photos[next(photos.len())];
+            let kind = next(10);
+            let (what, request) = match kind {
+                0..=3 => ("upload", upload_request(&order, &session, photo)),
+                4..=5 => (
+                    "submit",
+                    json_request(
+                        "POST",
+                        &format!("/orders/{order}/submit"),
+                        &session,
+                        json!({ "sha256": sha(photo) }),
+                    ),
+                ),
+                6 => (
+                    "withdraw",
+                    json_request(
+                        "POST",
+                        &format!("/orders/{order}/withdraw"),
+                        &session,
+                        Value::Null,
+                    ),
+                ),
+                _ => {
+                    let decision = if next(4) == 0 { "approve" } else { "reject" };
+                    (
+                        "decide",
+                        json_request(
+                            "POST",
+                            &format!("/review/submissions/{order}/decision"),
+                            TOKEN,
+                            json!({ "decision": decision, "reason": "背景", "sha256": sha(photo) }),
+                        ),
+                    )
+                }
+            };
+            let app = api.app.clone();
+            set.spawn(async move {
+                let response = app.oneshot(request).await.unwrap();
+                (what, response.status().as_u16())
+            });
+            calls += 1;
+        }
+        for (what, status) in runtime.block_on(set.join_all()) {
+            assert!(status < 500, "{what} answered {status}");
+            *statuses.entry((what.to_string(), status)).or_default() += 1;
+        }
+    }
+    let stored = assert_photos_consistent(&api._dir.0);
+    assert_eq!(stored, 4, "every order ended with a photo");
+    eprintln!("{calls} calls, answers by kind and status: {statuses:?}");
+}
+
+fn upload_request(order: &str, session: &str, jpeg: &[u8]) -> Request<Body> {
+    Request::builder()
+        .method("PUT")
+        .uri(format!("/api/v1/orders/{order}/photo"))
+        .header("authorization", format!("Bearer {session}"))
+        .header("content-type", "image/jpeg")
+        .header("x-content-sha256", sha(jpeg))
+        .body(Body::from(jpeg.to_vec()))
+        .unwrap()
+}
+
+fn json_request(method: &str, path: &str, bearer: &str, body: Value) -> Request<Body> {
+    let builder = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1{path}"))
+        .header("authorization", format!("Bearer {bearer}"));
+    if body.is_null() {
+        builder.body(Body::empty()).unwrap()
+    } else {
+        builder
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    }
 }
 
 #[test]

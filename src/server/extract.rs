@@ -4,6 +4,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
 
@@ -31,7 +32,18 @@ where
         Json::<T>::from_request(request, state)
             .await
             .map(|Json(value)| Body(value))
-            .map_err(|_| invalid())
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "request.too_large",
+                        "请求内容过大。",
+                        "The request body is too large.",
+                    )
+                } else {
+                    invalid()
+                }
+            })
     }
 }
 

@@ -382,3 +382,6 @@ macro_rules! portrait {
         photo
     }};
 }
+
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
+pub mod server;

@@ -1099,6 +1099,24 @@ fn slow_clients_are_cut_off() {
     let answer = String::from_utf8_lossy(&answer[..n]).to_string();
     assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
     assert!(answer.contains("\"code\":\"request."), "{answer}");
+    // A body announced far over the limit is refused at once, not waited for.
+    let started = Instant::now();
+    let mut huge = std::net::TcpStream::connect(addr).unwrap();
+    huge.write_all(
+        b"PUT /api/v1/orders/o_x/photo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
+    )
+    .unwrap();
+    huge.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = huge.read(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
     // Meanwhile the server answers others.
     let mut ok = std::net::TcpStream::connect(addr).unwrap();
     ok.write_all(b"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use rusqlite::Connection;
@@ -187,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .route("/review/submissions/{order}/publish", post(review::publish))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(refuse_announced_oversize))
         .layer(middleware::map_response(error::in_api_shape));
     let config = state.config.clone();
     let t = config.timeouts;
@@ -203,6 +204,26 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
+}
+
+/// A body announced (Content-Length) over [`MAX_BODY`] is refused before anything is read, rather
+/// than read until the limit or the body timeout.
+async fn refuse_announced_oversize(request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "请求内容过大。",
+            "The request body is too large.",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Caching of the static files: the models are large and change only with a release (a day);

@@ -1,5 +1,6 @@
 //! The live camera guide: where the head should be in the viewfinder, and the one thing to change
-//! now ("come closer", "level your head", "more light").
+//! now ("come closer", "level your head", "more light"; with the front camera on: "have someone
+//! take it with the rear camera").
 //!
 //! The target is the standardised photo mapped back into the frame: the largest rectangle of the
 //! output's aspect ratio, centred in the frame, at the frame's full height. A face whose width,
@@ -11,6 +12,7 @@ use image::RgbImage;
 use serde::Serialize;
 
 use crate::analysis::{Analysis, Face};
+use crate::input::CameraFacing;
 use crate::preset::{thresholds, Preset, Threshold};
 
 /// Overall state of the frame.
@@ -100,6 +102,11 @@ const LIGHT: Hint = hint(
     "光线太暗：请面向窗户或灯光",
     "Too dark: face a window or a lamp",
 );
+const REAR_CAMERA: Hint = hint(
+    "guide.rear_camera",
+    "请他人用后置摄像头拍摄",
+    "Have someone take it with the rear camera",
+);
 const READY: Hint = hint(
     "guide.ready",
     "保持不动，可以拍照",
@@ -107,7 +114,12 @@ const READY: Hint = hint(
 );
 
 /// The guide for one live frame (`analysis` from [`crate::analysis::Mode::Live`] is enough).
-pub fn guide(image: &RgbImage, analysis: &Analysis, preset: &Preset) -> Guide {
+pub fn guide(
+    image: &RgbImage,
+    analysis: &Analysis,
+    preset: &Preset,
+    camera: Option<CameraFacing>,
+) -> Guide {
     let target = Target::new(image.width() as f32, image.height() as f32, preset);
     let oval = target.oval();
     let done = |status, hint, scale| Guide {
@@ -122,8 +134,12 @@ pub fn guide(image: &RgbImage, analysis: &Analysis, preset: &Preset) -> Guide {
         [face] => face,
         _ => return done(GuideStatus::ManyFaces, MANY, None),
     };
-    let limits = thresholds(preset);
     let scale = face.geometry.face_width_px / target.face_width;
+    // A selfie is refused whatever the framing: say that first.
+    if camera == Some(CameraFacing::User) {
+        return done(GuideStatus::Adjust, REAR_CAMERA, Some(scale));
+    }
+    let limits = thresholds(preset);
     let (status, hint) = match first_problem(image, face, &target, &limits, preset, scale) {
         Some(hint) => (GuideStatus::Adjust, hint),
         None => (GuideStatus::Ok, READY),

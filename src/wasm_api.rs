@@ -346,8 +346,9 @@ impl JsAnalyzer {
         self.check_and_standardize_photo(&photo, preset_id, background)
     }
 
-    /// The same from canvas pixels (a camera capture): no EXIF, so the capture rules say
-    /// `not_evaluated`.
+    /// The same from canvas pixels (a camera capture). No EXIF: `facing` is the camera that took
+    /// the frame as the browser reports it (`"user"` front, `"environment"` rear), which
+    /// `capture.selfie` judges; without it that rule says `not_evaluated`.
     #[wasm_bindgen(js_name = checkAndStandardizeRgba)]
     pub fn check_and_standardize_rgba(
         &self,
@@ -356,31 +357,42 @@ impl JsAnalyzer {
         height: u32,
         preset_id: &str,
         background: Option<String>,
+        facing: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        let photo = Photo::from_rgba(rgba, width, height, &Limits::default())
+            .map_err(err)?
+            .with_camera(facing.as_deref().and_then(crate::CameraFacing::parse));
         self.check_and_standardize_photo(&photo, preset_id, background)
     }
 
     /// The live camera guide for one frame: `{ status, ready, hint: { code, zh, en }, oval:
     /// { cx, cy, rx, ry }, scale }` in frame pixels (live analysis: no person mask). Call it on
     /// consecutive frames of one camera: the face is tracked from frame to frame (detection runs
-    /// only when it is lost, and every few frames).
+    /// only when it is lost, and every few frames). `facing`: the camera in use (`"user"` front:
+    /// the hint asks for the rear camera).
     pub fn guide(
         &self,
         rgba: &[u8],
         width: u32,
         height: u32,
         preset_id: &str,
+        facing: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let preset = preset(preset_id)?;
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
+        let camera = facing.as_deref().and_then(crate::CameraFacing::parse);
         let analysis = self
             .live
             .try_borrow_mut()
             .map_err(|_| JsValue::from_str("Analyzer.guide re-entered"))?
             .analyze(&self.inner, &photo.image)
             .map_err(err)?;
-        to_js(&crate::guide::guide(&photo.image, &analysis, &preset))
+        to_js(&crate::guide::guide(
+            &photo.image,
+            &analysis,
+            &preset,
+            camera,
+        ))
     }
 
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where

@@ -454,6 +454,27 @@ fn exif_front_camera_and_beauty_apps_fail_capture_rules() {
     assert_eq!(rule(&front, "capture.beautified"), (Status::Fail, 1.0));
     // No EXIF: not judged, never passed.
     assert_eq!(rule(&report(&g), "capture.selfie").0, Status::NotEvaluated);
+    // A camera frame: judged by the camera the host says took it.
+    let taken = |camera| report_of(&Photo::from_rgb(g.clone()).with_camera(Some(camera)));
+    let selfie = taken(gradphoto::CameraFacing::User);
+    assert_eq!(rule(&selfie, "capture.selfie"), (Status::Fail, 1.0));
+    assert!(selfie
+        .rule("capture.selfie")
+        .unwrap()
+        .hint_zh
+        .contains("后置摄像头"));
+    assert_eq!(
+        rule(
+            &taken(gradphoto::CameraFacing::Environment),
+            "capture.selfie"
+        ),
+        (Status::Pass, 0.0)
+    );
+    assert_eq!(
+        gradphoto::CameraFacing::parse("user"),
+        Some(gradphoto::CameraFacing::User)
+    );
+    assert_eq!(gradphoto::CameraFacing::parse("left"), None);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -110,7 +110,7 @@ fn chsi() -> Preset {
 
 fn live(img: &RgbImage) -> Guide {
     let analysis = analyzer().analyze_with(img, Mode::Live).unwrap();
-    guide(img, &analysis, &chsi())
+    guide(img, &analysis, &chsi(), None)
 }
 
 /// The middle of a preset range, at the 2× scale of a 960×1280 frame (the output is 480×640).
@@ -148,6 +148,25 @@ fn guide_says_what_to_change() {
     let good = live(&frame(1.0, 480.0, eyes));
     assert_eq!(good.hint.code, "guide.ready", "{good:?}");
     assert!(good.ready && good.status == GuideStatus::Ok);
+    // The same well-placed frame from the front camera: a selfie, whatever the framing.
+    let img = frame(1.0, 480.0, eyes);
+    let analysis = analyzer().analyze_with(&img, Mode::Live).unwrap();
+    let front = guide(
+        &img,
+        &analysis,
+        &chsi(),
+        Some(gradphoto::CameraFacing::User),
+    );
+    assert_eq!(front.hint.code, "guide.rear_camera", "{front:?}");
+    assert!(front.hint.zh.contains("后置摄像头"));
+    assert!(!front.ready && front.status == GuideStatus::Adjust);
+    let rear = guide(
+        &img,
+        &analysis,
+        &chsi(),
+        Some(gradphoto::CameraFacing::Environment),
+    );
+    assert_eq!(rear.hint.code, "guide.ready");
     let scale = good.scale.unwrap();
     assert!((0.93..1.07).contains(&scale), "{scale}");
     assert!(good.oval.rx > 200.0 && good.oval.cx == 480.0);
@@ -202,8 +221,8 @@ fn the_live_guide_tracks_the_face_between_frames() {
     assert!(moved < 3.0, "{moved}");
     assert!((g1.face_width_px / g2.face_width_px - 1.0).abs() < 0.03);
     assert_eq!(
-        guide(&still, &second, &chsi()).hint.code,
-        guide(&still, &first, &chsi()).hint.code
+        guide(&still, &second, &chsi(), None).hint.code,
+        guide(&still, &first, &chsi(), None).hint.code
     );
     // The person moves 40 px right and 20 px down: followed without detection.
     let shifted = frame(1.0, 520.0, eyes + 20.0);

@@ -5,7 +5,9 @@
 const cameraError = (code, zh, en) => ({ code, message_zh: zh, message_en: en });
 
 /**
- * Start the camera into `video`. Resolves to `{ stop(), width, height }` once frames arrive.
+ * Start the camera into `video`. Resolves to `{ stop(), width, height, facing }` once frames
+ * arrive; `facing` is the camera the browser reports (`user` = front, `environment` = rear), or
+ * the one asked for where it reports none (desktop webcams, test devices).
  * @param {HTMLVideoElement} video
  */
 export async function openCamera(video, { facingMode = 'environment', width = 4032, height = 3024 } = {}) {
@@ -29,9 +31,11 @@ export async function openCamera(video, { facingMode = 'environment', width = 40
   video.playsInline = true;
   await video.play();
   for (let i = 0; i < 100 && !video.videoWidth; i += 1) await new Promise((ok) => setTimeout(ok, 50));
+  const reported = stream.getVideoTracks()[0]?.getSettings?.().facingMode;
   return {
     width: video.videoWidth,
     height: video.videoHeight,
+    facing: reported === 'user' || reported === 'environment' ? reported : facingMode,
     stop() {
       for (const track of stream.getTracks()) track.stop();
       video.srcObject = null;

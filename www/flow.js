@@ -34,7 +34,7 @@ const text = {
     pay_again: '重新支付', pay_abort: '取消',
     elsewhere: '此订单已提交审核（状态：{status}），请在提交照片的设备上查看。',
     reopen: '登录已失效，请返回小程序重新打开此页面。',
-    h_photo: '拍照或选择照片', camera_open: '打开相机', camera_close: '关闭相机', photo_file: '从相册选择', capture: '拍照', capture_ready: '拍照（位置合适）',
+    h_photo: '拍照或选择照片', camera_open: '打开相机', camera_close: '关闭相机', camera_switch: '切换前后摄像头', photo_file: '从相册选择', capture: '拍照', capture_ready: '拍照（位置合适）',
     prechecks_left: '免费自动预检剩余', times: '次', unlimited: '不限次数', models: '正在下载模型', analysing: '正在检查并生成标准照…',
     analysed: '检查用时', precheck_skipped: '免费预检次数已用完：照片仍会标准化，由人工审核判断。',
     h_instructions: '拍照要求', instructions_note: '拍照前请看一下：每条左边是正确的样子，右边是常见的错误。', instructions_ok: '我已了解，开始拍照', instructions_open: '查看拍照要求',
@@ -65,7 +65,7 @@ const text = {
     pay_again: 'Pay again', pay_abort: 'Cancel',
     elsewhere: 'This order was already submitted (status: {status}): continue on the device that submitted it.',
     reopen: 'The session has expired: go back to the mini-program and open this page again.',
-    h_photo: 'Take or pick a photo', camera_open: 'Open camera', camera_close: 'Close camera', photo_file: 'Pick from album', capture: 'Take photo', capture_ready: 'Take photo (well placed)',
+    h_photo: 'Take or pick a photo', camera_open: 'Open camera', camera_close: 'Close camera', camera_switch: 'Switch camera', photo_file: 'Pick from album', capture: 'Take photo', capture_ready: 'Take photo (well placed)',
     prechecks_left: 'Free automatic pre-checks left:', times: '', unlimited: 'unlimited', models: 'Downloading models', analysing: 'Checking and standardising…',
     analysed: 'Checked in', precheck_skipped: 'No free pre-checks left: the photo is still standardised; the reviewer decides.',
     h_instructions: 'How to take the photo', instructions_note: 'Before you start: on each line, left is right and right is a common mistake.', instructions_ok: 'Got it, take the photo', instructions_open: 'How to take the photo',
@@ -370,10 +370,22 @@ function stopCamera() {
 
 async function toggleCamera() {
   if (view.camera) { stopCamera(); return; }
+  await startCamera();
+}
+
+/** Front or rear: the guide and the selfie rule are told which camera took the frames. */
+async function switchCamera() {
+  view.facingWanted = view.camera?.facing === 'user' ? 'environment' : 'user';
+  stopCamera();
+  await startCamera();
+}
+
+async function startCamera() {
   const a = await analyzer();
   $('viewfinder').hidden = false;
   try {
-    view.camera = await openCamera($('video'));
+    view.camera = await openCamera($('video'), { facingMode: view.facingWanted ?? 'environment' });
+    document.body.dataset.facing = view.camera.facing;
   } catch (e) {
     $('viewfinder').hidden = true;
     throw e;
@@ -381,7 +393,7 @@ async function toggleCamera() {
   view.guide = startGuide({
     video: $('video'),
     canvas: $('guide'),
-    guide: (rgba, width, height) => a.guide(rgba, width, height, PRESET),
+    guide: (rgba, width, height) => a.guide(rgba, width, height, PRESET, view.camera?.facing),
     onGuide: (g, ms) => { view.lastGuide = g; view.guideMs = Math.round(ms); renderGuideHint(); },
     onError: (e) => { say('photo-msg', e); view.guide?.stop(); }, // the capture button still works
     lang: () => lang,
@@ -391,6 +403,7 @@ async function toggleCamera() {
 async function capture() {
   if (!view.camera) return;
   const frame = grabFrame($('video')); // full resolution
+  frame.facing = view.camera.facing;
   stopCamera();
   await processPhoto({ frame });
 }
@@ -420,7 +433,7 @@ async function processPhoto({ frame, bytes, bitmap }) {
     await nextPaint();
     const t0 = performance.now();
     out = frame
-      ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET)
+      ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET, undefined, frame.facing)
       : a.checkAndStandardize(bytes, PRESET);
     ms = performance.now() - t0;
   } catch (e) {
@@ -809,6 +822,8 @@ function render() {
   $('scan').textContent = view.scanAbort ? t('scan_stop') : t('scan');
   $('camera-open').textContent = view.camera ? t('camera_close') : t('camera_open');
   show('capture', Boolean(view.camera));
+  show('camera-switch', Boolean(view.camera));
+  enable('camera-switch', al.can_capture && Boolean(view.camera));
   if (!al.can_capture && view.camera) stopCamera();
 
   // School: the normalised name, the server's suggestions as buttons.
@@ -952,6 +967,7 @@ async function main() {
   });
   $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
   $('capture').addEventListener('click', action(capture, 'photo-msg'));
+  $('camera-switch').addEventListener('click', action(switchCamera, 'photo-msg'));
   $('photo-file').addEventListener('change', action(photoFromFile, 'photo-msg'));
   $('submit').addEventListener('click', action(submit, 'submit-msg'));
   $('upload-cancel').addEventListener('click', () => view.uploadAbort?.abort()); // not an action: one is running

@@ -1,8 +1,10 @@
 //! How the photo was taken: front camera (selfie), beauty apps, re-photographed prints or
-//! screens. What EXIF says is evidence; where it says nothing the rule says it cannot judge.
+//! screens. What EXIF says is evidence, and so is the camera the host reports for a frame it took
+//! (front or rear); where neither says anything the rule says it cannot judge.
 
 use super::{not_evaluated, Context, Hints, RuleResult};
 use crate::error::Result;
+use crate::input::CameraFacing;
 
 /// Beauty and retouching apps that write their name into EXIF `Software` (data, matched
 /// case-insensitively as substrings).
@@ -10,22 +12,28 @@ const BEAUTY_APPS: &str = include_str!("../../presets/beauty-apps.txt");
 
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let exif = &ctx.photo.info.exif;
-    match &exif.lens_model {
-        Some(lens) => {
-            let lower = lens.to_lowercase();
-            let front = lower.contains("front") || lens.contains("前置");
-            out.push(ctx.judge(
-                "capture.selfie",
-                if front { 1.0 } else { 0.0 },
-                "front lens",
-                &Hints {
-                    ok: ("使用后置摄像头拍摄。", "Taken with a rear camera."),
-                    low: ("使用后置摄像头拍摄。", "Taken with a rear camera."),
-                    high: ("照片由前置摄像头拍摄（自拍）：请他人用后置摄像头为你拍摄。", "Taken with the front camera (a selfie): have someone take it with the rear camera."),
-                },
-                None,
-            ));
-        }
+    let selfie = Hints {
+        ok: ("使用后置摄像头拍摄。", "Taken with a rear camera."),
+        low: ("使用后置摄像头拍摄。", "Taken with a rear camera."),
+        high: (
+            "照片由前置摄像头拍摄（自拍）：请他人用后置摄像头为你拍摄。",
+            "Taken with the front camera (a selfie): have someone take it with the rear camera.",
+        ),
+    };
+    // Evidence, in order: the lens EXIF names, then the camera the host says took the frame.
+    let front = match (&exif.lens_model, ctx.photo.info.camera) {
+        (Some(lens), _) => Some(lens.to_lowercase().contains("front") || lens.contains("前置")),
+        (None, Some(camera)) => Some(camera == CameraFacing::User),
+        (None, None) => None,
+    };
+    match front {
+        Some(front) => out.push(ctx.judge(
+            "capture.selfie",
+            if front { 1.0 } else { 0.0 },
+            "front lens",
+            &selfie,
+            None,
+        )),
         None => out.push(not_evaluated(
             "capture.selfie",
             "front lens",

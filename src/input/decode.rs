@@ -125,6 +125,7 @@ fn finish(
             height: rgb.height(),
             orientation: exif_orientation_code(orientation),
             exif,
+            camera: None,
         },
         image: rgb,
     })

@@ -12,7 +12,7 @@ pub use decode::decode;
 pub use exif::ExifSummary;
 
 use image::RgbImage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -60,6 +60,28 @@ pub enum SourceFormat {
     Rgba,
 }
 
+/// Which camera took a frame, as the browser reports it (`MediaTrackSettings.facingMode`): the
+/// front camera means a selfie, which the collection guide forbids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CameraFacing {
+    /// The front camera (`"user"`).
+    User,
+    /// The rear camera (`"environment"`).
+    Environment,
+}
+
+impl CameraFacing {
+    /// From the browser's `facingMode` string; `None` for anything else (unknown, `left`, ...).
+    pub fn parse(mode: &str) -> Option<CameraFacing> {
+        match mode {
+            "user" => Some(CameraFacing::User),
+            "environment" => Some(CameraFacing::Environment),
+            _ => None,
+        }
+    }
+}
+
 /// What we know about where the pixels came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceInfo {
@@ -74,6 +96,8 @@ pub struct SourceInfo {
     /// EXIF orientation that was applied (1 = none).
     pub orientation: u16,
     pub exif: ExifSummary,
+    /// The camera that took the frame, where the host says so (camera captures have no EXIF).
+    pub camera: Option<CameraFacing>,
 }
 
 /// An upright 8-bit sRGB photo and its provenance: the input of every later stage.
@@ -97,9 +121,16 @@ impl Photo {
                 height,
                 orientation: 1,
                 exif: ExifSummary::default(),
+                camera: None,
             },
             image,
         }
+    }
+
+    /// The same photo, taken by the camera `camera` (the host reports it with a camera frame).
+    pub fn with_camera(mut self, camera: Option<CameraFacing>) -> Photo {
+        self.info.camera = camera;
+        self
     }
 
     /// Accept RGBA bytes as a canvas `ImageData` holds them. Alpha is ignored: canvas frames from a

@@ -327,6 +327,8 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.ok(std.bytes <= 40 * 1024, `JPEG ${std.bytes} bytes`);
   assert.deepEqual(await page.$eval('#std', (img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight])), [480, 640]);
   assert.ok(await page.$$eval('#rules li', (li) => li.length) > 5);
+  // The rear camera (asked for; the fake device reports none): the selfie rule is judged.
+  assert.equal(await page.getAttribute('#rules li[data-id="capture.selfie"]', 'data-status'), 'pass');
   assert.ok(['pass', 'warn', 'fail'].includes(await page.getAttribute('#report', 'data-verdict')));
   const left = await allowed(page);
   assert.equal(left.prechecks_used, 1);
@@ -405,7 +407,27 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.equal(again.can_capture, true);
   assert.equal(again.can_pay, false);
   assert.equal(await page.isVisible('#step-pay'), false);
-  await captureFromCamera(page, timings);
+  // A reshoot with the front camera: the live guide asks for the rear camera, and the selfie rule
+  // fails with that hint (the fake device reports no facing mode; the page uses the one it asked).
+  await page.click('#camera-open');
+  await page.waitForSelector('#guide-hint[data-status]', { timeout: 120_000 });
+  await page.click('#camera-switch');
+  await page.waitForSelector('body[data-facing="user"]');
+  await page.waitForSelector('#guide-hint[data-code="guide.rear_camera"]', { timeout: 60_000 });
+  assert.match(await page.textContent('#guide-hint'), /后置摄像头/);
+  await page.click('#capture');
+  await waitStage(page, 'standardised', 240_000);
+  assert.equal(await page.getAttribute('#rules li[data-id="capture.selfie"]', 'data-status'), 'fail');
+  assert.match(await page.textContent('#rules li[data-id="capture.selfie"]'), /后置摄像头/);
+  // Back to the rear camera for the photo that is submitted.
+  await page.click('#camera-open');
+  await page.waitForSelector('#guide-hint[data-status]', { timeout: 120_000 });
+  await page.click('#camera-switch');
+  await page.waitForSelector('body[data-facing="environment"]');
+  await page.waitForSelector('#guide-hint[data-code]:not([data-code="guide.rear_camera"])', { timeout: 60_000 });
+  await page.click('#capture');
+  await waitStage(page, 'standardised', 240_000);
+  assert.equal(await page.getAttribute('#rules li[data-id="capture.selfie"]', 'data-status'), 'pass');
   assert.equal(JSON.parse(await page.getAttribute('#std-info', 'data-result')).verdict, 'pass');
   await submitPhoto(page, timings);
 

@@ -48,6 +48,7 @@ fn every_rule_is_reported_and_none_passes_unmeasured() {
         "face.count",
         "input.resolution",
         "framing.margins",
+        "framing.half_length",
         "geometry.crown",
         "geometry.eye_line",
         "geometry.face_width",
@@ -219,6 +220,28 @@ fn room_above_the_head_decides_the_crown_rule() {
     assert_eq!(s2, Status::Fail, "margin {m2}");
     // A crown cut off by the edge is never filled above.
     assert_eq!(rule(&cut_report, "geometry.crown").0, Status::Fail);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_photo_that_stops_at_the_neck_is_not_half_length() {
+    // Grace Hopper's portrait reaches her chest: half-length.
+    let g = grace();
+    let (s0, m0) = rule(&report(&g), "framing.half_length");
+    assert_eq!(s0, Status::Pass, "{m0}");
+    // The same photo cut a fifth of a face below the chin: only the neck is left.
+    let face = analyzer().analyze(&g).unwrap().faces[0].geometry.clone();
+    let bottom = (face.chin.y + 0.2 * face.face_width_px) as u32;
+    let cut = image::imageops::crop_imm(&g, 0, 0, g.width(), bottom).to_image();
+    let r = report(&cut);
+    let (s1, m1) = rule(&r, "framing.half_length");
+    assert_eq!(s1, Status::Fail, "{m1}");
+    assert!((m1 - 0.2).abs() < 0.05 && m0 > 1.0, "{m0} → {m1}");
+    assert!(r
+        .rule("framing.half_length")
+        .unwrap()
+        .hint_zh
+        .contains("半身照"));
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

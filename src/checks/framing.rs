@@ -46,6 +46,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         for (id, unit) in [
             ("input.resolution", "×"),
             ("framing.margins", "face widths"),
+            ("framing.half_length", "face widths"),
             ("geometry.crown", "px"),
             ("geometry.eye_line", "px"),
             ("geometry.face_width", "px"),
@@ -110,6 +111,28 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
             high: ("", ""),
         },
         face_box,
+    ));
+
+    // Half-length (半身照), as the guide asks: the photo goes on below the chin to the chest, so
+    // both shoulders and the upper chest are in it (about one face width below the chin), and
+    // the standardised photo's lower part is the person, not filled in.
+    let below_chin = (h - g.chin.y).max(0.0) / fw;
+    let chest = crate::analysis::BoxF {
+        x: (g.chin.x - fw).max(0.0),
+        y: g.chin.y.min(h),
+        width: (2.0 * fw).min(w),
+        height: (h - g.chin.y).max(0.0),
+    };
+    out.push(ctx.judge(
+        "framing.half_length",
+        f64::from(below_chin),
+        "face widths",
+        &Hints {
+            ok: ("拍到了胸部（半身照）。", "Half-length: the photo reaches the chest."),
+            low: ("照片只拍到脖子：请拍半身照，双肩和胸部上方都要入镜。", "The photo stops at the neck: take a half-length photo with both shoulders and the upper chest in it."),
+            high: ("", ""),
+        },
+        Some(chest),
     ));
 
     let Some(head) = HeadFrame::of(face) else {

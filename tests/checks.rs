@@ -78,6 +78,7 @@ fn every_rule_is_reported_and_none_passes_unmeasured() {
         "image.compression",
         "clothing.color",
         "clothing.pattern",
+        "clothing.neckline",
         "capture.rephoto",
         "capture.selfie",
         "capture.beautified",
@@ -242,6 +243,51 @@ fn a_photo_that_stops_at_the_neck_is_not_half_length() {
         .unwrap()
         .hint_zh
         .contains("半身照"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn bare_shoulders_warn_the_neckline_rule() {
+    // Grace Hopper's uniform covers her shoulders and chest.
+    let g = grace();
+    let (s0, m0) = rule(&report(&g), "clothing.neckline");
+    assert_eq!(s0, Status::Pass, "{m0}");
+    // The same photo with her own cheek colour painted over both shoulders (a strapless top):
+    // a warning for the examiner's eye, not a rejection (fabric can be skin-coloured).
+    let face = analyzer().analyze(&g).unwrap().faces[0].geometry.clone();
+    let fw = face.face_width_px;
+    let cheek = {
+        let (cx, cy) = (
+            (face.cheek_right.x * 0.7 + face.eye_mid.x * 0.3) as u32,
+            (face.cheek_right.y * 0.7 + face.chin.y * 0.3) as u32,
+        );
+        let px: Vec<[u8; 3]> = (0..5)
+            .flat_map(|dy| (0..5).map(move |dx| (cx + dx, cy + dy)))
+            .map(|(x, y)| g.get_pixel(x, y).0)
+            .collect();
+        let mean = |c: usize| (px.iter().map(|p| u32::from(p[c])).sum::<u32>() / 25) as u8;
+        image::Rgb([mean(0), mean(1), mean(2)])
+    };
+    let mut bare = g.clone();
+    let (top, bottom) = (face.chin.y + 0.5 * fw, face.chin.y + 1.0 * fw);
+    for y in (top as u32)..(bottom as u32).min(g.height()) {
+        for x in 0..g.width() {
+            let across = (x as f32 - face.chin.x).abs();
+            if across > 0.35 * fw && across < 1.3 * fw {
+                bare.put_pixel(x, y, cheek);
+            }
+        }
+    }
+    let r = report(&bare);
+    let (s1, m1) = rule(&r, "clothing.neckline");
+    assert_eq!(s1, Status::Warn, "{m0} → {m1}");
+    assert!(m1 > 0.3 && m0 < 0.1, "{m0} → {m1}");
+    assert!(r
+        .rule("clothing.neckline")
+        .unwrap()
+        .hint_zh
+        .contains("无袖"));
+    assert!(r.rule("clothing.neckline").unwrap().region.is_some());
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

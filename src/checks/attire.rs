@@ -1,5 +1,5 @@
 //! What the person wears on the head and face, and whether ears and forehead show: one rule
-//! module each (`glasses`, `head_covering`, `jewellery`, `ears`, `forehead`). The cheeks' skin
+//! module each (`glasses`, `head_covering`, `jewellery`, `ears`, `forehead`, `neckline`). The cheeks' skin
 //! colour they compare with is taken here once for all of them.
 
 use super::face_frame::FaceFrame;
@@ -17,5 +17,6 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     super::jewellery::run(ctx, skin, out)?;
     super::ears::run(ctx, skin, out);
     super::forehead::run(ctx, skin, out);
+    super::neckline::run(ctx, skin, out);
     Ok(())
 }

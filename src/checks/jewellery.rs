@@ -49,10 +49,10 @@ const MAX_BLOB_EXTENT: f32 = 0.12;
 /// The window whose mean a highlight is compared with: its radius, as a share of the face.
 const WINDOW: f32 = 0.05;
 /// Neck skin: within this distance in (a*, b*) of the cheeks' colour…
-const SKIN_CHROMA: f32 = 22.0;
+pub(super) const SKIN_CHROMA: f32 = 22.0;
 /// …and this much darker (a neck is in the chin's shadow) to this much lighter than the cheeks.
-const SKIN_DARKER: f32 = 45.0;
-const SKIN_LIGHTER: f32 = 15.0;
+pub(super) const SKIN_DARKER: f32 = 45.0;
+pub(super) const SKIN_LIGHTER: f32 = 15.0;
 /// A neck highlight counts when this share of its window is skin: it lies on the skin, not on
 /// the skin's edge against a collar or the background.
 const ON_SKIN: f32 = 0.9;

@@ -2,86 +2,22 @@
 // decides what is allowed: every button follows one `flow.allowed()` flag, and every step is an
 // event applied to the flow (refused events throw a typed error, shown as it is). Progress is saved
 // with `flow.save()` after each applied event and resumed on load.
-import init, { Flow, version, info, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
-import { loadAnalyzer } from '../pkg/loader.js';
+import init, { Flow, version, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
 import { createApi, sha256Hex } from './api.js';
 import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
-import { openCamera, grabFrame, startGuide } from './camera.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
-import { renderChecklist, outlineFailures, verdictText, showError } from './report.js';
+import { renderChecklist, verdictText, showError } from './report.js';
 import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
+import { text } from './flow-text.js';
+import { createPhotoView } from './photo-view.js';
 
 const PRESET = 'chsi-graduation';
 const POLL_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
-const text = {
-  zh: {
-    title: '毕业图像采集', lang: 'English', loading: '正在加载…', nav_flow: '采集流程', nav_check: '单张检测', nav_review: '审核',
-    current: '当前状态', h_login: '登录', login_note: '在小程序中会自动登录；在浏览器中使用沙箱登录。', login: '沙箱登录',
-    h_school: '学校与学历类别', school: '学校名称（请填写全称）', category: '学历类别', school_ok: '确定',
-    not_eligible: '没有找到与该学校名称和学历类别对应的学籍，请核对学校全称和类别。', did_you_mean: '您是否要找：',
-    h_code: '图像采集码', code_note: '扫描学校提供的图像采集码，或从相册选择保存的截图。', scan: '扫码', scan_stop: '停止扫码', code_file: '从相册选择截图',
-    code_ok: '已识别采集码',
-    h_verify: '身份核验', last4: '证件号码后四位（港澳证件不含括号）', verify: '核验', verify_failed: '核验未通过',
-    verify_wait: '暂停核验中，{time} 后可再试。', verify_policy: '连续 5 次不符后需等待 1 分钟，此后每次不符等待时间加倍（最长 24 小时）；核验成功后清零。',
-    h_record: '学籍信息', name: '姓名', rschool: '学校', rcategory: '学历类别', level: '层次',
-    h_pay: '支付', pay_note: '一次支付可多次拍摄；审核未通过可免费重拍。', pay: '拍照/上传', cashier: '沙箱收银台', order: '订单',
-    pay_confirm: '确认支付', pay_cancel: '取消支付', pay_host: '请在小程序支付页面完成支付…', paid: '已支付',
-    pay_again: '重新支付', pay_abort: '取消',
-    elsewhere: '此订单已提交审核（状态：{status}），请在提交照片的设备上查看。',
-    reopen: '登录已失效，请返回小程序重新打开此页面。',
-    h_photo: '拍照或选择照片', camera_open: '打开相机', camera_close: '关闭相机', camera_switch: '切换前后摄像头', photo_file: '从相册选择', capture: '拍照', capture_ready: '拍照（位置合适）',
-    prechecks_left: '免费自动预检剩余', times: '次', unlimited: '不限次数', models: '正在下载模型', analysing: '正在检查并生成标准照…',
-    analysed: '检查用时', precheck_skipped: '免费预检次数已用完：照片仍会标准化，由人工审核判断。',
-    h_instructions: '拍照要求', instructions_note: '拍照前请看一下：每条左边是正确的样子，右边是常见的错误。', instructions_ok: '我已了解，开始拍照', instructions_open: '查看拍照要求',
-    h_result: '检查结果与标准照', shot: '原图（问题区域已标出）', std: '标准照', checklist: '自动预检', nostd: '无法生成标准照',
-    restored: '已恢复上次的标准照（检查报告需重新拍摄才会显示）。', std_missing: '本机已没有这张标准照，请重新拍摄或选择照片。', download: '下载', from_server: '（服务器上的照片）', std_submitted: '已提交的标准照',
-    quality: '质量', pass: '通过', fail: '不通过', warn: '需注意',
-    h_submit: '确认提交', submit_note: '确认标准照无误后提交，提交后进入人工审核。', submit: '确认提交',
-    uploading: '正在上传', uploaded: '已上传', retrying: '网络不稳定，正在重试', upload_resume: '继续上次未完成的上传…',
-    upload_offline: '已离线：网络恢复后会自动继续上传，也可以取消。', upload_online: '网络已恢复，继续上传', upload_cancel: '取消上传',
-    h_review: '审核', withdraw: '撤回',
-    review_under_review: '待审核：人工审核约需两个工作日；审核前可以撤回。',
-    review_rejected: '审核未通过：', review_reshoot: '请按原因重新拍摄并提交，无需再次支付。',
-    review_approved: '审核通过：照片已锁定，不能再修改。', review_published: '已上网：照片已制作完成并上网。',
-    resumed: '已恢复上次的进度。', no_reason: '（未说明原因）',
-  },
-  en: {
-    title: 'Graduation photo', lang: '中文', loading: 'Loading…', nav_flow: 'Collection', nav_check: 'Checker', nav_review: 'Review',
-    current: 'Status', h_login: 'Sign in', login_note: 'Inside the mini-program you are signed in automatically; in a browser use the sandbox login.', login: 'Sandbox login',
-    h_school: 'School and category', school: 'School name (full name)', category: 'Education category', school_ok: 'OK',
-    not_eligible: 'No student record matches this school name and category: check the full name and the category.', did_you_mean: 'Did you mean:',
-    h_code: 'Collection code', code_note: 'Scan the collection QR code from your school, or pick its saved screenshot from the album.', scan: 'Scan', scan_stop: 'Stop scanning', code_file: 'Pick screenshot',
-    code_ok: 'Code recognised',
-    h_verify: 'Verify', last4: 'Last 4 characters of the ID number (HK/Macau: without brackets)', verify: 'Verify', verify_failed: 'Not verified',
-    verify_wait: 'Verification paused: try again in {time}.', verify_policy: 'After 5 mismatches in a row, wait 1 minute; each further mismatch doubles the wait (at most 24 hours). A success resets it.',
-    h_record: 'Student record', name: 'Name', rschool: 'School', rcategory: 'Category', level: 'Level',
-    h_pay: 'Payment', pay_note: 'One payment covers any number of shots; a rejected photo is reshot for free.', pay: 'Take/upload photo', cashier: 'Sandbox cashier', order: 'order',
-    pay_confirm: 'Pay', pay_cancel: 'Cancel', pay_host: 'Finish the payment on the mini-program’s payment page…', paid: 'Paid',
-    pay_again: 'Pay again', pay_abort: 'Cancel',
-    elsewhere: 'This order was already submitted (status: {status}): continue on the device that submitted it.',
-    reopen: 'The session has expired: go back to the mini-program and open this page again.',
-    h_photo: 'Take or pick a photo', camera_open: 'Open camera', camera_close: 'Close camera', camera_switch: 'Switch camera', photo_file: 'Pick from album', capture: 'Take photo', capture_ready: 'Take photo (well placed)',
-    prechecks_left: 'Free automatic pre-checks left:', times: '', unlimited: 'unlimited', models: 'Downloading models', analysing: 'Checking and standardising…',
-    analysed: 'Checked in', precheck_skipped: 'No free pre-checks left: the photo is still standardised; the reviewer decides.',
-    h_instructions: 'How to take the photo', instructions_note: 'Before you start: on each line, left is right and right is a common mistake.', instructions_ok: 'Got it, take the photo', instructions_open: 'How to take the photo',
-    h_result: 'Check and standardised photo', shot: 'Original (problems outlined)', std: 'Standardised photo', checklist: 'Automatic pre-check', nostd: 'Cannot standardise',
-    restored: 'Restored the last standardised photo (take a new one to see a check report).', std_missing: 'This standardised photo is no longer on this device: take or pick a photo again.', download: 'Download', from_server: ' (the server\'s copy)', std_submitted: 'The standard photo you submitted',
-    quality: 'quality', pass: 'Pass', fail: 'Fail', warn: 'Check',
-    h_submit: 'Confirm and submit', submit_note: 'Submit once the standardised photo looks right; it then goes to manual review.', submit: 'Submit',
-    uploading: 'Uploading', uploaded: 'Uploaded', retrying: 'Network unstable, retrying', upload_resume: 'Resuming the unfinished upload…',
-    upload_offline: 'Offline: the upload continues by itself once the connection is back, or cancel it.', upload_online: 'Back online, uploading', upload_cancel: 'Cancel upload',
-    h_review: 'Review', withdraw: 'Withdraw',
-    review_under_review: 'Under review: manual review takes about two working days; you may withdraw until then.',
-    review_rejected: 'Rejected: ', review_reshoot: 'Take a new photo following the reason and submit it; no second payment.',
-    review_approved: 'Approved: the photo is locked and cannot change.', review_published: 'Published: the photo is made and on line.',
-    resumed: 'Resumed where you left off.', no_reason: '(no reason given)',
-  },
-};
 // The stage names in flow order, from Rust (filled once the module is initialised).
 const stageLabel = { zh: {}, en: {} };
 const STAGES = [];
@@ -346,150 +282,15 @@ async function confirmPayment(result) {
   preloadAnalyzer();
 }
 
-// --- photo
+// --- photo: the camera, the album and Rust's check and standardisation (photo-view.js)
 
-let analyzerPromise = null;
-function analyzer() {
-  analyzerPromise ??= loadAnalyzer({
-    baseUrl: new URL('../pkg/models/', import.meta.url),
-    onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
-  }).then((a) => { $('photo-status').textContent = ''; return a; }, (e) => { analyzerPromise = null; throw e; });
-  return analyzerPromise;
-}
-
-function preloadAnalyzer() {
-  analyzer().catch((e) => say('photo-msg', e));
-}
-
-function stopCamera() {
-  view.guide?.stop(); view.guide = null;
-  view.camera?.stop(); view.camera = null;
-  view.lastGuide = null;
-  $('viewfinder').hidden = true;
-}
-
-async function toggleCamera() {
-  if (view.camera) { stopCamera(); return; }
-  await startCamera();
-}
-
-/** Front or rear: the guide and the selfie rule are told which camera took the frames. */
-async function switchCamera() {
-  view.facingWanted = view.camera?.facing === 'user' ? 'environment' : 'user';
-  stopCamera();
-  await startCamera();
-}
-
-async function startCamera() {
-  const a = await analyzer();
-  $('viewfinder').hidden = false;
-  try {
-    view.camera = await openCamera($('video'), { facingMode: view.facingWanted ?? 'environment' });
-    document.body.dataset.facing = view.camera.facing;
-  } catch (e) {
-    $('viewfinder').hidden = true;
-    throw e;
-  }
-  view.guide = startGuide({
-    video: $('video'),
-    canvas: $('guide'),
-    guide: (rgba, width, height) => a.guide(rgba, width, height, PRESET, view.camera?.facing),
-    onGuide: (g, ms) => { view.lastGuide = g; view.guideMs = Math.round(ms); renderGuideHint(); },
-    onError: (e) => { say('photo-msg', e); view.guide?.stop(); }, // the capture button still works
-    lang: () => lang,
-  });
-}
-
-async function capture() {
-  if (!view.camera) return;
-  const frame = grabFrame($('video')); // full resolution
-  frame.facing = view.camera.facing;
-  stopCamera();
-  await processPhoto({ frame });
-}
-
-async function photoFromFile(ev) {
-  const file = ev.target.files[0];
-  ev.target.value = '';
-  if (!file) return;
-  stopCamera();
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  info(bytes); // Rust reads the container first: a file that is no photo is a typed error here
-  let bitmap = null;
-  try { bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* Rust decodes it anyway */ }
-  await processPhoto({ bytes, bitmap });
-}
-
-/** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
-async function processPhoto({ frame, bytes, bitmap }) {
-  // The analysis first: if it (or the model download) fails, the previous standardised photo and
-  // the flow's state stay as they were.
-  let out;
-  let ms;
-  try {
-    $('photo-status').textContent = t('analysing');
-    const a = await analyzer();
-    $('photo-status').textContent = t('analysing');
-    await nextPaint();
-    const t0 = performance.now();
-    out = frame
-      ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET, undefined, frame.facing)
-      : a.checkAndStandardize(bytes, PRESET);
-    ms = performance.now() - t0;
-  } catch (e) {
-    $('photo-status').textContent = '';
-    bitmap?.close();
-    throw e;
-  }
-  apply({ type: 'photo_captured', photo: `cap-${Date.now()}` });
-  clearJpegs();
-  view.result = null; view.jpeg = null; view.restored = false; view.fromServer = false; view.progress = null; view.uploadNote = '';
-  setStdUrl(null);
-  view.analysisMs = Math.round(ms);
-  $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
-  view.result = out;
-  view.prechecked = false;
-  drawShot(frame, bitmap);
-  if (flow.allowed().can_precheck) {
-    apply({ type: 'precheck_completed', summary: out.summary });
-    view.prechecked = true;
-  }
-  if (out.standardized) {
-    const ref = `std-${Date.now()}`;
-    try {
-      // Rust refuses a file that failed its own check (flow.standardised_failed): it is shown,
-      // with the checks that failed, but never kept or offered for submission.
-      apply({ type: 'standardised', photo: ref, check: out.standardized.summary });
-      view.jpeg = out.standardized.jpeg;
-      keepJpeg(ref, view.jpeg);
-    } catch (e) {
-      say('photo-msg', e);
-    }
-    setStdUrl(out.standardized.jpeg);
-  }
-  render();
-  $('step-result').scrollIntoView({ block: 'start' });
-}
-
-function drawShot(frame, bitmap) {
-  const canvas = $('shot');
-  const w = frame?.width ?? bitmap?.width; const h = frame?.height ?? bitmap?.height;
-  if (!w) { view.shot = null; return; }
-  const k = Math.min(1, 960 / Math.max(w, h));
-  canvas.width = Math.round(w * k); canvas.height = Math.round(h * k);
-  const ctx = canvas.getContext('2d');
-  if (frame) {
-    const full = document.createElement('canvas');
-    full.width = w; full.height = h;
-    full.getContext('2d').putImageData(new ImageData(frame.rgba, w, h), 0, 0);
-    ctx.drawImage(full, 0, 0, canvas.width, canvas.height);
-  } else {
-    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    bitmap.close();
-  }
-  view.shot = { scale: k };
-  if (view.result?.report) outlineFailures(canvas, view.result.report, k, lang);
-}
+const photo = createPhotoView({
+  $, t, view, preset: PRESET,
+  lang: () => lang,
+  flow: () => flow,
+  apply, say, render, setStdUrl, nextPaint,
+});
+const { preloadAnalyzer, stopCamera, renderGuideHint, toggleCamera, switchCamera, capture, photoFromFile } = photo;
 
 function setStdUrl(jpeg) {
   if (view.stdUrl) URL.revokeObjectURL(view.stdUrl);
@@ -680,20 +481,6 @@ function renderMessages() {
     $('school-msg').hidden = false;
     $('school-msg').textContent = t('not_eligible');
   }
-}
-
-function renderGuideHint() {
-  const g = view.lastGuide;
-  const el = $('guide-hint');
-  el.hidden = !view.camera;
-  if (!g) { el.textContent = ''; delete el.dataset.status; return; }
-  el.textContent = lang === 'zh' ? g.hint.zh : g.hint.en;
-  el.dataset.status = g.status;
-  el.dataset.ready = String(Boolean(g.ready));
-  el.dataset.code = g.hint.code;
-  el.dataset.ms = String(view.guideMs ?? '');
-  $('capture').textContent = g.ready ? t('capture_ready') : t('capture');
-  $('capture').dataset.ready = String(Boolean(g.ready));
 }
 
 function renderProgress() {

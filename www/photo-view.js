@@ -1,0 +1,176 @@
+// The photo step: the rear (or front) camera with Rust's live guide, or a photo from the album,
+// then one call into Rust for the compliance report and the standardised photo, applied to the
+// flow as photo_captured → precheck_completed → standardised. It decides nothing: Rust refuses
+// what is not allowed (a failed closed loop included) and the page shows what Rust said.
+import { info } from '../pkg/gradphoto.js';
+import { loadAnalyzer } from '../pkg/loader.js';
+import { openCamera, grabFrame, startGuide } from './camera.js';
+import { outlineFailures } from './report.js';
+import { keepJpeg, clearJpegs } from './store.js';
+
+/**
+ * @param {object} ctx the page's shared pieces: `$`, `t`, `view` (its state), `preset`, `lang()`,
+ *   `flow()`, `apply(event)`, `say(id, message)`, `render()`, `setStdUrl(jpeg)`, `nextPaint()`.
+ */
+export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, render, setStdUrl, nextPaint }) {
+  const PRESET = preset;
+
+  let analyzerPromise = null;
+  function analyzer() {
+    analyzerPromise ??= loadAnalyzer({
+      baseUrl: new URL('../pkg/models/', import.meta.url),
+      onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
+    }).then((a) => { $('photo-status').textContent = ''; return a; }, (e) => { analyzerPromise = null; throw e; });
+    return analyzerPromise;
+  }
+
+  function preloadAnalyzer() {
+    analyzer().catch((e) => say('photo-msg', e));
+  }
+
+  function stopCamera() {
+    view.guide?.stop(); view.guide = null;
+    view.camera?.stop(); view.camera = null;
+    view.lastGuide = null;
+    $('viewfinder').hidden = true;
+  }
+
+  async function toggleCamera() {
+    if (view.camera) { stopCamera(); return; }
+    await startCamera();
+  }
+
+  /** Front or rear: the guide and the selfie rule are told which camera took the frames. */
+  async function switchCamera() {
+    view.facingWanted = view.camera?.facing === 'user' ? 'environment' : 'user';
+    stopCamera();
+    await startCamera();
+  }
+
+  async function startCamera() {
+    const a = await analyzer();
+    $('viewfinder').hidden = false;
+    try {
+      view.camera = await openCamera($('video'), { facingMode: view.facingWanted ?? 'environment' });
+      document.body.dataset.facing = view.camera.facing;
+    } catch (e) {
+      $('viewfinder').hidden = true;
+      throw e;
+    }
+    view.guide = startGuide({
+      video: $('video'),
+      canvas: $('guide'),
+      guide: (rgba, width, height) => a.guide(rgba, width, height, PRESET, view.camera?.facing),
+      onGuide: (g, ms) => { view.lastGuide = g; view.guideMs = Math.round(ms); renderGuideHint(); },
+      onError: (e) => { say('photo-msg', e); view.guide?.stop(); }, // the capture button still works
+      lang,
+    });
+  }
+
+  async function capture() {
+    if (!view.camera) return;
+    const frame = grabFrame($('video')); // full resolution
+    frame.facing = view.camera.facing;
+    stopCamera();
+    await processPhoto({ frame });
+  }
+
+  async function photoFromFile(ev) {
+    const file = ev.target.files[0];
+    ev.target.value = '';
+    if (!file) return;
+    stopCamera();
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    info(bytes); // Rust reads the container first: a file that is no photo is a typed error here
+    let bitmap = null;
+    try { bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* Rust decodes it anyway */ }
+    await processPhoto({ bytes, bitmap });
+  }
+
+  /** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
+  async function processPhoto({ frame, bytes, bitmap }) {
+    // The analysis first: if it (or the model download) fails, the previous standardised photo and
+    // the flow's state stay as they were.
+    let out;
+    let ms;
+    try {
+      $('photo-status').textContent = t('analysing');
+      const a = await analyzer();
+      $('photo-status').textContent = t('analysing');
+      await nextPaint();
+      const t0 = performance.now();
+      out = frame
+        ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET, undefined, frame.facing)
+        : a.checkAndStandardize(bytes, PRESET);
+      ms = performance.now() - t0;
+    } catch (e) {
+      $('photo-status').textContent = '';
+      bitmap?.close();
+      throw e;
+    }
+    apply({ type: 'photo_captured', photo: `cap-${Date.now()}` });
+    clearJpegs();
+    view.result = null; view.jpeg = null; view.restored = false; view.fromServer = false; view.progress = null; view.uploadNote = '';
+    setStdUrl(null);
+    view.analysisMs = Math.round(ms);
+    $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
+    view.result = out;
+    view.prechecked = false;
+    drawShot(frame, bitmap);
+    if (flow().allowed().can_precheck) {
+      apply({ type: 'precheck_completed', summary: out.summary });
+      view.prechecked = true;
+    }
+    if (out.standardized) {
+      const ref = `std-${Date.now()}`;
+      try {
+        // Rust refuses a file that failed its own check (flow().standardised_failed): it is shown,
+        // with the checks that failed, but never kept or offered for submission.
+        apply({ type: 'standardised', photo: ref, check: out.standardized.summary });
+        view.jpeg = out.standardized.jpeg;
+        keepJpeg(ref, view.jpeg);
+      } catch (e) {
+        say('photo-msg', e);
+      }
+      setStdUrl(out.standardized.jpeg);
+    }
+    render();
+    $('step-result').scrollIntoView({ block: 'start' });
+  }
+
+  function drawShot(frame, bitmap) {
+    const canvas = $('shot');
+    const w = frame?.width ?? bitmap?.width; const h = frame?.height ?? bitmap?.height;
+    if (!w) { view.shot = null; return; }
+    const k = Math.min(1, 960 / Math.max(w, h));
+    canvas.width = Math.round(w * k); canvas.height = Math.round(h * k);
+    const ctx = canvas.getContext('2d');
+    if (frame) {
+      const full = document.createElement('canvas');
+      full.width = w; full.height = h;
+      full.getContext('2d').putImageData(new ImageData(frame.rgba, w, h), 0, 0);
+      ctx.drawImage(full, 0, 0, canvas.width, canvas.height);
+    } else {
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+    }
+    view.shot = { scale: k };
+    if (view.result?.report) outlineFailures(canvas, view.result.report, k, lang());
+  }
+
+  function renderGuideHint() {
+    const g = view.lastGuide;
+    const el = $('guide-hint');
+    el.hidden = !view.camera;
+    if (!g) { el.textContent = ''; delete el.dataset.status; return; }
+    el.textContent = lang() === 'zh' ? g.hint.zh : g.hint.en;
+    el.dataset.status = g.status;
+    el.dataset.ready = String(Boolean(g.ready));
+    el.dataset.code = g.hint.code;
+    el.dataset.ms = String(view.guideMs ?? '');
+    $('capture').textContent = g.ready ? t('capture_ready') : t('capture');
+    $('capture').dataset.ready = String(Boolean(g.ready));
+  }
+
+  return { analyzer, preloadAnalyzer, stopCamera, toggleCamera, switchCamera, capture, photoFromFile, renderGuideHint };
+}

@@ -79,6 +79,7 @@ fn every_rule_is_reported_and_none_passes_unmeasured() {
         "clothing.color",
         "clothing.pattern",
         "clothing.neckline",
+        "face.makeup",
         "capture.rephoto",
         "capture.selfie",
         "capture.beautified",
@@ -288,6 +289,40 @@ fn bare_shoulders_warn_the_neckline_rule() {
         .hint_zh
         .contains("无袖"));
     assert!(r.rule("clothing.neckline").unwrap().region.is_some());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn lipstick_warns_the_makeup_rule() {
+    // Grace Hopper's own lips: natural.
+    let g = grace();
+    let (s0, m0) = rule(&report(&g), "face.makeup");
+    assert_eq!(s0, Status::Pass, "{m0}");
+    // Her lips painted a lipstick red, keeping their light and shade: a warning to look at.
+    let face = &analyzer().analyze(&g).unwrap().faces[0];
+    let lips: Vec<[f32; 3]> = [61, 291, 0, 17, 13, 14]
+        .iter()
+        .map(|&i| face.landmarks[i])
+        .collect();
+    let (x0, x1) = (lips[0][0].min(lips[1][0]), lips[0][0].max(lips[1][0]));
+    let (y0, y1) = (lips[2][1], lips[3][1]);
+    let mut painted = g.clone();
+    for y in (y0 as u32)..=(y1 as u32) {
+        for x in (x0 as u32)..=(x1 as u32) {
+            let p = g.get_pixel(x, y).0;
+            let l = (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 3;
+            let shade = |c: u32| (c * l / 128).min(255) as u8;
+            painted.put_pixel(x, y, image::Rgb([shade(200), shade(30), shade(50)]));
+        }
+    }
+    let r = report(&painted);
+    let (s1, m1) = rule(&r, "face.makeup");
+    assert_eq!(s1, Status::Warn, "{m0} → {m1}");
+    assert!(m1 > 18.0 && m0 < 15.0, "{m0} → {m1}");
+    assert!(r.rule("face.makeup").unwrap().hint_zh.contains("口红"));
+    // In black and white the lips cannot be compared with the cheeks: not judged.
+    let grey = image::DynamicImage::ImageLuma8(image::imageops::grayscale(&painted)).to_rgb8();
+    assert_eq!(rule(&report(&grey), "face.makeup").0, Status::NotEvaluated);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -1,6 +1,6 @@
-//! What the person wears on the head and face, and whether ears and forehead show: one rule
-//! module each (`glasses`, `head_covering`, `jewellery`, `ears`, `forehead`, `neckline`). The cheeks' skin
-//! colour they compare with is taken here once for all of them.
+//! What the person wears on the head, face and shoulders, and whether ears and forehead show: one
+//! rule module each (`glasses`, `head_covering`, `jewellery`, `ears`, `forehead`, `neckline`,
+//! `makeup`). The cheeks' skin colour they compare with is taken here once for all of them.
 
 use super::face_frame::FaceFrame;
 use super::Context;
@@ -18,5 +18,6 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     super::ears::run(ctx, skin, out);
     super::forehead::run(ctx, skin, out);
     super::neckline::run(ctx, skin, out);
+    super::makeup::run(ctx, skin, out);
     Ok(())
 }

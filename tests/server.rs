@@ -157,6 +157,19 @@ impl Api {
         self.send(request)
     }
 
+    /// Upload a photo and submit it: the order is under review with it.
+    fn upload_and_submit(&self, order: &str, session: &str, jpeg: &[u8]) {
+        let uploaded = self.upload(order, session, jpeg, &sha(jpeg), "image/jpeg");
+        assert_eq!(uploaded.status, StatusCode::CREATED);
+        let sent = self.call(
+            "POST",
+            &format!("/orders/{order}/submit"),
+            Some(session),
+            Some(json!({ "sha256": sha(jpeg) })),
+        );
+        assert_eq!(sent.json()["status"], "under_review");
+    }
+
     fn session(&self) -> String {
         self.session_of("student-a")
     }
@@ -178,26 +191,7 @@ impl Api {
 
     /// A verified, paid order for the first sandbox student.
     fn paid_order(&self) -> (String, String) {
-        let s = self.session();
-        let record = self.verify(&s, "1234").json()["record"]["ref"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let order = self.call(
-            "POST",
-            "/orders",
-            Some(&s),
-            Some(json!({ "record": record })),
-        );
-        let order = order.json()["order"].as_str().unwrap().to_string();
-        let paid = self.call(
-            "POST",
-            &format!("/orders/{order}/pay"),
-            Some(&s),
-            Some(json!({ "result": "success" })),
-        );
-        assert_eq!(paid.status, StatusCode::OK);
-        (s, order)
+        self.paid_order_of("student-a", STUDENTS[0])
     }
 
     /// A verified, paid order for a sandbox student (school, category, code, last 4), from a
@@ -222,12 +216,13 @@ impl Api {
             Some(json!({ "record": record })),
         );
         let order = order.json()["order"].as_str().unwrap().to_string();
-        self.call(
+        let paid = self.call(
             "POST",
             &format!("/orders/{order}/pay"),
             Some(&s),
             Some(json!({ "result": "success" })),
         );
+        assert_eq!(paid.status, StatusCode::OK);
         (s, order)
     }
 
@@ -484,18 +479,7 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
     );
 
     // Reshoot without paying again, resubmit, approve: then nothing changes any more.
-    assert_eq!(
-        api.upload(&order, &s, photo, &sha(photo), "image/jpeg")
-            .status,
-        StatusCode::CREATED
-    );
-    let sent = api.call(
-        "POST",
-        &format!("/orders/{order}/submit"),
-        Some(&s),
-        Some(json!({ "sha256": sha(photo) })),
-    );
-    assert_eq!(sent.json()["status"], "under_review");
+    api.upload_and_submit(&order, &s, photo);
     assert_eq!(
         api.call("POST", &format!("/orders/{order}/withdraw"), Some(&s), None)
             .json()["status"],
@@ -889,20 +873,7 @@ fn a_decision_binds_to_the_photo_the_reviewer_saw() {
     let (s, order) = api.paid_order();
     let (x, y) = (standard_photo(), other_photo());
     assert_ne!(sha(x), sha(y));
-    let submit = |bytes: &[u8]| {
-        assert_eq!(
-            api.upload(&order, &s, bytes, &sha(bytes), "image/jpeg")
-                .status,
-            StatusCode::CREATED
-        );
-        let r = api.call(
-            "POST",
-            &format!("/orders/{order}/submit"),
-            Some(&s),
-            Some(json!({ "sha256": sha(bytes) })),
-        );
-        assert_eq!(r.json()["status"], "under_review");
-    };
+    let submit = |bytes: &[u8]| api.upload_and_submit(&order, &s, bytes);
     // The reviewer lists X; meanwhile the student withdraws, uploads Y and submits it.
     submit(x);
     let listed = api

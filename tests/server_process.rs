@@ -252,7 +252,7 @@ fn settled_and_consistent(data: &Path) -> usize {
     let started = Instant::now();
     loop {
         let conn = rusqlite::Connection::open(data.join("gradphoto.sqlite3")).unwrap();
-        let missing = gradphoto::server::db::photos_without_report(&conn).unwrap();
+        let missing = gradphoto::server::db::stored_photos(&conn, true).unwrap();
         if missing.is_empty() {
             break;
         }

@@ -374,19 +374,16 @@ pub fn set_photo(conn: &Connection, id: &str, sha: &str, bytes: i64) -> rusqlite
     Ok(())
 }
 
-/// Every order's stored photo: (order, sha256).
-pub fn stored_photos(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare("SELECT id, photo_sha FROM orders WHERE photo_sha IS NOT NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
-}
-
-/// Stored photos that have no report yet: (order, sha256).
-pub fn photos_without_report(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+/// Every order's stored photo, or only those without a report yet: (order, sha256).
+pub fn stored_photos(
+    conn: &Connection,
+    without_report: bool,
+) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(
-        "SELECT id, photo_sha FROM orders WHERE photo_sha IS NOT NULL AND report IS NULL",
+        "SELECT id, photo_sha FROM orders
+         WHERE photo_sha IS NOT NULL AND (?1 = 0 OR report IS NULL)",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![without_report], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 

@@ -112,7 +112,7 @@ pub async fn report(
 /// At start: remove temporary files and photos that no order names (a crash between writing and
 /// recording, or between recording and removing the old one). Returns how many were removed.
 pub fn tidy(state: &AppState) -> std::io::Result<usize> {
-    let named: std::collections::HashSet<String> = db::stored_photos(&state.db())
+    let named: std::collections::HashSet<String> = db::stored_photos(&state.db(), false)
         .map_err(|e| std::io::Error::other(e.to_string()))?
         .into_iter()
         .filter_map(|(order, sha)| {
@@ -137,7 +137,7 @@ pub fn tidy(state: &AppState) -> std::io::Result<usize> {
 /// At start: compute the report of every stored photo that has none (a crash or a restart during
 /// the check), in the background.
 pub fn backfill_reports(state: &AppState) {
-    let Ok(missing) = db::photos_without_report(&state.db()) else {
+    let Ok(missing) = db::stored_photos(&state.db(), true) else {
         return;
     };
     for (order, sha) in missing {

@@ -14,40 +14,40 @@ pub fn sha(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A second real standardised photo (another allowed background), for a replaced photo.
-pub fn other_photo() -> &'static [u8] {
-    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
-    JPEG.get_or_init(|| {
-        let preset = Preset::builtin("chsi-graduation").unwrap();
-        let options = Options {
-            background: Some("#FFFFFF".into()),
-            ..Options::default()
-        };
-        let done = standardize::standardize(
-            super::analyzer(),
-            &Photo::from_rgb(super::grace()),
-            &preset,
-            &options,
-        )
-        .unwrap();
-        done.jpeg.unwrap()
-    })
+/// Grace Hopper standardised on `background` (the preset's own when `None`): a real photo of the
+/// kind a student submits.
+fn standardised_on(background: Option<&str>) -> Vec<u8> {
+    let preset = Preset::builtin("chsi-graduation").unwrap();
+    let options = Options {
+        background: background.map(String::from),
+        ..Options::default()
+    };
+    let done = standardize::standardize(
+        super::analyzer(),
+        &Photo::from_rgb(super::grace()),
+        &preset,
+        &options,
+    )
+    .unwrap();
+    done.jpeg.unwrap()
 }
 
 /// The real standardised Grace Hopper photo (what a student submits), made once.
 pub fn standard_photo() -> &'static [u8] {
     static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
-    JPEG.get_or_init(|| {
-        let preset = Preset::builtin("chsi-graduation").unwrap();
-        let done = standardize::standardize(
-            super::analyzer(),
-            &Photo::from_rgb(super::grace()),
-            &preset,
-            &Options::default(),
-        )
-        .unwrap();
-        done.jpeg.unwrap()
-    })
+    JPEG.get_or_init(|| standardised_on(None))
+}
+
+/// A second one (another allowed background), for a replaced photo.
+pub fn other_photo() -> &'static [u8] {
+    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
+    JPEG.get_or_init(|| standardised_on(Some("#FFFFFF")))
+}
+
+/// A third one (the third allowed background).
+pub fn third_photo() -> &'static [u8] {
+    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
+    JPEG.get_or_init(|| standardised_on(Some("#F0F0F0")))
 }
 
 /// The four sandbox students: school, category, code, last 4 (docs/api.yaml).
@@ -58,33 +58,12 @@ pub const STUDENTS: [[&str; 4]; 4] = [
     ["北京理工大学", "网络教育", "GP1-2026-000004", "2468"],
 ];
 
-/// A third real standardised photo (the third allowed background).
-pub fn third_photo() -> &'static [u8] {
-    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
-    JPEG.get_or_init(|| {
-        let preset = Preset::builtin("chsi-graduation").unwrap();
-        let options = Options {
-            background: Some("#F0F0F0".into()),
-            ..Options::default()
-        };
-        standardize::standardize(
-            super::analyzer(),
-            &Photo::from_rgb(super::grace()),
-            &preset,
-            &options,
-        )
-        .unwrap()
-        .jpeg
-        .unwrap()
-    })
-}
-
 /// After any mix of calls: each order's photo file is the one the database names, with that
 /// hash and a report, and no other file is left in the photo folder.
 pub fn assert_photos_consistent(data_dir: &std::path::Path) -> usize {
     let conn = rusqlite::Connection::open(data_dir.join("gradphoto.sqlite3")).unwrap();
     let mut named = std::collections::HashSet::new();
-    let rows = gradphoto::server::db::stored_photos(&conn).unwrap();
+    let rows = gradphoto::server::db::stored_photos(&conn, false).unwrap();
     for (order, photo_sha) in &rows {
         let name = format!("{order}-{photo_sha}.jpg");
         let bytes = std::fs::read(data_dir.join("photos").join(&name))

@@ -44,3 +44,55 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
   })().catch((e) => { cached = null; throw e; });
   return cached;
 }
+
+/**
+ * The analyzer in a module Web Worker (`worker.js`, its own WASM instance): the same
+ * `checkAndStandardize` and `checkAndStandardizeRgba`, as promises, so the page stays responsive
+ * while a photo is checked. Inputs are transferred to the worker (the caller's buffers are
+ * emptied) and results transferred back. Calling again while a call is in flight supersedes it:
+ * the earlier promise rejects with `{ code: 'analysis.superseded' }` and its result is never
+ * delivered (the graduate picked another photo).
+ * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
+ * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string): Promise<any>,
+ *   checkAndStandardizeRgba(rgba: Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: string): Promise<any>,
+ *   terminate(): void }>}
+ */
+export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const pending = new Map();
+  let next = 0;
+  let latest = null; // the photo call whose result counts
+  worker.onmessage = ({ data }) => {
+    const call = pending.get(data.id);
+    if (!call) return; // superseded
+    if (data.progress) { call.onProgress?.(...data.progress); return; }
+    pending.delete(data.id);
+    if ('error' in data) call.reject(data.error); else call.resolve(data.result);
+  };
+  worker.onerror = (e) => {
+    for (const call of pending.values()) call.reject({ code: 'worker.failed', message_zh: '分析线程出错。', message_en: `The analysis worker failed: ${e.message ?? e}` });
+    pending.clear();
+  };
+  const call = (message, transfer = [], progress) => new Promise((resolve, reject) => {
+    const id = next += 1;
+    pending.set(id, { resolve, reject, onProgress: progress });
+    worker.postMessage({ id, ...message }, transfer);
+  });
+  const photoCall = (message, transfer) => {
+    if (latest != null && pending.has(latest)) {
+      pending.get(latest).reject({ code: 'analysis.superseded', message_zh: '已改为检查新选择的照片。', message_en: 'Superseded by a newer photo.' });
+      pending.delete(latest);
+    }
+    const promise = call(message, transfer);
+    latest = next;
+    return promise;
+  };
+  await call({ op: 'init', baseUrl: String(baseUrl) }, [], onProgress);
+  return {
+    checkAndStandardize: (bytes, preset, background) =>
+      photoCall({ op: 'checkAndStandardize', bytes, preset, background }, [bytes.buffer]),
+    checkAndStandardizeRgba: (rgba, width, height, preset, background, facing) =>
+      photoCall({ op: 'checkAndStandardizeRgba', rgba, width, height, preset, background, facing }, [rgba.buffer]),
+    terminate: () => worker.terminate(),
+  };
+}

@@ -3,7 +3,7 @@
 // flow as photo_captured → precheck_completed → standardised. It decides nothing: Rust refuses
 // what is not allowed (a failed closed loop included) and the page shows what Rust said.
 import { info } from '../pkg/gradphoto.js';
-import { loadAnalyzer } from '../pkg/loader.js';
+import { loadAnalyzer, createWorkerAnalyzer } from '../pkg/loader.js';
 import { openCamera, grabFrame, startGuide } from './camera.js';
 import { outlineFailures } from './report.js';
 import { keepJpeg, clearJpegs } from './store.js';
@@ -24,8 +24,24 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     return analyzerPromise;
   }
 
+  // The check and standardisation run in a Web Worker (pkg/worker.js), so the page keeps
+  // answering taps meanwhile; where module workers are missing, on the page's own analyzer. The
+  // page's analyzer also runs the live guide (loaded when the camera opens).
+  let checkerPromise = null;
+  function checker() {
+    checkerPromise ??= createWorkerAnalyzer({
+      baseUrl: new URL('../pkg/models/', import.meta.url),
+      onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
+    }).then((w) => { $('photo-status').textContent = ''; return w; }, (e) => {
+      checkerPromise = null;
+      if (e?.code === 'model.load_failed') throw e;
+      return analyzer(); // no module worker here
+    });
+    return checkerPromise;
+  }
+
   function preloadAnalyzer() {
-    analyzer().catch((e) => say('photo-msg', e));
+    checker().catch((e) => say('photo-msg', e));
   }
 
   function stopCamera() {
@@ -95,13 +111,15 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     let ms;
     try {
       $('photo-status').textContent = t('analysing');
-      const a = await analyzer();
+      const a = await checker();
       $('photo-status').textContent = t('analysing');
       await nextPaint();
       const t0 = performance.now();
-      out = frame
-        ? a.checkAndStandardizeRgba(frame.rgba, frame.width, frame.height, PRESET, undefined, frame.facing)
-        : a.checkAndStandardize(bytes, PRESET);
+      // The frame's pixels are drawn on the page afterwards, so the worker gets a copy of them;
+      // the file's bytes are handed over.
+      out = await (frame
+        ? a.checkAndStandardizeRgba(frame.rgba.slice(), frame.width, frame.height, PRESET, undefined, frame.facing)
+        : a.checkAndStandardize(bytes, PRESET));
       ms = performance.now() - t0;
     } catch (e) {
       $('photo-status').textContent = '';

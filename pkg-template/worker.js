@@ -1,0 +1,41 @@
+// The analyzer in a module Web Worker with its own WASM instance, so that checking and
+// standardising a photo (up to a second or more on a phone) never blocks the page. Started by
+// `createWorkerAnalyzer` in loader.js; messages are `{ id, op, ... }`, answers `{ id, result }`,
+// `{ id, error }` (the typed error as Rust made it) or `{ id, progress: [loaded, total] }`.
+import init from './gradphoto.js';
+import { loadAnalyzer } from './loader.js';
+
+let analyzer = null;
+
+/** The result's pixel and file buffers, handed over instead of copied. */
+function buffersOf(result) {
+  const s = result?.standardized;
+  return [s?.jpeg?.buffer, s?.rgba?.buffer].filter(Boolean);
+}
+
+self.onmessage = async ({ data }) => {
+  const { id, op } = data;
+  try {
+    if (op === 'init') {
+      await init();
+      analyzer = await loadAnalyzer({
+        baseUrl: data.baseUrl,
+        onProgress: (loaded, total) => self.postMessage({ id, progress: [loaded, total] }),
+      });
+      self.postMessage({ id, result: true });
+      return;
+    }
+    if (!analyzer) throw { code: 'worker.not_ready', message_zh: '分析模块尚未加载。', message_en: 'The analyzer is not loaded yet.' };
+    let result;
+    if (op === 'checkAndStandardize') {
+      result = analyzer.checkAndStandardize(data.bytes, data.preset, data.background);
+    } else if (op === 'checkAndStandardizeRgba') {
+      result = analyzer.checkAndStandardizeRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
+    } else {
+      throw { code: 'worker.unknown_op', message_zh: `未知操作 ${op}。`, message_en: `Unknown operation ${op}.` };
+    }
+    self.postMessage({ id, result }, buffersOf(result));
+  } catch (e) {
+    self.postMessage({ id, error: e?.code ? e : { code: 'worker.failed', message_zh: `分析出错：${e}`, message_en: `The analysis failed: ${e}` } });
+  }
+};

@@ -53,8 +53,11 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
  * the earlier promise rejects with `{ code: 'analysis.superseded' }` and its result is never
  * delivered (the graduate picked another photo).
  * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
+ * `guide` runs the live camera guide on a frame in the same worker (the face is tracked between
+ * frames), never superseding a photo call.
  * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string): Promise<any>,
  *   checkAndStandardizeRgba(rgba: Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: string): Promise<any>,
+ *   guide(rgba: Uint8ClampedArray, width: number, height: number, preset: string, facing?: string): Promise<any>,
  *   terminate(): void }>}
  */
 export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
@@ -93,6 +96,8 @@ export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', impo
       photoCall({ op: 'checkAndStandardize', bytes, preset, background }, [bytes.buffer]),
     checkAndStandardizeRgba: (rgba, width, height, preset, background, facing) =>
       photoCall({ op: 'checkAndStandardizeRgba', rgba, width, height, preset, background, facing }, [rgba.buffer]),
+    guide: (rgba, width, height, preset, facing) =>
+      call({ op: 'guide', rgba, width, height, preset, facing }, [rgba.buffer]),
     terminate: () => worker.terminate(),
   };
 }

@@ -1,5 +1,6 @@
 // The analyzer in a module Web Worker with its own WASM instance, so that checking and
-// standardising a photo (up to a second or more on a phone) never blocks the page. Started by
+// standardising a photo (up to a second or more on a phone) and the live camera guide never block
+// the page. Started by
 // `createWorkerAnalyzer` in loader.js; messages are `{ id, op, ... }`, answers `{ id, result }`,
 // `{ id, error }` (the typed error as Rust made it) or `{ id, progress: [loaded, total] }`.
 import init from './gradphoto.js';
@@ -29,6 +30,10 @@ self.onmessage = async ({ data }) => {
     let result;
     if (op === 'checkAndStandardize') {
       result = analyzer.checkAndStandardize(data.bytes, data.preset, data.background);
+    } else if (op === 'guide') {
+      // The live guide for one camera frame (its face is tracked from the previous one).
+      self.postMessage({ id, result: analyzer.guide(data.rgba, data.width, data.height, data.preset, data.facing) });
+      return;
     } else if (op === 'checkAndStandardizeRgba') {
       result = analyzer.checkAndStandardizeRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
     } else {

@@ -105,29 +105,37 @@ export function drawGuide(canvas, video, guide, scale, lang = 'zh') {
 /**
  * Run the live guide at the rate the device holds: on each animation frame, unless the last
  * guide call is still running or the previous one took longer than the time since, grab a
- * reduced frame (long side ≤ `maxSide`), ask `guide(rgba, width, height)` and draw the answer.
+ * reduced frame (long side ≤ `maxSide`), ask `guide(rgba, width, height)` (a value, or a promise
+ * when the guide runs in a worker; the frame's buffer may be handed over) and draw the answer.
  * Returns a function that stops it.
  */
 export function startGuide({ video, canvas, guide, onGuide, onError, lang = () => 'zh', maxSide = 640 }) {
-  let stopped = false; let busy = false; let notBefore = 0; let last = null; let lastScale = 1;
+  let stopped = false; let busy = false; let notBefore = 0; let last = null; let lastScale = 1; let frames = 0;
   const tick = (now) => {
     if (stopped) return;
     if (!busy && now >= notBefore && video.videoWidth && !video.paused) {
       busy = true;
       const t0 = performance.now();
-      try {
-        const frame = grabFrame(video, maxSide);
-        last = guide(frame.rgba, frame.width, frame.height);
+      let frame;
+      let onPage = false;
+      new Promise((resolve) => {
+        frame = grabFrame(video, maxSide);
+        const answer = guide(frame.rgba, frame.width, frame.height);
+        onPage = typeof answer?.then !== 'function';
+        resolve(answer);
+      }).then((answer) => {
+        if (stopped) return;
+        last = answer;
         lastScale = frame.scale;
         drawGuide(canvas, video, last, lastScale, lang());
         onGuide?.(last, performance.now() - t0);
-      } catch (e) {
-        onError?.(e);
-      } finally {
+        frames += 1;
+      }, (e) => onError?.(e)).finally(() => {
         busy = false;
-        // Leave the main thread at least as long as the guide took, so taps stay responsive.
-        notBefore = performance.now() + (performance.now() - t0);
-      }
+        // A guide that ran on the page leaves it at least as long as it took, so taps stay
+        // responsive; one in a worker goes on with the next frame at once.
+        notBefore = onPage ? performance.now() + (performance.now() - t0) : 0;
+      });
     }
     requestAnimationFrame(tick);
   };
@@ -135,5 +143,7 @@ export function startGuide({ video, canvas, guide, onGuide, onError, lang = () =
   return {
     stop() { stopped = true; canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); },
     redraw() { if (last) drawGuide(canvas, video, last, lastScale, lang()); },
+    /** Guided frames drawn so far. */
+    frames: () => frames,
   };
 }

@@ -24,9 +24,9 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     return analyzerPromise;
   }
 
-  // The check and standardisation run in a Web Worker (pkg/worker.js), so the page keeps
-  // answering taps meanwhile; where module workers are missing, on the page's own analyzer. The
-  // page's analyzer also runs the live guide (loaded when the camera opens).
+  // The check, the standardisation and the live guide run in a Web Worker (pkg/worker.js), so the
+  // page keeps answering taps meanwhile; where module workers are missing, on the page's own
+  // analyzer.
   let checkerPromise = null;
   function checker() {
     checkerPromise ??= createWorkerAnalyzer({
@@ -64,7 +64,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
   }
 
   async function startCamera() {
-    const a = await analyzer();
+    const a = await checker();
     $('viewfinder').hidden = false;
     try {
       view.camera = await openCamera($('video'), { facingMode: view.facingWanted ?? 'environment' });
@@ -81,6 +81,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
       onError: (e) => { say('photo-msg', e); view.guide?.stop(); }, // the capture button still works
       lang,
     });
+    Object.defineProperty(window, '__guideFrames', { value: () => view.guide?.frames() ?? 0, configurable: true }); // for tests
   }
 
   async function capture() {

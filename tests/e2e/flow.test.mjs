@@ -194,7 +194,12 @@ async function captureFromCamera(page, timings, shot = null) {
   // The live guide: Rust's hint over the fake camera's frames.
   await page.waitForSelector('#guide-hint[data-status]', { timeout: 120_000 });
   timings.push(`camera + first guide ${Date.now() - t0} ms`);
-  await page.waitForTimeout(1500); // a few more guide calls, for their timing
+  // Guided frames per second over two seconds (the guide runs in the worker).
+  const f0 = await page.evaluate(() => window.__guideFrames?.() ?? 0);
+  await page.waitForTimeout(2000);
+  const fps = ((await page.evaluate(() => window.__guideFrames?.() ?? 0)) - f0) / 2;
+  timings.push(`live guide: ${fps} guided frames per second`);
+  assert.ok(fps >= 5, `the live guide drew ${fps} frames per second`);
   timings.push(`guide call on a ${(await page.$eval('#video', (v) => `${v.videoWidth}×${v.videoHeight}`))} frame: ${await page.getAttribute('#guide-hint', 'data-ms')} ms`);
   const guide = await page.evaluate(() => ({ ...document.getElementById('guide-hint').dataset, text: document.getElementById('guide-hint').textContent }));
   assert.ok(['ok', 'adjust', 'no_face', 'many_faces'].includes(guide.status), JSON.stringify(guide));

@@ -157,6 +157,28 @@ function action(fn, msgId = 'error') {
   };
 }
 
+/**
+ * A photo from the album: like an action, except that another pick while one is being checked is
+ * taken (it supersedes the first, whose result never shows); the page stays busy until the last
+ * one is done.
+ */
+let photoJobs = 0;
+async function pickPhoto(ev) {
+  if (busy && photoJobs === 0) return;
+  if (photoJobs === 0) clearMessages();
+  photoJobs += 1;
+  busy = true; render();
+  try {
+    await pollInFlight;
+    await photoFromFile(ev);
+  } catch (e) {
+    if (e?.code !== 'analysis.superseded') say('photo-msg', e);
+  } finally {
+    photoJobs -= 1;
+    if (photoJobs === 0) { busy = false; render(); }
+  }
+}
+
 const nextPaint = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
 
 // ---------------------------------------------------------------------------------------------
@@ -598,7 +620,8 @@ function render() {
   $('elsewhere').textContent = view.elsewhere ? t('elsewhere').replace('{status}', stageLabel[lang][view.elsewhere] ?? view.elsewhere) : '';
   if (view.elsewhere) $('elsewhere').dataset.status = view.elsewhere; else delete $('elsewhere').dataset.status;
   enable('camera-open', al.can_capture && !view.elsewhere);
-  enable('photo-file', al.can_capture && !view.elsewhere);
+  // A photo may be picked again while one is being checked (the newer one wins).
+  $('photo-file').disabled = (busy && photoJobs === 0) || !(al.can_capture && !view.elsewhere);
   enable('capture', al.can_capture && Boolean(view.camera));
   // Only what allowed() offers and the page can carry out: no submit without the photo.
   show('submit', al.can_submit && Boolean(view.jpeg));
@@ -755,7 +778,7 @@ async function main() {
   $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
   $('capture').addEventListener('click', action(capture, 'photo-msg'));
   $('camera-switch').addEventListener('click', action(switchCamera, 'photo-msg'));
-  $('photo-file').addEventListener('change', action(photoFromFile, 'photo-msg'));
+  $('photo-file').addEventListener('change', pickPhoto);
   $('submit').addEventListener('click', action(submit, 'submit-msg'));
   $('upload-cancel').addEventListener('click', () => view.uploadAbort?.abort()); // not an action: one is running
   $('withdraw').addEventListener('click', action(withdraw, 'review-msg'));

@@ -89,23 +89,30 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     const frame = grabFrame($('video')); // full resolution
     frame.facing = view.camera.facing;
     stopCamera();
-    await processPhoto({ frame });
+    await processPhoto({ frame, mine: ++latest });
   }
+
+  // Each pick or capture takes a number; only the latest one's result is shown. A photo picked
+  // while another is being checked supersedes it (a graduate who taps again, or picks the right
+  // photo after the wrong one, sees the one they picked last).
+  let latest = 0;
+  const superseded = { code: 'analysis.superseded', message_zh: '已改为检查新选择的照片。', message_en: 'Superseded by a newer photo.' };
 
   async function photoFromFile(ev) {
     const file = ev.target.files[0];
     ev.target.value = '';
     if (!file) return;
+    const mine = ++latest;
     stopCamera();
     const bytes = new Uint8Array(await file.arrayBuffer());
     info(bytes); // Rust reads the container first: a file that is no photo is a typed error here
     let bitmap = null;
     try { bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* Rust decodes it anyway */ }
-    await processPhoto({ bytes, bitmap });
+    await processPhoto({ bytes, bitmap, mine });
   }
 
   /** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
-  async function processPhoto({ frame, bytes, bitmap }) {
+  async function processPhoto({ frame, bytes, bitmap, mine }) {
     // The analysis first: if it (or the model download) fails, the previous standardised photo and
     // the flow's state stay as they were.
     let out;
@@ -115,6 +122,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
       const a = await checker();
       $('photo-status').textContent = t('analysing');
       await nextPaint();
+      if (mine !== latest) throw superseded; // a newer photo came while this one was read
       const t0 = performance.now();
       // The frame's pixels are drawn on the page afterwards, so the worker gets a copy of them;
       // the file's bytes are handed over.
@@ -122,8 +130,9 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
         ? a.checkAndStandardizeRgba(frame.rgba.slice(), frame.width, frame.height, PRESET, undefined, frame.facing)
         : a.checkAndStandardize(bytes, PRESET));
       ms = performance.now() - t0;
+      if (mine !== latest) throw superseded; // the page's own analyzer cannot be interrupted
     } catch (e) {
-      $('photo-status').textContent = '';
+      if (mine === latest) $('photo-status').textContent = '';
       bitmap?.close();
       throw e;
     }

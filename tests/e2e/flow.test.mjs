@@ -556,8 +556,16 @@ test('a file that is no photo shows a typed error and the page keeps working; up
       .observe({ type: 'longtask' });
   });
   const t0 = Date.now();
+  // A first pick, then at once the photo meant: the first is superseded, its result never shows
+  // (one pre-check counted, the report is the second photo's).
+  const used = (await allowed(page)).prechecks_used;
+  await page.setInputFiles('#photo-file', photo('astronaut.png'));
   await page.setInputFiles('#photo-file', photo('grace_hopper.jpg'));
   await waitStage(page, 'standardised', 240_000);
+  await page.waitForFunction(() => !document.getElementById('photo-file').disabled);
+  assert.equal((await allowed(page)).prechecks_used, used + 1, 'only the photo picked last was checked');
+  assert.deepEqual(await page.$eval('#shot', (c) => [c.width, c.height]), [512, 600], 'the photo shown is the one picked last (512×600, not the 512×512 first)');
+  assert.equal(await page.isHidden('#photo-msg'), true, 'superseding is not an error');
   const longest = await page.evaluate(() => window.__longest);
   t.diagnostic(`album photo → check + standardise ${Date.now() - t0} ms; longest main-thread task ${Math.round(longest)} ms`);
   assert.ok(longest < 400, `a main-thread task of ${longest} ms`);

@@ -1,6 +1,25 @@
 // Fetch the face models once, with progress, and build the Analyzer. The promise is cached, so
 // calling loadAnalyzer again (from the camera view and the upload view, say) costs nothing.
-import { Analyzer } from './gradphoto.js';
+import init, { Analyzer } from './gradphoto.js';
+
+// A module that uses one SIMD instruction (i8x16.popcnt on a splat), as the wasm-feature-detect
+// package probes it: an engine that validates it runs the SIMD build.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** Whether this engine runs WebAssembly SIMD (then the SIMD build is used). */
+export function simdSupported() {
+  try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+}
+
+/**
+ * Initialise the module with the build this engine runs: `gradphoto_bg.wasm` (SIMD) or, on older
+ * webviews, `gradphoto_scalar_bg.wasm` (the same code without SIMD, slower). Use it instead of the
+ * default export's `init()`; it resolves to the same value.
+ */
+export function initBest() {
+  const file = simdSupported() ? './gradphoto_bg.wasm' : './gradphoto_scalar_bg.wasm';
+  return init({ module_or_path: new URL(file, import.meta.url) });
+}
 
 export const MODEL_FILES = {
   detector: 'face_detection_short_range_w16.onnx',

@@ -3,8 +3,7 @@
 // the page. Started by
 // `createWorkerAnalyzer` in loader.js; messages are `{ id, op, ... }`, answers `{ id, result }`,
 // `{ id, error }` (the typed error as Rust made it) or `{ id, progress: [loaded, total] }`.
-import init from './gradphoto.js';
-import { loadAnalyzer } from './loader.js';
+import { initBest, loadAnalyzer } from './loader.js';
 
 let analyzer = null;
 
@@ -18,7 +17,7 @@ self.onmessage = async ({ data }) => {
   const { id, op } = data;
   try {
     if (op === 'init') {
-      await init();
+      await initBest();
       analyzer = await loadAnalyzer({
         baseUrl: data.baseUrl,
         onProgress: (loaded, total) => self.postMessage({ id, progress: [loaded, total] }),

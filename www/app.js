@@ -1,6 +1,7 @@
 // The single-photo checker (check.html): picks a photo, hands pixels to gradphoto, renders what it returns.
 // It decides nothing itself: sizes, limits and errors all come from the WASM module.
-import init, { presets, info, version } from '../pkg/gradphoto.js';
+import { presets, info, version } from '../pkg/gradphoto.js';
+import { initBest } from '../pkg/loader.js';
 import { loadAnalyzer } from '../pkg/loader.js';
 import { renderChecklist, outlineFailures, verdictText, showError as renderError } from './report.js';
 
@@ -231,10 +232,10 @@ async function startCamera() {
 async function main() {
   $('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; applyLanguage(); });
   try {
-    await init();
+    await initBest();
   } catch (e) {
-    // Engines without WebAssembly SIMD fail to compile the module: say so plainly.
-    showError(lang === 'zh' ? '此浏览器不支持 WebAssembly SIMD，请更新微信或浏览器。' : 'This browser lacks WebAssembly SIMD; please update WeChat or the browser.');
+    // Engines without WebAssembly get the scalar build; one that cannot run even that: say so.
+    showError(lang === 'zh' ? '此浏览器无法运行 WebAssembly，请更新微信或浏览器。' : 'This browser cannot run WebAssembly; please update WeChat or the browser.');
     return;
   }
   for (const p of presets()) {

@@ -2,7 +2,7 @@
 // decides what is allowed: every button follows one `flow.allowed()` flag, and every step is an
 // event applied to the flow (refused events throw a typed error, shown as it is). Progress is saved
 // with `flow.save()` after each applied event and resumed on load.
-import init, { Flow, version, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
+import { Flow, version, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
 import { createApi, sha256Hex } from './api.js';
 import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
@@ -12,6 +12,7 @@ import { renderInstructions, instructionsRead, markInstructionsRead } from './in
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
 import { text } from './flow-text.js';
+import { initBest } from '../pkg/loader.js';
 import { createPhotoView } from './photo-view.js';
 
 const PRESET = 'chsi-graduation';
@@ -723,14 +724,14 @@ async function main() {
   });
   applyLanguage();
   try {
-    await init();
+    await initBest();
     for (const { stage, zh, en } of stageLabels()) {
       STAGES.push(stage); stageLabel.zh[stage] = zh; stageLabel.en[stage] = en;
     }
     view.instructions = loadPreset(PRESET).instructions ?? [];
     renderInstructions($('instructions'), view.instructions, lang);
   } catch {
-    say('error', lang === 'zh' ? '此浏览器不支持 WebAssembly SIMD，请更新微信或浏览器。' : 'This browser lacks WebAssembly SIMD; please update WeChat or the browser.');
+    say('error', lang === 'zh' ? '此浏览器无法运行 WebAssembly，请更新微信或浏览器。' : 'This browser cannot run WebAssembly; please update WeChat or the browser.');
     return;
   }
   await initBridge(); // mini-program web-view: the JSSDK and WeChat's bridge, before host mode counts

@@ -1,9 +1,10 @@
 // QR decoding in a WASM instance of its own. The decoder (rqrr) can trap on some images
 // (rqrr#54: an assertion in its grid search); in WASM a panic cannot be caught, so it runs here,
 // where a trap ends only this worker and never the page's analyzer or flow.
-import init, { decodeQr, decodeQrRgba } from '../pkg/gradphoto.js';
+import { decodeQr, decodeQrRgba } from '../pkg/gradphoto.js';
+import { initBest } from '../pkg/loader.js';
 
-const ready = init();
+const ready = initBest();
 
 self.onmessage = async ({ data }) => {
   const { id, bytes, rgba, width, height } = data;

@@ -80,3 +80,24 @@ test('a broken file shows a typed error in Chinese, then English, and the page k
   assert.equal(await page.isHidden('#error'), true);
   assert.deepEqual(errors, []);
 });
+
+test('the scalar build (for webviews without SIMD) checks and standardises a photo like the SIMD one', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  // The favicon: a page of this origin that loads no module of its own.
+  await page.goto(new URL('favicon.svg', base).href);
+  const jpeg = Array.from(await (await import('node:fs/promises')).readFile(photo('grace_hopper.jpg')));
+  const out = await page.evaluate(async (bytes) => {
+    const m = await import('/pkg/gradphoto.js');
+    const { simdSupported, loadAnalyzer } = await import('/pkg/loader.js');
+    await m.default({ module_or_path: '/pkg/gradphoto_scalar_bg.wasm' });
+    const analyzer = await loadAnalyzer({ baseUrl: new URL('/pkg/models/', location.href) });
+    const r = analyzer.checkAndStandardize(new Uint8Array(bytes), 'chsi-graduation');
+    return { simd: simdSupported(), verdict: r.standardized.report.verdict, width: r.standardized.width, height: r.standardized.height, rules: r.report.rules.length, eyes: r.report.rules.find((x) => x.id === 'geometry.eye_line').measured };
+  }, jpeg);
+  assert.equal(out.simd, true, 'Chromium runs the SIMD build');
+  assert.deepEqual([out.width, out.height, out.verdict], [480, 640, 'pass']);
+  assert.ok(out.rules > 30 && out.eyes > 200 && out.eyes < 300, JSON.stringify(out));
+  assert.deepEqual(errors, []);
+});

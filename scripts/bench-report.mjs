@@ -100,6 +100,11 @@ const targets = [
   name, measured, limit, unit, pass: measured === null ? null : measured <= limit,
 }));
 out('');
+if (wasm.scalar_12mp) {
+  const s12 = wasm.scalar_12mp;
+  out(`scalar build (no SIMD), 12 MP: whole check+standardise ${ms(num(s12.pipeline_ms)).trim()} ms, analyze ${ms(num(s12.analyze_ms)).trim()} ms (SIMD: ${ms(num(w12?.pipeline_ms)).trim()}, ${ms(num(w12?.analyze_ms)).trim()})`);
+  out('');
+}
 out('targets');
 for (const t of targets) {
   const m = t.measured === null ? 'n/a' : `${t.measured.toFixed(2)} ${t.unit}`;

@@ -16,6 +16,15 @@ page.on('console', (m) => { if (m.text().startsWith('wasm:')) console.error(m.te
 await page.goto(`http://127.0.0.1:${server.address().port}/bench.html?runs=${runs}`);
 await page.waitForFunction(() => window.benchResult, null, { timeout: 540_000, polling: 500 });
 const wasm = await page.evaluate(() => window.benchResult);
+// The scalar build (webviews without SIMD) on the 12 MP photo, for its whole-pipeline time.
+if (!wasm.error) {
+  const scalarPage = await browser.newPage();
+  await scalarPage.goto(`http://127.0.0.1:${server.address().port}/bench.html?runs=${runs}&build=scalar&only=12mp`);
+  await scalarPage.waitForFunction(() => window.benchResult, null, { timeout: 540_000, polling: 500 });
+  const scalar = await scalarPage.evaluate(() => window.benchResult);
+  if (scalar.error) { console.error('scalar WASM bench failed:', scalar.error); process.exit(1); }
+  wasm.scalar_12mp = scalar.inputs['12mp'];
+}
 const chromiumVersion = browser.version();
 await browser.close();
 server.close();

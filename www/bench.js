@@ -7,7 +7,11 @@
 import init, { benchStages, Analyzer, encodeRgba } from '../pkg/gradphoto.js';
 import { MODEL_FILES } from '../pkg/loader.js';
 
-const runs = Number(new URLSearchParams(location.search).get('runs') ?? 5);
+const params = new URLSearchParams(location.search);
+const runs = Number(params.get('runs') ?? 5);
+// `build=scalar`: the build for webviews without SIMD; `only=12mp`: one input.
+const scalar = params.get('build') === 'scalar';
+const only = params.get('only');
 const fetchBytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
 async function time(f) {
@@ -28,16 +32,16 @@ async function browserDecode(bytes) {
 
 async function main() {
   const t0 = performance.now();
-  const { memory } = await init();
+  const { memory } = await init(scalar ? { module_or_path: new URL('../pkg/gradphoto_scalar_bg.wasm', import.meta.url) } : undefined);
   const initMs = performance.now() - t0;
   const models = await Promise.all(Object.values(MODEL_FILES).map((f) => fetchBytes(`../pkg/models/${f}`)));
-  const result = { init_ms: initMs, runs, inputs: {} };
+  const result = { init_ms: initMs, runs, build: scalar ? 'scalar' : 'simd128', inputs: {} };
   let peak = memory.buffer.byteLength;
   const track = () => { peak = Math.max(peak, memory.buffer.byteLength); };
   const tLoad = performance.now();
   const analyzer = new Analyzer(models[0], models[1], models[2], models[3]);
   result.analyzer_new_ms = performance.now() - tLoad;
-  for (const name of ['12mp', '3mp', '640x480']) {
+  for (const name of ['12mp', '3mp', '640x480'].filter((n) => !only || n === only)) {
     const jpeg = await fetchBytes(`/bench-inputs/${name}.jpg`);
     console.log(`wasm: ${name}…`);
     const stages = benchStages(jpeg, models[0], models[1], models[2], models[3], runs);

@@ -42,6 +42,7 @@ impl Drop for TempDir {
 
 struct Reply {
     status: StatusCode,
+    headers: axum::http::HeaderMap,
     bytes: Vec<u8>,
 }
 
@@ -117,6 +118,7 @@ impl Api {
         self.runtime.block_on(async {
             let response = self.app.clone().oneshot(request).await.unwrap();
             let status = response.status();
+            let headers = response.headers().clone();
             let bytes = response
                 .into_body()
                 .collect()
@@ -124,7 +126,11 @@ impl Api {
                 .unwrap()
                 .to_bytes()
                 .to_vec();
-            Reply { status, bytes }
+            Reply {
+                status,
+                headers,
+                bytes,
+            }
         })
     }
 
@@ -839,23 +845,8 @@ fn static_files_go_gzipped_where_prepared_and_say_how_to_cache() {
         if let Some(e) = encoding {
             r = r.header("accept-encoding", e);
         }
-        api.runtime.block_on(async {
-            let response = api
-                .app
-                .clone()
-                .oneshot(r.body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let headers = response.headers().clone();
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec();
-            (headers, bytes)
-        })
+        let reply = api.send(r.body(Body::empty()).unwrap());
+        (reply.headers, reply.bytes)
     };
     let (headers, bytes) = get(Some("gzip, br"));
     assert_eq!(headers["content-encoding"], "gzip");

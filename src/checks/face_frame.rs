@@ -7,6 +7,10 @@ use crate::analysis::regions::{Region, RegionMap};
 use crate::analysis::{mesh, Face};
 use crate::colour::{lab, Lab};
 
+/// Cheeks with less chroma (C*ab) than this come from a black-and-white photo: skin cannot be
+/// told from fabric, nor lips from cheeks, by colour.
+pub(crate) const MIN_CHEEK_CHROMA: f32 = 6.0;
+
 /// The face's own axes, on which the head-covering, ear and forehead rules lay their bands:
 /// `height` above the eye midpoint along the face's up direction and `across` it (positive
 /// towards the image's right), in source pixels, so the bands follow a tilted head.

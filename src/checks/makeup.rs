@@ -4,6 +4,7 @@
 //! skin colour on its own. Eye make-up and nude lipstick are not measured (the hint says so), and
 //! in a photo without colour nothing is judged.
 
+use super::face_frame::MIN_CHEEK_CHROMA;
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::BoxF;
 use crate::colour::{lab, Lab};
@@ -21,15 +22,13 @@ const LIP_PAIRS: [(usize, usize); 6] = [
     (84, 87),
     (314, 317),
 ];
-/// Cheeks with less chroma than this (a black-and-white photo): nothing to compare.
-const MIN_CHEEK_CHROMA: f32 = 6.0;
 
 pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     let Some(face) = ctx.face else {
         out.push(no_single_face(ID, UNIT));
         return;
     };
-    let Some(cheek) = skin.filter(|s| s.a.hypot(s.b) >= MIN_CHEEK_CHROMA) else {
+    let Some(cheek) = skin.filter(|s| s.chroma() >= MIN_CHEEK_CHROMA) else {
         out.push(not_evaluated(
             ID,
             UNIT,
@@ -47,20 +46,13 @@ pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
         let (pa, pb) = (face.landmarks[a], face.landmarks[b]);
         let (cx, cy) = ((pa[0] + pb[0]) / 2.0, (pa[1] + pb[1]) / 2.0);
         (x0, y0, x1, y1) = (x0.min(cx), y0.min(cy), x1.max(cx), y1.max(cy));
-        let mut sum = [0.0f32; 3];
-        let mut n = 0.0;
-        for dy in -r..=r {
-            for dx in -r..=r {
-                let (x, y) = (cx as i64 + dx, cy as i64 + dy);
-                if (0..w).contains(&x) && (0..h).contains(&y) {
-                    let c = lab(img.get_pixel(x as u32, y as u32).0);
-                    sum = [sum[0] + c.l, sum[1] + c.a, sum[2] + c.b];
-                    n += 1.0;
-                }
-            }
-        }
-        if n > 0.0 {
-            chroma.push((sum[1] / n).hypot(sum[2] / n));
+        let window: Vec<Lab> = (-r..=r)
+            .flat_map(|dy| (-r..=r).map(move |dx| (cx as i64 + dx, cy as i64 + dy)))
+            .filter(|&(x, y)| (0..w).contains(&x) && (0..h).contains(&y))
+            .map(|(x, y)| lab(img.get_pixel(x as u32, y as u32).0))
+            .collect();
+        if let Some(m) = crate::colour::mean(&window) {
+            chroma.push(m.chroma());
         }
     }
     if chroma.len() < LIP_PAIRS.len() {
@@ -74,7 +66,7 @@ pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     }
     chroma.sort_by(f32::total_cmp);
     let lips = (chroma[2] + chroma[3]) / 2.0; // the median of six
-    let excess = lips - cheek.a.hypot(cheek.b);
+    let excess = lips - cheek.chroma();
     let pad = 0.08 * face.geometry.face_width_px;
     out.push(ctx.judge(
         ID,

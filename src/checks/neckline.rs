@@ -4,7 +4,7 @@
 //! test as the necklace zone's), never by a skin colour of its own; long hair over the shoulders
 //! and a collar's edges are not skin-coloured and do not count.
 
-use super::face_frame::FaceFrame;
+use super::face_frame::{FaceFrame, MIN_CHEEK_CHROMA};
 use super::jewellery::{SKIN_DARKER, SKIN_LIGHTER};
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::{mesh, BoxF};
@@ -25,8 +25,6 @@ const MIN_INSIDE: f32 = 0.6;
 /// zone's, which looks only at skin around a highlight: here white, grey and beige fabric must not
 /// pass for skin.
 const SKIN_CHROMA: f32 = 12.0;
-/// Cheeks with less chroma than this (a black-and-white photo): skin cannot be told from fabric.
-const MIN_CHEEK_CHROMA: f32 = 6.0;
 /// Fewer person samples than this (a narrow person, much background) leave it unjudged too.
 const MIN_PERSON: usize = 100;
 
@@ -44,7 +42,7 @@ pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
         ));
         return;
     };
-    if skin.a.hypot(skin.b) < MIN_CHEEK_CHROMA {
+    if skin.chroma() < MIN_CHEEK_CHROMA {
         out.push(not_evaluated(
             ID,
             UNIT,

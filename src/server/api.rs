@@ -76,12 +76,7 @@ fn field<'a>(value: &'a str, name: &str) -> ApiResult<&'a str> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "request.not_found",
-        "没有这个接口。",
-        "No such API call.",
-    )
+    ApiError::not_found()
 }
 
 #[derive(Deserialize)]
@@ -610,12 +605,7 @@ pub async fn advance_clock(
     Body(step): Body<ClockStep>,
 ) -> ApiResult<Json<Value>> {
     if !state.config.test_clock || !(0..=30 * 86_400).contains(&step.advance_s) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "request.not_found",
-            "没有这个接口。",
-            "No such route.",
-        ));
+        return Err(ApiError::not_found());
     }
     state
         .clock_offset

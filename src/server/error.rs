@@ -63,6 +63,34 @@ impl ApiError {
         }
     }
 
+    /// A body over the limit, announced or read.
+    pub fn too_large() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.too_large",
+            "请求内容过大。",
+            "The request body is too large.",
+        )
+    }
+
+    /// A request that is not in the expected form. Says nothing of what was sent.
+    pub fn invalid_request() -> ApiError {
+        ApiError::bad_request(
+            "request.invalid",
+            "请求格式不正确。",
+            "The request is not in the expected form.",
+        )
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "request.not_found",
+            "没有这个接口。",
+            "No such API call.",
+        )
+    }
+
     pub fn no_order() -> ApiError {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -150,29 +178,26 @@ pub async fn in_api_shape(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || json {
         return response;
     }
-    let (code, zh, en) = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "request.too_large",
-            "请求内容过大。",
-            "The request body is too large.",
-        ),
-        StatusCode::METHOD_NOT_ALLOWED => (
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
             "request.method_not_allowed",
             "此接口不支持该请求方法。",
             "This call does not take that method.",
         ),
-        StatusCode::NOT_FOUND => ("request.not_found", "没有这个接口。", "No such API call."),
-        StatusCode::REQUEST_TIMEOUT => (
+        StatusCode::NOT_FOUND => ApiError::not_found(),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            status,
             "request.timeout",
             "请求超时，请重试。",
             "The request took too long: try again.",
         ),
-        s if s.is_server_error() => return ApiError::internal().into_response(),
-        _ => (
-            "request.invalid",
-            "请求格式不正确。",
-            "The request is not in the expected form.",
-        ),
-    };
-    ApiError::new(status, code, zh, en).into_response()
+        s if s.is_server_error() => ApiError::internal(),
+        _ => ApiError {
+            status,
+            ..ApiError::invalid_request()
+        },
+    }
+    .into_response()
 }

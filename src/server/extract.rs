@@ -10,14 +10,6 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 
-fn invalid() -> ApiError {
-    ApiError::bad_request(
-        "request.invalid",
-        "请求格式不正确。",
-        "The request is not in the expected form.",
-    )
-}
-
 /// A JSON body of type `T` (unknown fields are refused where `T` says so).
 pub struct Body<T>(pub T);
 
@@ -34,14 +26,9 @@ where
             .map(|Json(value)| Body(value))
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "request.too_large",
-                        "请求内容过大。",
-                        "The request body is too large.",
-                    )
+                    ApiError::too_large()
                 } else {
-                    invalid()
+                    ApiError::invalid_request()
                 }
             })
     }
@@ -61,6 +48,6 @@ where
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(value)| Params(value))
-            .map_err(|_| invalid())
+            .map_err(|_| ApiError::invalid_request())
     }
 }

@@ -215,13 +215,7 @@ async fn refuse_announced_oversize(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > MAX_BODY as u64) {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "request.too_large",
-            "请求内容过大。",
-            "The request body is too large.",
-        )
-        .into_response();
+        return ApiError::too_large().into_response();
     }
     next.run(request).await
 }

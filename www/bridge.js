@@ -5,6 +5,10 @@
 // this page's URL, and the QR scanner is the host's where it works (else the camera scanner).
 // `wx.miniProgram` comes from WeChat's JSSDK, loaded by `initBridge()` in the web-view only: a plain
 // browser never fetches it and uses the sandbox login and cashier of the API instead.
+// The page paths, query names and fragment keys are the host's contract, in `bridge-protocol.js`
+// (the mini-program host in `miniprogram/` uses a copy of the same file).
+
+import { QUERY, isPaymentReturn, payPageUrl, readPaymentReturn } from './bridge-protocol.js';
 
 const JSSDK = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js';
 
@@ -59,22 +63,19 @@ export function initBridge({ timeoutMs = 5000 } = {}) {
 /** The session handed over by the host as `?session=…`, removed from the address bar. */
 export function takeSessionFromUrl() {
   const url = new URL(location.href);
-  const session = url.searchParams.get('session');
+  const session = url.searchParams.get(QUERY.session);
   if (!session) return null;
-  url.searchParams.delete('session');
+  url.searchParams.delete(QUERY.session);
   history.replaceState(null, '', url.href);
   return session;
 }
 
 /** The host's payment result `#payment=success|cancel&order=…`, removed from the address bar. */
 export function takePaymentReturn() {
-  if (!location.hash.includes('payment=')) return null;
-  const params = new URLSearchParams(location.hash.slice(1));
-  const result = params.get('payment');
-  const order = params.get('order');
+  if (!isPaymentReturn(location.hash)) return null;
+  const back = readPaymentReturn(new URLSearchParams(location.hash.slice(1)));
   history.replaceState(null, '', location.pathname + location.search);
-  if (result !== 'success' && result !== 'cancel') return null;
-  return { result, order };
+  return back;
 }
 
 /**
@@ -82,7 +83,7 @@ export function takePaymentReturn() {
  * back to `returnUrl` with the result in the hash.
  */
 export function payInHost(order, returnUrl = location.origin + location.pathname + location.search) {
-  const url = `/pages/pay/pay?order=${encodeURIComponent(order)}&return=${encodeURIComponent(returnUrl)}`;
+  const url = payPageUrl(order, returnUrl);
   return new Promise((resolve, reject) => {
     const navigateTo = window.wx?.miniProgram?.navigateTo;
     if (typeof navigateTo !== 'function') {

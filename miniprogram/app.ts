@@ -1,0 +1,11 @@
+// The host application. It keeps one thing while it runs: the API session its login produced, so
+// that reopening the web-view (after paying or scanning) does not log in again.
+
+/** The host's state shared by its pages (`getApp<HostApp>().globalData`). */
+export interface HostApp {
+  globalData: { session: string | null };
+}
+
+App<HostApp>({
+  globalData: { session: null },
+});

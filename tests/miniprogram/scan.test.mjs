@@ -1,0 +1,100 @@
+// The scan page: wx.scanCode, and back to the web app with `#scan=…`, read with the protocol's
+// reader as the web-view parses it. (www/bridge.js does not open this page yet: see the README.)
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backend, compileHost, fakeWx, startHost, ticks, until } from './host.mjs';
+import { address, takeSessionFromUrl, visit } from './browser.mjs';
+import { isScanReturn, readScanReturn, scanPageUrl } from '../../www/bridge-protocol.js';
+
+let build;
+let config;
+before(() => {
+  build = compileHost();
+  config = startHost(build.out, fakeWx().wx).module('config');
+});
+after(() => build?.remove());
+
+function host(answers = {}) {
+  const fake = fakeWx({ request: backend(config.API_BASE), ...answers });
+  return { ...fake, host: startHost(build.out, fake.wx) };
+}
+
+/** What the web app reads from the reopened web-view: the session, then the scan's fragment. */
+async function webAppReads(h, of) {
+  await until(() => of('reLaunch').length === 1, 'the web app reopened');
+  const page = h.open(of('reLaunch')[0].url);
+  await until(() => page.data.src, 'the web-view address');
+  visit(page.data.src);
+  const session = takeSessionFromUrl();
+  const hash = new URL(address()).hash;
+  return { src: page.data.src, session, isScan: isScanReturn(hash), scan: readScanReturn(new URLSearchParams(hash.slice(1))) };
+}
+
+test('scanned: the code goes back as #scan=success&code=…, exactly as scanned', async () => {
+  const code = 'GP1-2026-000001';
+  const { host: h, of } = host({ scanCode: () => ({ result: code }) });
+  const scan = h.open(scanPageUrl(`${config.WEB_APP_URL}?step=code`));
+  assert.equal(scan.data.state, 'scanning');
+  await until(() => of('reLaunch').length === 1);
+  assert.deepEqual(of('scanCode')[0].options, { onlyFromCamera: false, scanType: ['qrCode'] });
+  const back = `${config.WEB_APP_URL}?step=code#scan=success&code=${code}`;
+  assert.equal(of('reLaunch')[0].url, `/pages/webview/webview?url=${encodeURIComponent(back)}`);
+  const read = await webAppReads(h, of);
+  assert.equal(read.src, `${config.WEB_APP_URL}?step=code&session=s_1#scan=success&code=${code}`);
+  assert.deepEqual(read, { src: read.src, session: 's_1', isScan: true, scan: { result: 'success', code } });
+  assert.deepEqual(h.logged, []);
+});
+
+test('a code with URL characters and Chinese comes back unchanged', async () => {
+  const code = 'ABC+/=&scan=cancel#x 图像采集码%41';
+  const { host: h, of } = host({ scanCode: () => ({ result: code }) });
+  h.open(scanPageUrl(config.WEB_APP_URL));
+  const read = await webAppReads(h, of);
+  assert.deepEqual(read.scan, { result: 'success', code });
+});
+
+test('cancelled in the scanner: back at once with #scan=cancel', async () => {
+  const { host: h, of } = host({ scanCode: () => ({ errMsg: 'scanCode:fail cancel' }) });
+  const scan = h.open(scanPageUrl(config.WEB_APP_URL));
+  const read = await webAppReads(h, of);
+  assert.equal(scan.data.state, 'scanning');
+  assert.equal(read.src, `${config.WEB_APP_URL}?session=s_1#scan=cancel`);
+  assert.deepEqual(read.scan, { result: 'cancel', code: null });
+});
+
+test('the scanner fails: the page stays with 重试 and 返回; 重试 scans again', async () => {
+  let n = 0;
+  const { host: h, of } = host({ scanCode: () => (++n === 1 ? { errMsg: 'scanCode:fail no permission' } : { result: 'GP1-2026-000002' }) });
+  const scan = h.open(scanPageUrl(config.WEB_APP_URL));
+  await until(() => scan.data.state === 'failed');
+  assert.equal(scan.data.messageZh, '无法使用微信扫码，请重试或返回。');
+  assert.match(scan.data.messageEn, /scanCode:fail no permission/);
+  await ticks();
+  assert.equal(of('reLaunch').length, 0);
+  scan.retry();
+  const read = await webAppReads(h, of);
+  assert.deepEqual(read.scan, { result: 'success', code: 'GP1-2026-000002' });
+});
+
+test('an empty scan is a failure, and 返回 is a cancel, once however often it is tapped', async () => {
+  const { host: h, of } = host({ scanCode: () => ({ result: '' }) });
+  const scan = h.open(scanPageUrl(config.WEB_APP_URL));
+  await until(() => scan.data.state === 'failed');
+  assert.match(scan.data.messageEn, /Nothing was read/);
+  scan.back();
+  scan.back();
+  scan.retry();
+  const read = await webAppReads(h, of);
+  await ticks();
+  assert.equal(of('reLaunch').length, 1);
+  assert.equal(of('scanCode').length, 1);
+  assert.deepEqual(read.scan, { result: 'cancel', code: null });
+});
+
+test('a return URL elsewhere: the code goes to the web app\'s start page, not there', async () => {
+  const { host: h, of } = host();
+  h.open(scanPageUrl('https://evil.example/collect'));
+  const read = await webAppReads(h, of);
+  assert.equal(read.src, `${config.WEB_APP_URL}?session=s_1#scan=success&code=GP1-2026-000001`);
+});

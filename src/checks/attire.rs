@@ -1,6 +1,7 @@
 //! What the person wears on the head, face and shoulders, and whether ears and forehead show: one
 //! rule module each (`glasses`, `head_covering`, `jewellery`, `ears`, `forehead`, `neckline`,
-//! `makeup`). The cheeks' skin colour they compare with is taken here once for all of them.
+//! `makeup`, `lenses`). The cheeks' skin colour they compare with is taken here once for all of
+//! them.
 
 use super::face_frame::FaceFrame;
 use super::Context;
@@ -19,5 +20,6 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     super::forehead::run(ctx, skin, out);
     super::neckline::run(ctx, skin, out);
     super::makeup::run(ctx, skin, out);
+    super::lenses::run(ctx, out);
     Ok(())
 }

@@ -10,8 +10,8 @@
 //! - `scene`: background.*, clothing.*
 //! - `attire`: glasses.* (`glasses`), head.covering (`head_covering`), accessories.jewellery
 //!   (`jewellery`), ears.visible (`ears`), forehead.visible (`forehead`), clothing.neckline
-//!   (`neckline`), face.makeup (`makeup`); `face_frame` holds the face's axes and the cheeks'
-//!   skin colour they share
+//!   (`neckline`), face.makeup (`makeup`), eyes.coloured_lenses (`lenses`); `face_frame` holds
+//!   the face's axes and the cheeks' skin colour they share
 //! - `capture`: capture.selfie, capture.beautified, capture.rephoto
 
 mod attire;
@@ -25,6 +25,7 @@ mod framing;
 mod glasses;
 mod head_covering;
 mod jewellery;
+mod lenses;
 mod lighting;
 mod makeup;
 mod neckline;

@@ -74,9 +74,9 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
  * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
  * `guide` runs the live camera guide on a frame in the same worker (the face is tracked between
  * frames), never superseding a photo call.
- * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string): Promise<any>,
- *   checkAndStandardizeRgba(rgba: Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: string): Promise<any>,
- *   guide(rgba: Uint8ClampedArray, width: number, height: number, preset: string, facing?: string): Promise<any>,
+ * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string): Promise<import('./gradphoto.js').CheckedAndStandardized>,
+ *   checkAndStandardizeRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').CheckedAndStandardized>,
+ *   guide(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').Guide>,
  *   terminate(): void }>}
  */
 export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {

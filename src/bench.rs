@@ -17,6 +17,7 @@ use crate::{centre_crop_encode, decode, encode_to_spec, Limits, Preset};
 
 /// Median milliseconds per stage for one input photo.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct StageTimings {
     pub width: u32,
     pub height: u32,
@@ -54,6 +55,7 @@ pub struct StageTimings {
 
 /// Median milliseconds of each standardisation stage (full quality unless named otherwise).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct StandardizeTimings {
     /// `standardize::crop::plan`: the framing.
     pub framing_ms: f64,

@@ -11,6 +11,7 @@ use crate::preset::OutputSpec;
 
 /// An encoded file and the settings that produced it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct EncodedJpeg {
     #[serde(skip)]
     pub bytes: Vec<u8>,

@@ -274,6 +274,7 @@ fn constraint_zh(constraint: &str) -> &'static str {
 
 /// Serialisable view of an [`Error`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ErrorInfo {
     pub code: &'static str,
     pub message_zh: String,

@@ -9,6 +9,7 @@ use crate::preset::{GeometrySpec, OutputSpec};
 
 /// What the crop needs to know about the head, in source pixels (upright photo).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct HeadFrame {
     pub crown_y: f32,
     pub eye_y: f32,
@@ -36,6 +37,7 @@ impl HeadFrame {
 
 /// A crop of the source: `left, top` in source pixels, `scale` output pixels per source pixel.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Crop {
     pub left: f32,
     pub top: f32,
@@ -46,6 +48,7 @@ pub struct Crop {
 
 /// Where the head lands on the output canvas, in output pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Prediction {
     pub crown_px: f32,
     pub eye_line_px: f32,

@@ -17,6 +17,7 @@ use crate::preset::{thresholds, Preset, Threshold};
 
 /// Overall state of the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum GuideStatus {
     /// Ready to capture.
@@ -29,6 +30,7 @@ pub enum GuideStatus {
 
 /// One instruction, with a stable code for the shell and tests.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Hint {
     pub code: &'static str,
     pub zh: &'static str,
@@ -37,6 +39,7 @@ pub struct Hint {
 
 /// The head oval to draw, in frame pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Oval {
     pub cx: f32,
     pub cy: f32,
@@ -46,6 +49,7 @@ pub struct Oval {
 
 /// What the viewfinder shows for one frame.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Guide {
     pub status: GuideStatus,
     pub ready: bool,

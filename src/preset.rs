@@ -20,6 +20,7 @@ const BUILTIN: &[&str] = &[
 pub const DEFAULT_PRESET: &str = "chsi-graduation";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Preset {
     pub id: String,
@@ -54,6 +55,7 @@ pub struct Preset {
 /// One common rejection reason: a stable id, a short label for the reviewer's button, and the
 /// sentence the graduate reads, in both languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RejectionReason {
     pub id: String,
@@ -66,6 +68,7 @@ pub struct RejectionReason {
 /// One item of the photo instructions: a stable id (the page draws its good and bad example by
 /// it) and the text in both languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Instruction {
     pub id: String,
@@ -75,6 +78,7 @@ pub struct Instruction {
 
 /// The global corrections standardisation may make (nothing local: no retouching).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionSpec {
     /// Largest exposure change, in stops.
@@ -100,6 +104,7 @@ impl Default for CorrectionSpec {
 
 /// A bound on what a check measures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     #[serde(default)]
@@ -136,6 +141,7 @@ pub fn thresholds(preset: &Preset) -> BTreeMap<String, Threshold> {
 
 /// The file the collector accepts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct OutputSpec {
     pub width: u32,
@@ -157,6 +163,7 @@ pub struct OutputSpec {
 /// Head geometry on the output canvas, in output pixels from the top edge. `None` where the
 /// standard says nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct GeometrySpec {
     pub crown_px: Option<[f32; 2]>,
@@ -174,6 +181,7 @@ pub struct GeometrySpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct BackgroundSpec {
     /// `#RRGGBB`.
@@ -183,6 +191,7 @@ pub struct BackgroundSpec {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct PoseSpec {
     pub max_yaw_deg: f32,

@@ -12,6 +12,39 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
+// The objects this adapter builds itself (typed arrays beside the serialised Rust values); every
+// other type in the declarations is derived from the Rust structs (tsify). Errors are thrown as
+// `ErrorInfo`.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RESULTS: &str = r#"
+/** `encode` / `encodeRgba`: the file's facts and its bytes. */
+export type EncodedFile = EncodedJpeg & { jpeg: Uint8Array };
+/** `standardize`: the standardised photo, its own check, and its pixels and file. */
+export interface StandardizedPhoto {
+    report: StandardizeReport;
+    /** The flow's `standardised` payload: the file's own check. */
+    summary: CheckSummary;
+    transform: Framing;
+    width: number;
+    height: number;
+    rgba: Uint8ClampedArray;
+    /** Absent in a preview. */
+    jpeg?: Uint8Array;
+}
+/** `checkAndStandardize`: the report, and the standardised photo or why there is none. */
+export interface CheckedAndStandardized {
+    report: Report;
+    summary: CheckSummary;
+    standardized: StandardizedPhoto | null;
+    standardizeError: ErrorInfo | null;
+}
+/** `overlayRgba`: the analysis, and the photo with it drawn on. */
+export interface Overlay {
+    analysis: Analysis;
+    overlay: ImageData;
+}
+"#;
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value
@@ -39,19 +72,19 @@ pub fn version() -> String {
 }
 
 /// All built-in presets as plain objects.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Preset[]")]
 pub fn presets() -> Result<JsValue, JsValue> {
     to_js(&Preset::all_builtin())
 }
 
 /// Validate a preset (built-in id or custom JSON) and return it as an object.
-#[wasm_bindgen(js_name = loadPreset)]
+#[wasm_bindgen(js_name = loadPreset, unchecked_return_type = "Preset")]
 pub fn load_preset(id_or_json: &str) -> Result<JsValue, JsValue> {
     to_js(&preset(id_or_json)?)
 }
 
 /// Decode a file's bytes and describe it (dimensions, orientation, EXIF summary).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SourceInfo")]
 pub fn info(bytes: &[u8]) -> Result<JsValue, JsValue> {
     let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
     to_js(&photo.info)
@@ -73,14 +106,14 @@ fn encode_photo(photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
 
 /// Decode a file, centre-crop it to the preset's size and encode it to the preset's file spec.
 /// Returns `{ jpeg: Uint8Array, quality, size_bytes, width, height, dpi, attempts }`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "EncodedFile")]
 pub fn encode(bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
     let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
     encode_photo(&photo, preset_id)
 }
 
 /// The same from canvas pixels (`ImageData.data`), which the browser decoded for us.
-#[wasm_bindgen(js_name = encodeRgba)]
+#[wasm_bindgen(js_name = encodeRgba, unchecked_return_type = "EncodedFile")]
 pub fn encode_rgba(
     rgba: &[u8],
     width: u32,
@@ -256,6 +289,7 @@ impl JsAnalyzer {
     }
 
     /// Decode a file and analyse it.
+    #[wasm_bindgen(unchecked_return_type = "Analysis")]
     pub fn analyze(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
         to_js(&self.inner.analyze(&photo.image).map_err(err)?)
@@ -263,7 +297,7 @@ impl JsAnalyzer {
 
     /// Analyse canvas pixels (`ImageData.data`). `live = true` is the camera-guide mode:
     /// detection and one mesh pass, no person mask.
-    #[wasm_bindgen(js_name = analyzeRgba)]
+    #[wasm_bindgen(js_name = analyzeRgba, unchecked_return_type = "Analysis")]
     pub fn analyze_rgba(
         &self,
         rgba: &[u8],
@@ -282,13 +316,14 @@ impl JsAnalyzer {
 
     /// Decode a file (keeping its EXIF, which the capture rules read), analyse it and judge it
     /// against a preset (built-in id or JSON). Returns the report object.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn check(&self, bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
         self.check_photo(&photo, preset_id)
     }
 
     /// The same from canvas pixels (no EXIF: the capture rules say `not_evaluated`).
-    #[wasm_bindgen(js_name = checkRgba)]
+    #[wasm_bindgen(js_name = checkRgba, unchecked_return_type = "Report")]
     pub fn check_rgba(
         &self,
         rgba: &[u8],
@@ -304,6 +339,7 @@ impl JsAnalyzer {
     /// `#RRGGBB`), crop to the preset's geometry, the file spec's JPEG, the closed-loop check.
     /// Returns `{ jpeg: Uint8Array, rgba, width, height, report, transform }`; a photo that
     /// cannot be framed throws the typed error (`standardize.cannot_frame`, …).
+    #[wasm_bindgen(unchecked_return_type = "StandardizedPhoto")]
     pub fn standardize(
         &self,
         bytes: &[u8],
@@ -316,7 +352,7 @@ impl JsAnalyzer {
 
     /// The same from canvas pixels; `preview = true` is the fast mode for the live UI (matte on
     /// the output grid, no file, no closed loop).
-    #[wasm_bindgen(js_name = standardizeRgba)]
+    #[wasm_bindgen(js_name = standardizeRgba, unchecked_return_type = "StandardizedPhoto")]
     pub fn standardize_rgba(
         &self,
         rgba: &[u8],
@@ -335,7 +371,7 @@ impl JsAnalyzer {
     /// cannot be standardised is an expected outcome (the report says why), not a thrown error.
     /// `summary` is the flow's `precheck_completed` payload (verdict and failing rule ids), made
     /// here so the shell passes it on unchanged.
-    #[wasm_bindgen(js_name = checkAndStandardize)]
+    #[wasm_bindgen(js_name = checkAndStandardize, unchecked_return_type = "CheckedAndStandardized")]
     pub fn check_and_standardize(
         &self,
         bytes: &[u8],
@@ -349,7 +385,7 @@ impl JsAnalyzer {
     /// The same from canvas pixels (a camera capture). No EXIF: `facing` is the camera that took
     /// the frame as the browser reports it (`"user"` front, `"environment"` rear), which
     /// `capture.selfie` judges; without it that rule says `not_evaluated`.
-    #[wasm_bindgen(js_name = checkAndStandardizeRgba)]
+    #[wasm_bindgen(js_name = checkAndStandardizeRgba, unchecked_return_type = "CheckedAndStandardized")]
     pub fn check_and_standardize_rgba(
         &self,
         rgba: &[u8],
@@ -357,7 +393,9 @@ impl JsAnalyzer {
         height: u32,
         preset_id: &str,
         background: Option<String>,
-        facing: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
+            String,
+        >,
     ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default())
             .map_err(err)?
@@ -370,13 +408,16 @@ impl JsAnalyzer {
     /// consecutive frames of one camera: the face is tracked from frame to frame (detection runs
     /// only when it is lost, and every few frames). `facing`: the camera in use (`"user"` front:
     /// the hint asks for the rear camera).
+    #[wasm_bindgen(unchecked_return_type = "Guide")]
     pub fn guide(
         &self,
         rgba: &[u8],
         width: u32,
         height: u32,
         preset_id: &str,
-        facing: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
+            String,
+        >,
     ) -> Result<JsValue, JsValue> {
         let preset = preset(preset_id)?;
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
@@ -396,8 +437,8 @@ impl JsAnalyzer {
     }
 
     /// Analyse canvas pixels and draw the result on them: `{ analysis, overlay }`, where
-    /// `overlay` is RGBA of the same size for `new ImageData(overlay, width, height)`.
-    #[wasm_bindgen(js_name = overlayRgba)]
+    /// `overlay` is an `ImageData` of the same size, ready for `putImageData`.
+    #[wasm_bindgen(js_name = overlayRgba, unchecked_return_type = "Overlay")]
     pub fn overlay_rgba(
         &self,
         rgba: &[u8],
@@ -415,17 +456,107 @@ impl JsAnalyzer {
             .pixels()
             .flat_map(|p| [p.0[0], p.0[1], p.0[2], 255])
             .collect();
-        let object = js_sys::Object::new();
-        js_sys::Reflect::set(&object, &JsValue::from_str("analysis"), &to_js(&analysis)?)?;
-        let overlay = js_sys::Uint8ClampedArray::from(pixels.as_slice());
-        js_sys::Reflect::set(&object, &JsValue::from_str("overlay"), &overlay)?;
-        Ok(object.into())
+        let overlay = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&pixels),
+            width,
+            height,
+        )?;
+        let object: JsValue = js_sys::Object::new().into();
+        set(&object, "analysis", &to_js(&analysis)?)?;
+        set(&object, "overlay", &overlay)?;
+        Ok(object)
+    }
+}
+
+/// The same entry points for an `ImageData` (what a canvas's `getImageData` or a decoded
+/// `ImageBitmap` drawn on an `OffscreenCanvas` gives), so a page need not unpack it; they copy its
+/// pixels once and call the `…Rgba` method.
+#[wasm_bindgen(js_class = Analyzer)]
+impl JsAnalyzer {
+    /// `analyzeRgba` for an `ImageData`.
+    #[wasm_bindgen(js_name = analyzeImageData, unchecked_return_type = "Analysis")]
+    pub fn analyze_image_data(
+        &self,
+        image: &web_sys::ImageData,
+        live: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.analyze_rgba(&image.data(), image.width(), image.height(), live)
+    }
+
+    /// `checkRgba` for an `ImageData`.
+    #[wasm_bindgen(js_name = checkImageData, unchecked_return_type = "Report")]
+    pub fn check_image_data(
+        &self,
+        image: &web_sys::ImageData,
+        preset_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        self.check_rgba(&image.data(), image.width(), image.height(), preset_id)
+    }
+
+    /// `standardizeRgba` for an `ImageData`.
+    #[wasm_bindgen(js_name = standardizeImageData, unchecked_return_type = "StandardizedPhoto")]
+    pub fn standardize_image_data(
+        &self,
+        image: &web_sys::ImageData,
+        preset_id: &str,
+        background: Option<String>,
+        preview: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let (w, h) = (image.width(), image.height());
+        self.standardize_rgba(&image.data(), w, h, preset_id, background, preview)
+    }
+
+    /// `checkAndStandardizeRgba` for an `ImageData`.
+    #[wasm_bindgen(
+        js_name = checkAndStandardizeImageData,
+        unchecked_return_type = "CheckedAndStandardized"
+    )]
+    pub fn check_and_standardize_image_data(
+        &self,
+        image: &web_sys::ImageData,
+        preset_id: &str,
+        background: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
+            String,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let (w, h) = (image.width(), image.height());
+        self.check_and_standardize_rgba(&image.data(), w, h, preset_id, background, facing)
+    }
+
+    /// `guide` for an `ImageData`.
+    #[wasm_bindgen(js_name = guideImageData, unchecked_return_type = "Guide")]
+    pub fn guide_image_data(
+        &self,
+        image: &web_sys::ImageData,
+        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
+            String,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        self.guide(
+            &image.data(),
+            image.width(),
+            image.height(),
+            preset_id,
+            facing,
+        )
+    }
+
+    /// `overlayRgba` for an `ImageData`.
+    #[wasm_bindgen(js_name = overlayImageData, unchecked_return_type = "Overlay")]
+    pub fn overlay_image_data(
+        &self,
+        image: &web_sys::ImageData,
+        live: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        self.overlay_rgba(&image.data(), image.width(), image.height(), live)
     }
 }
 
 /// Benchmark every stage on a JPEG inside this WASM instance (`performance.now()` as the clock):
 /// one warm-up, then the median of `runs`. Used by `www/bench.html`.
-#[wasm_bindgen(js_name = benchStages)]
+#[wasm_bindgen(js_name = benchStages, unchecked_return_type = "StageTimings")]
 pub fn bench_stages(
     jpeg: &[u8],
     detector: Vec<u8>,
@@ -434,16 +565,10 @@ pub fn bench_stages(
     detector_full_range: Option<Vec<u8>>,
     runs: usize,
 ) -> Result<JsValue, JsValue> {
-    let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))?;
-    let now_fn: js_sys::Function =
-        js_sys::Reflect::get(&performance, &JsValue::from_str("now"))?.into();
-    let now = || {
-        now_fn
-            .call0(&performance)
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(f64::NAN)
-    };
+    // `performance` of a window or a worker alike (web-sys reaches it only through one of them).
+    let performance: web_sys::Performance =
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))?.dyn_into()?;
+    let now = || performance.now();
     let models = crate::ModelBytes {
         detector,
         landmarks,

@@ -56,17 +56,23 @@ impl JsFlow {
     }
 
     /// Apply an event object; returns the new state, or throws (and the state is unchanged).
-    pub fn apply(&mut self, event: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "State")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Event")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let event = event_from_js(&event)?;
         to_js(self.0.apply(event).map_err(flow_err)?)
     }
 
     /// The current state as a plain object.
+    #[wasm_bindgen(unchecked_return_type = "State")]
     pub fn state(&self) -> Result<JsValue, JsValue> {
         to_js(self.0.state())
     }
 
     /// What the page may offer now: `{ stage, can_pay, can_capture, ..., events: [...] }`.
+    #[wasm_bindgen(unchecked_return_type = "Allowed")]
     pub fn allowed(&self) -> Result<JsValue, JsValue> {
         to_js(&self.0.allowed())
     }
@@ -82,8 +88,14 @@ impl JsFlow {
     }
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_STAGE_LABEL: &str = r#"
+/** One entry of `stageLabels()`. */
+export interface StageLabel { stage: Stage; zh: string; en: string }
+"#;
+
 /// Every stage in flow order with its names: `[{ stage, zh, en }, ...]`, for the progress list.
-#[wasm_bindgen(js_name = stageLabels)]
+#[wasm_bindgen(js_name = stageLabels, unchecked_return_type = "StageLabel[]")]
 pub fn stage_labels() -> Result<JsValue, JsValue> {
     let labels: Vec<serde_json::Value> = flow::Stage::ALL
         .iter()

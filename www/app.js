@@ -179,7 +179,7 @@ async function showAnalysis(img) {
   const { analysis, overlay } = a.overlayRgba(img.data, img.width, img.height);
   const canvas = $('overlay');
   canvas.width = img.width; canvas.height = img.height;
-  canvas.getContext('2d').putImageData(new ImageData(overlay, img.width, img.height), 0, 0);
+  canvas.getContext('2d').putImageData(overlay, 0, 0);
   const dl = $('facts'); dl.replaceChildren();
   row(dl, 'faces', String(analysis.faces.length));
   const f = analysis.faces[0];
@@ -215,7 +215,7 @@ async function startCamera() {
       const frame = ctx.getImageData(0, 0, work.width, work.height);
       try {
         const { overlay, analysis } = a.overlayRgba(frame.data, frame.width, frame.height, true);
-        live.getContext('2d').putImageData(new ImageData(overlay, frame.width, frame.height), 0, 0);
+        live.getContext('2d').putImageData(overlay, 0, 0);
         live.dataset.faces = analysis.faces.length;
       } catch (e) { showError(e); return; }
       frames += 1;

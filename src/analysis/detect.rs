@@ -32,6 +32,7 @@ const MERGE_IOU: f32 = 0.3;
 
 /// A detected face in image pixels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Detection {
     pub score: f32,
     pub bbox: BoxF,

@@ -9,6 +9,7 @@ use super::segment::PersonMask;
 use super::Point;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct FaceGeometry {
     /// Centre of each eye's contour (subject's right eye is on the image's left).
     pub eye_right: Point,

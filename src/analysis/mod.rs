@@ -36,6 +36,7 @@ pub use segment::PersonMask;
 
 /// A point in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Point {
     pub x: f32,
     pub y: f32,
@@ -64,6 +65,7 @@ impl Point {
 
 /// An axis-aligned box in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct BoxF {
     pub x: f32,
     pub y: f32,
@@ -103,6 +105,7 @@ impl ModelBytes {
 
 /// One face: detection, mesh and what is measured from them, all in source-image pixels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Face {
     pub score: f32,
     pub bbox: BoxF,
@@ -117,6 +120,7 @@ pub struct Face {
 
 /// Everything the checks and standardisation need to know about a photo.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Analysis {
     pub image_width: u32,
     pub image_height: u32,

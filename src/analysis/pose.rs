@@ -15,6 +15,7 @@ use super::mesh;
 /// subject turned to their left); `pitch > 0` the face points down; `roll > 0` the head is
 /// tilted counter-clockwise.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct HeadPose {
     pub yaw_deg: f32,
     pub pitch_deg: f32,

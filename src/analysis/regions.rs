@@ -10,6 +10,7 @@ use super::segment::PersonMask;
 use super::Point;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[repr(u8)]
 pub enum Region {
     Background = 0,

@@ -12,6 +12,7 @@ pub const INPUT_SIZE: u32 = 256;
 
 /// Person probability in [0, 1] on a grid covering the whole image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct PersonMask {
     pub width: u32,
     pub height: u32,

@@ -8,10 +8,11 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Allowed, RuleResult, Status};
+use super::{AllowedRange, RuleResult, Status};
 
 /// The readable side of a rule's outcome, in both languages.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Shown {
     pub title_zh: String,
     pub title_en: String,
@@ -24,6 +25,7 @@ pub struct Shown {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 struct Title {
     zh: String,
     en: String,
@@ -139,7 +141,7 @@ fn number(v: f64, u: &Unit) -> String {
     s.replacen('-', "−", 1)
 }
 
-fn range(a: &Allowed, u: &Unit, zh: bool) -> String {
+fn range(a: &AllowedRange, u: &Unit, zh: bool) -> String {
     let suffix = if zh { u.zh } else { u.en };
     match (a.min, a.max) {
         (Some(lo), Some(hi)) if lo == hi => format!("= {}{suffix}", number(lo, u)),
@@ -227,7 +229,7 @@ mod tests {
             id,
             status: Status::Pass,
             measured: Some(m),
-            allowed: Some(Allowed { min, max }),
+            allowed: Some(AllowedRange { min, max }),
             unit,
             hint_zh: String::new(),
             hint_en: String::new(),

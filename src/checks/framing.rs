@@ -1,7 +1,7 @@
 //! One face, enough pixels, room around the head, and where the head would land on the output.
 
 use super::{
-    bbox_of, judge_range, no_single_face, not_evaluated, Allowed, Context, Hints, RuleResult,
+    bbox_of, judge_range, no_single_face, not_evaluated, AllowedRange, Context, Hints, RuleResult,
 };
 use crate::analysis::Point;
 use crate::error::Result;
@@ -160,7 +160,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         spec,
     );
     let range = |r: Option<[f32; 2]>| {
-        r.map(|[lo, hi]| Allowed {
+        r.map(|[lo, hi]| AllowedRange {
             min: Some(lo.into()),
             max: Some(hi.into()),
         })

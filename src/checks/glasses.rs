@@ -124,14 +124,14 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
                 id,
                 f64::from(score),
                 "glasses score",
-                super::Allowed {
+                super::AllowedRange {
                     min: None,
                     max: Some(limit),
                 },
                 &no_glasses,
                 None,
             );
-            r.allowed = Some(super::Allowed {
+            r.allowed = Some(super::AllowedRange {
                 min: None,
                 max: Some(limit),
             });

@@ -45,6 +45,7 @@ use crate::preset::{thresholds, Preset, Threshold};
 use crate::resample::average_within;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -54,6 +55,7 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -63,18 +65,20 @@ pub enum Verdict {
 
 /// The allowed range of a measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Allowed {
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct AllowedRange {
     pub min: Option<f64>,
     pub max: Option<f64>,
 }
 
 /// One rule's outcome (the public report contract: keep ids and fields stable).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct RuleResult {
     pub id: &'static str,
     pub status: Status,
     pub measured: Option<f64>,
-    pub allowed: Option<Allowed>,
+    pub allowed: Option<AllowedRange>,
     pub unit: &'static str,
     pub hint_zh: String,
     pub hint_en: String,
@@ -88,6 +92,7 @@ pub struct RuleResult {
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Report {
     pub preset: String,
     pub faces: usize,
@@ -146,7 +151,7 @@ impl Context<'_> {
             id,
             measured,
             unit,
-            Allowed {
+            AllowedRange {
                 min: t.min,
                 max: t.max,
             },
@@ -232,7 +237,7 @@ pub(crate) fn judge_range(
     id: &'static str,
     measured: f64,
     unit: &'static str,
-    allowed: Allowed,
+    allowed: AllowedRange,
     hints: &Hints,
     region: Option<BoxF>,
 ) -> RuleResult {

@@ -11,6 +11,7 @@ use super::state::Stage;
 
 /// The actions possible at the current stage. Plain data, serialised as an object for JS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Allowed {
     pub stage: Stage,
     /// Login hand-off (`signed_in`).

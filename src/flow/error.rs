@@ -58,6 +58,7 @@ pub enum FlowError {
 
 /// Why a last-4 entry was refused. Positions and counts only, never the characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Last4Problem {
     /// Not exactly 4 characters once spaces and brackets are removed.
@@ -70,6 +71,7 @@ pub enum Last4Problem {
 
 /// What a QR code that is not a 图像采集码 looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum CodeLook {
     /// A link to a host other than the collector's (a web page, a WeChat contact, a payment).
@@ -92,6 +94,7 @@ impl fmt::Display for CodeLook {
 
 /// Which value an [`FlowError::InvalidInput`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Session,
@@ -108,6 +111,7 @@ pub enum Field {
 
 /// What is wrong with an [`FlowError::InvalidInput`] value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InputProblem {
     Empty,

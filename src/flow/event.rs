@@ -16,6 +16,7 @@ use super::state::CheckSummary;
 /// One thing that happened. Unknown fields are refused, so a misspelt field is an error rather
 /// than a silently missing value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
     /// The host's login hand-off (WeChat login and phone authorisation done).
@@ -74,6 +75,7 @@ pub enum Event {
 
 /// The kind of an [`Event`], without its data: what guards and [`super::Allowed`] talk about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     SignedIn,

@@ -265,6 +265,7 @@ fn check_token(field: Field, value: &str, max_chars: usize) -> Result<(), FlowEr
 /// What the user typed into the last-4 box, as carried by an event. Serialises as a plain string;
 /// `Debug` does not print it, so logging an event never logs ID characters.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(transparent)]
 pub struct Last4Input(pub String);
 

@@ -24,6 +24,7 @@ use crate::checks::{Report, RuleResult, Status, Verdict};
 /// The steps of the collection, in the order they are reached (the derived order is used by the
 /// invariants: everything from [`Stage::Paid`] on has been paid, and so on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Nothing yet; waiting for the host's login hand-off.
@@ -162,6 +163,7 @@ impl fmt::Display for Stage {
 /// The school as entered, normalised, with the server's suggestions (shown when the name does
 /// not match a record: "did you mean ...").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct School {
     pub name: String,
@@ -173,6 +175,7 @@ pub struct School {
 /// The overall outcome of a pre-check (the flow's own copy of [`crate::checks::Verdict`], which
 /// is not deserialisable).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckVerdict {
     Pass,
@@ -183,6 +186,7 @@ pub enum CheckVerdict {
 /// What the flow keeps of a check report: the verdict and the ids of failing rules (the full
 /// report, with measurements and hints, is the host's to show and is not persisted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct CheckSummary {
     pub verdict: CheckVerdict,
@@ -238,6 +242,7 @@ impl CheckSummary {
 /// Free automatic pre-checks of this order: how many are used and how many the preset allows
 /// (`None`: no limit). Counted per order, so a reshoot after rejection does not reset it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Prechecks {
     pub used: u32,
@@ -259,6 +264,7 @@ impl Prechecks {
 /// The whole progress of one collection. Read it through [`super::Flow::state`]; only the flow's
 /// transitions change it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct State {
     pub stage: Stage,

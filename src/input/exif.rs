@@ -7,6 +7,7 @@ use serde::Serialize;
 /// What the camera wrote about itself. Every field is optional: screenshots and edited files
 /// often carry none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ExifSummary {
     pub make: Option<String>,
     pub model: Option<String>,

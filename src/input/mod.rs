@@ -51,6 +51,7 @@ impl Limits {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
     Jpeg,
@@ -63,6 +64,7 @@ pub enum SourceFormat {
 /// Which camera took a frame, as the browser reports it (`MediaTrackSettings.facingMode`): the
 /// front camera means a selfie, which the collection guide forbids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum CameraFacing {
     /// The front camera (`"user"`).
@@ -84,6 +86,7 @@ impl CameraFacing {
 
 /// What we know about where the pixels came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SourceInfo {
     pub format: SourceFormat,
     pub file_bytes: u64,

@@ -10,6 +10,7 @@ use crate::preset::CorrectionSpec;
 
 /// What was changed, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Corrections {
     /// Exposure change in stops (0: none).
     pub exposure_ev: f32,

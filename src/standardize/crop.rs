@@ -11,6 +11,7 @@ use crate::preset::{thresholds, Preset};
 
 /// Where the output comes from in the source and where the head lands on it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Framing {
     /// The source rectangle (upright photo pixels) and output pixels per source pixel.
     pub crop: Crop,

@@ -40,6 +40,7 @@ pub use verify::Measured;
 
 /// How much work to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Quality {
     /// Matte at twice the output resolution, size-searched JPEG, closed-loop verification.
@@ -59,6 +60,7 @@ pub struct Options {
 
 /// What standardisation produced and how.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct StandardizeReport {
     pub preset: String,
     pub quality: Quality,

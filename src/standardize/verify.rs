@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::crop::Framing;
 use crate::analysis::Analyzer;
-use crate::checks::{judge_range, not_evaluated, scene_rules, Allowed, Hints, RuleResult};
+use crate::checks::{judge_range, not_evaluated, scene_rules, AllowedRange, Hints, RuleResult};
 use crate::colour::{delta_e, lab};
 use crate::encode::EncodedJpeg;
 use crate::error::Result;
@@ -15,6 +15,7 @@ use crate::preset::{thresholds, Preset};
 
 /// Head geometry re-detected on the output file, output pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Measured {
     /// `None` where the person's colour at the crown is too close to the background's to tell
     /// where the head ends (a white cap on a white background).
@@ -38,8 +39,8 @@ const BUG: Hints = Hints {
     ),
 };
 
-fn range(r: [f32; 2]) -> Allowed {
-    Allowed {
+fn range(r: [f32; 2]) -> AllowedRange {
+    AllowedRange {
         min: Some(r[0].into()),
         max: Some(r[1].into()),
     }
@@ -92,7 +93,7 @@ pub fn verify(
 ) -> Result<(Option<Measured>, Vec<RuleResult>)> {
     let t = thresholds(preset);
     let allowed = |id: &str| {
-        t.get(id).map(|t| Allowed {
+        t.get(id).map(|t| AllowedRange {
             min: t.min,
             max: t.max,
         })
@@ -107,7 +108,7 @@ pub fn verify(
         "output.file_size",
         file.bytes.len() as f64 / 1024.0,
         "KB",
-        Allowed {
+        AllowedRange {
             min: out.min_kb.map(|_| min_b as f64 / 1024.0),
             max: out.max_kb.map(|_| max_b as f64 / 1024.0),
         },
@@ -120,7 +121,7 @@ pub fn verify(
         "output.dimensions",
         size_error,
         "px",
-        Allowed {
+        AllowedRange {
             min: None,
             max: Some(0.0),
         },

@@ -1,0 +1,120 @@
+// A typed use of the npm package, checked by `tsc -p tests/types` (strict) in scripts/test after
+// the release build: every export is called and a field of every result read, so a type that
+// drifts from the Rust structs (or goes back to `any`) breaks the build. Never run.
+import init, {
+  Analyzer,
+  Flow,
+  benchStages,
+  decodeQr,
+  decodeQrRgba,
+  encode,
+  encodeRgba,
+  info,
+  loadPreset,
+  maskCode,
+  normaliseSchoolName,
+  presets,
+  stageLabels,
+  validateLast4,
+  version,
+  type Analysis,
+  type CameraFacing,
+  type CheckedAndStandardized,
+  type ErrorInfo,
+  type Event,
+  type Report,
+  type RuleResult,
+  type StandardizedPhoto,
+} from '../../pkg/gradphoto.js';
+import { createWorkerAnalyzer, initBest, loadAnalyzer, simdSupported } from '../../pkg/loader.js';
+
+declare const bytes: Uint8Array;
+declare const rgba: Uint8Array;
+declare const frame: ImageData;
+
+function rule(report: Report, id: string): RuleResult | undefined {
+  return report.rules.find((r) => r.id === id);
+}
+
+function describe(result: CheckedAndStandardized): string {
+  const failing: string[] = result.summary.failing ?? [];
+  const photo: StandardizedPhoto | null = result.standardized;
+  const error: ErrorInfo | null = result.standardizeError;
+  const range = rule(result.report, 'geometry.crown')?.allowed;
+  return [
+    result.report.verdict,
+    failing.join(','),
+    photo ? `${photo.width}×${photo.height} ${photo.jpeg?.byteLength ?? 0} B ${photo.report.file?.quality}` : error?.code,
+    `${range?.min ?? '-'}…${range?.max ?? '-'}`,
+  ].join(' ');
+}
+
+export async function main(): Promise<void> {
+  await init();
+  await initBest();
+  const simd: boolean = simdSupported();
+  const v: string = version();
+  const ids: string[] = presets().map((p) => p.id);
+  const chsi = loadPreset('chsi-graduation');
+  const width: number = chsi.output.width;
+  const photoInfo = info(bytes);
+  const camera: CameraFacing | null = photoInfo.camera;
+  const file = encode(bytes, chsi.id);
+  const fromPixels = encodeRgba(rgba, 640, 480, chsi.id);
+  const code: string = decodeQr(bytes) + decodeQrRgba(rgba, 640, 480);
+  const masked: string = maskCode(code);
+  const school: string = normaliseSchoolName('北京大学');
+  const last4: string = validateLast4('123X');
+  const stages = stageLabels().map((s) => `${s.stage}:${s.zh}`);
+
+  const analyzer: Analyzer = await loadAnalyzer({ onProgress: (loaded, total) => void (loaded / total) });
+  const analysis: Analysis = analyzer.analyze(bytes);
+  const live: Analysis = analyzer.analyzeRgba(rgba, 640, 480, true);
+  const eyeLine: number | undefined = analysis.faces[0]?.geometry.eye_line_deg;
+  const report: Report = analyzer.check(bytes, chsi.id);
+  const reportRgba: Report = analyzer.checkRgba(rgba, 640, 480, chsi.id);
+  const hint: string = rule(report, 'pose.yaw')?.hint_zh ?? '';
+  const standard: StandardizedPhoto = analyzer.standardize(bytes, chsi.id, '#438EDB');
+  const preview = analyzer.standardizeRgba(rgba, 640, 480, chsi.id, null, true);
+  const both = analyzer.checkAndStandardize(bytes, chsi.id);
+  const bothRgba = analyzer.checkAndStandardizeRgba(rgba, 640, 480, chsi.id, null, 'environment');
+  const guide = analyzer.guide(rgba, 640, 480, chsi.id, 'user');
+  const guideText: string = `${guide.status} ${guide.ready} ${guide.hint.zh} ${guide.scale ?? ''}`;
+  const overlay = analyzer.overlayRgba(rgba, 640, 480, false);
+  new OffscreenCanvas(live.image_width, live.image_height).getContext('2d')?.putImageData(overlay.overlay, 0, 0);
+  // The same entry points for an ImageData (a canvas's pixels, a camera frame).
+  const drawn: ImageData = analyzer.overlayImageData(frame, true).overlay;
+  const fromFrame: Analysis = analyzer.analyzeImageData(frame);
+  const frameReport: Report = analyzer.checkImageData(frame, chsi.id);
+  const frameStandard: StandardizedPhoto = analyzer.standardizeImageData(frame, chsi.id, null, true);
+  const frameBoth: CheckedAndStandardized = analyzer.checkAndStandardizeImageData(frame, chsi.id, undefined, 'user');
+  const frameGuide = analyzer.guideImageData(frame, chsi.id, 'environment');
+  const timings = benchStages(bytes, bytes, bytes, bytes, null, 3);
+  const analyseMs: number = timings.analyze_ms;
+
+  const worker = await createWorkerAnalyzer();
+  const checked: CheckedAndStandardized = await worker.checkAndStandardize(bytes, chsi.id);
+  const framed: CheckedAndStandardized = await worker.checkAndStandardizeRgba(rgba, 640, 480, chsi.id, undefined, 'user');
+  const workerGuide: string = (await worker.guide(rgba, 640, 480, chsi.id)).hint.en;
+  worker.terminate();
+
+  const flow = new Flow('chsi-graduation');
+  const event: Event = { type: 'signed_in', session: 's' };
+  const state = flow.apply(event);
+  const stage: string = state.stage;
+  const canPay: boolean = flow.allowed().can_pay;
+  const resumed: Flow = Flow.resume(flow.save());
+  const photoKey: string | null | undefined = resumed.state().photo;
+  try {
+    flow.apply({ type: 'standardised', photo: 'p', check: { verdict: 'fail', failing: ['geometry.crown'] } });
+  } catch (e) {
+    const thrown = e as ErrorInfo;
+    void thrown.message_zh;
+  }
+
+  void [simd, v, ids, width, camera, file.jpeg, file.quality, fromPixels.size_bytes, masked, school, last4, stages,
+    eyeLine, reportRgba.verdict, hint, standard.transform.crop, preview.rgba, describe(both), bothRgba.summary.verdict,
+    guideText, drawn, fromFrame.faces.length, frameReport.summary_en, frameStandard.height,
+    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, stage,
+    canPay, photoKey];
+}

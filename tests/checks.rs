@@ -79,6 +79,7 @@ fn every_rule_is_reported_and_none_passes_unmeasured() {
         "clothing.color",
         "clothing.pattern",
         "clothing.neckline",
+        "clothing.collar",
         "face.makeup",
         "eyes.coloured_lenses",
         "capture.rephoto",
@@ -290,6 +291,45 @@ fn bare_shoulders_warn_the_neckline_rule() {
         .hint_zh
         .contains("无袖"));
     assert!(r.rule("clothing.neckline").unwrap().region.is_some());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_open_round_neck_warns_the_collar_rule() {
+    // Grace Hopper's collar and tie close the skin below her chin into a narrow V.
+    let g = grace();
+    let (s0, m0) = rule(&report(&g), "clothing.collar");
+    assert_eq!(s0, Status::Pass, "{m0}");
+    assert!(m0 < 0.45, "{m0}");
+    // The same photo with the collar gone: her own cheek colour painted in a wide U from the chin
+    // to the base of the neck, as a crew or round neck shows it. A warning, never a rejection.
+    let face = analyzer().analyze(&g).unwrap().faces[0].geometry.clone();
+    let fw = face.face_width_px;
+    let (cx, cy) = (
+        (face.cheek_right.x * 0.7 + face.eye_mid.x * 0.3) as u32,
+        (face.cheek_right.y * 0.7 + face.chin.y * 0.3) as u32,
+    );
+    let cheek = *g.get_pixel(cx, cy);
+    let mut open = g.clone();
+    for y in (face.chin.y as u32)..((face.chin.y + 0.55 * fw) as u32).min(g.height()) {
+        for x in 0..g.width() {
+            if (x as f32 - face.chin.x).abs() < 0.3 * fw {
+                open.put_pixel(x, y, cheek);
+            }
+        }
+    }
+    let r = report(&open);
+    let (s1, m1) = rule(&r, "clothing.collar");
+    assert_eq!(s1, Status::Warn, "{m0} → {m1}");
+    assert!(m1 > 0.5, "{m0} → {m1}");
+    let collar = r.rule("clothing.collar").unwrap();
+    assert!(collar.hint_zh.contains("有领") && collar.region.is_some());
+    // In black and white skin cannot be told from fabric: not judged.
+    let grey = image::DynamicImage::ImageLuma8(image::imageops::grayscale(&open)).to_rgb8();
+    assert_eq!(
+        rule(&report(&grey), "clothing.collar").0,
+        Status::NotEvaluated
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

@@ -1,7 +1,7 @@
 //! What the person wears on the head, face and shoulders, and whether ears and forehead show: one
 //! rule module each (`glasses`, `head_covering`, `jewellery`, `ears`, `forehead`, `neckline`,
-//! `makeup`, `lenses`). The cheeks' skin colour they compare with is taken here once for all of
-//! them.
+//! `collar`, `makeup`, `lenses`). The cheeks' skin colour they compare with is taken here once
+//! for all of them.
 
 use super::face_frame::FaceFrame;
 use super::Context;
@@ -19,6 +19,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     super::ears::run(ctx, skin, out);
     super::forehead::run(ctx, skin, out);
     super::neckline::run(ctx, skin, out);
+    super::collar::run(ctx, skin, out);
     super::makeup::run(ctx, skin, out);
     super::lenses::run(ctx, out);
     Ok(())

@@ -10,12 +10,13 @@
 //! - `scene`: background.*, clothing.*
 //! - `attire`: glasses.* (`glasses`), head.covering (`head_covering`), accessories.jewellery
 //!   (`jewellery`), ears.visible (`ears`), forehead.visible (`forehead`), clothing.neckline
-//!   (`neckline`), face.makeup (`makeup`), eyes.coloured_lenses (`lenses`); `face_frame` holds
+//!   (`neckline`), clothing.collar (`collar`), face.makeup (`makeup`), eyes.coloured_lenses (`lenses`); `face_frame` holds
 //!   the face's axes and the cheeks' skin colour they share
 //! - `capture`: capture.selfie, capture.beautified, capture.rephoto
 
 mod attire;
 mod capture;
+mod collar;
 pub mod display;
 mod ears;
 mod face;

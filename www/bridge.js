@@ -8,7 +8,7 @@
 // The page paths, query names and fragment keys are the host's contract, in `bridge-protocol.js`
 // (the mini-program host in `miniprogram/` uses a copy of the same file).
 
-import { QUERY, isPaymentReturn, payPageUrl, readPaymentReturn } from './bridge-protocol.js';
+import { QUERY, isPaymentReturn, isScanReturn, payPageUrl, readPaymentReturn, readScanReturn, scanPageUrl } from './bridge-protocol.js';
 
 const JSSDK = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js';
 
@@ -78,28 +78,54 @@ export function takePaymentReturn() {
   return back;
 }
 
+/** The host's scan result `#scan=success&code=…` or `#scan=cancel`, removed from the address bar. */
+export function takeScanReturn() {
+  if (!isScanReturn(location.hash)) return null;
+  const back = readScanReturn(new URLSearchParams(location.hash.slice(1)));
+  history.replaceState(null, '', location.pathname + location.search);
+  return back;
+}
+
+/**
+ * `wx.miniProgram.navigateTo(url)` as a promise. Without the JSSDK it rejects `host.unavailable`
+ * with the `unavailable` words; a refused navigation rejects with `failed` (code, zh, en of why).
+ */
+function openHostPage(url, { unavailable, failed }) {
+  return new Promise((resolve, reject) => {
+    const navigateTo = window.wx?.miniProgram?.navigateTo;
+    if (typeof navigateTo !== 'function') {
+      reject(hostError('host.unavailable', ...unavailable));
+      return;
+    }
+    const fail = (why) => reject(hostError(failed[0], failed[1], failed[2](why ?? 'unknown')));
+    try {
+      navigateTo.call(window.wx.miniProgram, { url, success: () => resolve(), fail: (e) => fail(e?.errMsg) });
+    } catch (e) {
+      fail(e?.message);
+    }
+  });
+}
+
+/**
+ * Scan with the mini-program's own scanner page (`wx.scanCode`, which every mini-program has,
+ * where the web-view's JSSDK scanner is refused). The page is left; the host comes back to
+ * `returnUrl` with the code in the hash (`takeScanReturn`).
+ */
+export function scanPageInHost(returnUrl = location.origin + location.pathname + location.search) {
+  return openHostPage(scanPageUrl(returnUrl), {
+    unavailable: ['无法打开扫码页面，改用相机扫码。', 'Could not open the scan page; scanning with the camera instead.'],
+    failed: ['qr.host_unavailable', '无法打开扫码页面，改用相机扫码。', (why) => `Could not open the scan page (${why}); scanning with the camera instead.`],
+  });
+}
+
 /**
  * Hand the payment of `order` to the mini-program's pay page. The page is left; the host comes
  * back to `returnUrl` with the result in the hash.
  */
 export function payInHost(order, returnUrl = location.origin + location.pathname + location.search) {
-  const url = payPageUrl(order, returnUrl);
-  return new Promise((resolve, reject) => {
-    const navigateTo = window.wx?.miniProgram?.navigateTo;
-    if (typeof navigateTo !== 'function') {
-      reject(hostError('host.unavailable', '无法打开小程序支付页面（微信接口未加载），请重新支付或取消后重试。',
-        'Could not open the mini-program’s payment page (the WeChat interface did not load): pay again, or cancel and retry.'));
-      return;
-    }
-    try {
-      navigateTo.call(window.wx.miniProgram, {
-        url,
-        success: () => resolve(),
-        fail: (e) => reject(hostError('host.pay_failed', '无法打开支付页面，请重试。', `Could not open the payment page (${e?.errMsg ?? 'unknown'}); please try again.`)),
-      });
-    } catch (e) {
-      reject(hostError('host.pay_failed', '无法打开支付页面，请重试。', `Could not open the payment page (${e?.message ?? 'unknown'}); please try again.`));
-    }
+  return openHostPage(payPageUrl(order, returnUrl), {
+    unavailable: ['无法打开小程序支付页面（微信接口未加载），请重新支付或取消后重试。', 'Could not open the mini-program’s payment page (the WeChat interface did not load): pay again, or cancel and retry.'],
+    failed: ['host.pay_failed', '无法打开支付页面，请重试。', (why) => `Could not open the payment page (${why}); please try again.`],
   });
 }
 

@@ -4,7 +4,8 @@
 // with `flow.save()` after each applied event and resumed on load.
 import { Flow, version, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
 import { createApi, sha256Hex } from './api.js';
-import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, payInHost, hostCanScan, scanInHost } from './bridge.js';
+import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, takeScanReturn, payInHost, hostCanScan, scanInHost, scanPageInHost } from './bridge.js';
+import { isPaymentReturn, isScanReturn } from './bridge-protocol.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, verdictText, showError } from './report.js';
 import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
@@ -217,11 +218,22 @@ async function scan() {
   render();
   try {
     let code = null;
+    const unavailable = (e) => ['qr.host_unavailable', 'host.unavailable'].includes(e?.code);
     if (hostCanScan()) {
       try {
         code = await scanInHost();
       } catch (e) {
-        if (e?.code !== 'qr.host_unavailable') throw e; // the host's scanner refused: the camera's
+        if (!unavailable(e)) throw e; // the host's scanner refused: its scan page, or the camera
+      }
+    }
+    if (code == null && isMiniProgram()) {
+      // The mini-program's own scanner page (wx.scanCode): the page is left, and the code comes
+      // back in the address (`scanReturned`).
+      try {
+        await scanPageInHost();
+        return;
+      } catch (e) {
+        if (!unavailable(e)) throw e;
       }
     }
     if (code == null && !abort.signal.aborted) {
@@ -235,6 +247,12 @@ async function scan() {
     view.scanAbort = null;
     $('qr-finder').hidden = true;
   }
+}
+
+/** The host's scan page came back (`#scan=…` in the URL): its code, as if scanned here. */
+async function scanReturned() {
+  const back = takeScanReturn();
+  if (back?.result === 'success' && flow.allowed().can_scan_code) await recognised(back.code);
 }
 
 /** The scan button: stops a running scan, or starts one. */
@@ -452,6 +470,7 @@ async function recover() {
     apply({ type: 'verification_failed' });
   }
   await paymentReturned();
+  try { await scanReturned(); } catch (e) { say('code-err', e); } // a code the host's scan page sent back
   if (stage === 'paid') {
     // Another device may have taken the order further meanwhile (best effort: offline is fine).
     try { syncOrder(await api.order(order)); } catch (e) { if (e?.code === 'auth.reopen') throw e; }
@@ -754,7 +773,8 @@ async function main() {
   $('scan').addEventListener('click', scanClicked);
   // The host may come back from its pay page by changing only the hash: no reload.
   window.addEventListener('hashchange', () => {
-    if (location.hash.includes('payment=')) action(paymentReturned, 'pay-msg')();
+    if (isPaymentReturn(location.hash)) action(paymentReturned, 'pay-msg')();
+    if (isScanReturn(location.hash)) action(scanReturned, 'code-err')();
   });
   $('verify').addEventListener('click', action(verify, 'verify-msg'));
   $('last4').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') $('verify').click(); });

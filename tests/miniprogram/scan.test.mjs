@@ -1,10 +1,11 @@
 // The scan page: wx.scanCode, and back to the web app with `#scan=…`, read with the protocol's
-// reader as the web-view parses it. (www/bridge.js does not open this page yet: see the README.)
+// reader as the web-view parses it. www/bridge.js opens it (`scanPageInHost`) where the web-view's
+// JSSDK scanner is refused, and reads the return with `takeScanReturn`.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backend, compileHost, fakeWx, startHost, ticks, until } from './host.mjs';
-import { address, takeSessionFromUrl, visit } from './browser.mjs';
+import { address, hostNavigation, scanPageInHost, takeScanReturn, takeSessionFromUrl, visit } from './browser.mjs';
 import { isScanReturn, readScanReturn, scanPageUrl } from '../../www/bridge-protocol.js';
 
 let build;
@@ -97,4 +98,29 @@ test('a return URL elsewhere: the code goes to the web app\'s start page, not th
   h.open(scanPageUrl('https://evil.example/collect'));
   const read = await webAppReads(h, of);
   assert.equal(read.src, `${config.WEB_APP_URL}?session=s_1#scan=success&code=GP1-2026-000001`);
+});
+
+test('the web app opens the scan page itself and reads the code it sends back, once', async () => {
+  const code = 'GP1-2026-000001';
+  visit(`${config.WEB_APP_URL}?step=code`);
+  const navigated = hostNavigation();
+  await scanPageInHost();
+  const url = await navigated;
+  assert.equal(url, scanPageUrl(`${config.WEB_APP_URL}?step=code`));
+  const { host: h, of } = host({ scanCode: () => ({ result: code }) });
+  h.open(url);
+  const read = await webAppReads(h, of);
+  visit(read.src);
+  takeSessionFromUrl();
+  assert.deepEqual(takeScanReturn(), { result: 'success', code });
+  assert.equal(new URL(address()).hash, '', 'the code is taken off the address');
+  assert.equal(takeScanReturn(), null);
+});
+
+test('without the JSSDK the web app cannot open the scan page: host.unavailable (the camera scans)', async () => {
+  visit(config.WEB_APP_URL);
+  window.wx = undefined;
+  await assert.rejects(scanPageInHost(), (e) => e.code === 'host.unavailable');
+  window.wx = { miniProgram: { navigateTo: ({ fail }) => fail({ errMsg: 'navigateTo:fail page not found' }) } };
+  await assert.rejects(scanPageInHost(), (e) => e.code === 'qr.host_unavailable' && /page not found/.test(e.message_en));
 });

@@ -50,6 +50,6 @@ pub use analysis::{Analysis, Analyzer, Face, ModelBytes};
 pub use checks::{check, Report};
 pub use encode::{centre_crop_encode, encode_to_spec, EncodedJpeg};
 pub use error::{Error, ErrorInfo, Result};
-pub use input::{decode, CameraFacing, Limits, Photo, SourceInfo};
+pub use input::{decode, probe, CameraFacing, Limits, Photo, SourceInfo};
 pub use preset::{Preset, DEFAULT_PRESET};
 pub use standardize::{standardize, Standardized};

@@ -83,11 +83,12 @@ pub fn load_preset(id_or_json: &str) -> Result<JsValue, JsValue> {
     to_js(&preset(id_or_json)?)
 }
 
-/// Decode a file's bytes and describe it (dimensions, orientation, EXIF summary).
+/// Describe a file from its headers (format, upright dimensions, orientation, EXIF summary) with
+/// every refusal made before pixels (format, size, CMYK, bit depth, animation, truncation), without
+/// decoding the pixels: milliseconds for a 12 MP photo, so a page can call it on its own thread.
 #[wasm_bindgen(unchecked_return_type = "SourceInfo")]
 pub fn info(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
-    to_js(&photo.info)
+    to_js(&crate::probe(bytes, &Limits::default()).map_err(err)?)
 }
 
 /// `{ ...EncodedJpeg, jpeg: Uint8Array }`: the metadata as a plain object plus the file bytes.

@@ -253,3 +253,51 @@ fn errors_carry_codes_and_both_languages() {
     assert!(!info.message_en.is_empty() && !info.message_zh.is_empty());
     assert_ne!(info.message_en, info.message_zh);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn probe_says_what_decode_says_without_the_pixels() {
+    // The same facts: plain files, and an EXIF-rotated one (its upright size swapped).
+    let exif = tiff_exif(
+        &[Field::Short(0x0112, 6), Field::Ascii(0x0131, "Meitu")],
+        &[],
+    );
+    let rotated = jpeg_with_exif(&grace(), Some(exif));
+    for file in [GRACE_JPG, ASTRONAUT_PNG, &rotated[..]] {
+        let probed = gradphoto::probe(file, &Limits::default()).unwrap();
+        assert_eq!(probed, decode(file, &Limits::default()).unwrap().info);
+    }
+    assert_eq!(
+        gradphoto::probe(&rotated, &Limits::default())
+            .map(|i| (i.width, i.height))
+            .unwrap(),
+        (600, 512)
+    );
+    // The same refusals before the pixels.
+    let sixteen =
+        image::DynamicImage::ImageRgb16(image::DynamicImage::ImageRgb8(grace()).into_rgb16());
+    let refused: [(&[u8], fn(&Error) -> bool); 6] = [
+        (&[], |e| matches!(e, Error::Empty)),
+        (&GRACE_JPG[..GRACE_JPG.len() / 2], |e| {
+            matches!(e, Error::Corrupt { .. })
+        }),
+        (&jpeg_with_frame(GRACE_JPG, None, None, Some(4)), |e| {
+            matches!(e, Error::Cmyk)
+        }),
+        (
+            &png_with_header_size(ASTRONAUT_PNG, 100_000, 100_000),
+            |e| matches!(e, Error::TooManyPixels { .. }),
+        ),
+        (&png(&sixteen), |e| {
+            matches!(e, Error::HighBitDepth { bits: 16 })
+        }),
+        (&png_with_actl(ASTRONAUT_PNG), |e| {
+            matches!(e, Error::Animated)
+        }),
+    ];
+    for (file, expected) in refused {
+        let err = gradphoto::probe(file, &Limits::default()).unwrap_err();
+        assert!(expected(&err), "{err:?}");
+        assert_eq!(err, decode(file, &Limits::default()).unwrap_err());
+    }
+}

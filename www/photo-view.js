@@ -14,6 +14,7 @@ import { keepJpeg, clearJpegs } from './store.js';
  */
 export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, render, setStdUrl, nextPaint }) {
   const PRESET = preset;
+  const SHOT_SIDE = 960; // the checked photo's preview, long side in canvas pixels
 
   let analyzerPromise = null;
   function analyzer() {
@@ -105,14 +106,25 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     const mine = ++latest;
     stopCamera();
     const bytes = new Uint8Array(await file.arrayBuffer());
-    info(bytes); // Rust reads the container first: a file that is no photo is a typed error here
+    // Rust reads the headers first (no pixels: milliseconds even for 12 MP): a file that is no
+    // photo is a typed error here, and the upright size sizes the preview.
+    const size = info(bytes);
+    const k = Math.min(1, SHOT_SIDE / Math.max(size.width, size.height));
     let bitmap = null;
-    try { bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* Rust decodes it anyway */ }
-    await processPhoto({ bytes, bitmap, mine });
+    try {
+      // Decoded and shrunk off the page's thread, so drawing it costs nothing.
+      bitmap = await createImageBitmap(file, {
+        imageOrientation: 'from-image',
+        resizeWidth: Math.max(1, Math.round(size.width * k)),
+        resizeHeight: Math.max(1, Math.round(size.height * k)),
+        resizeQuality: 'high',
+      });
+    } catch { /* Rust decodes it anyway */ }
+    await processPhoto({ bytes, bitmap, size, mine });
   }
 
   /** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
-  async function processPhoto({ frame, bytes, bitmap, mine }) {
+  async function processPhoto({ frame, bytes, bitmap, size, mine }) {
     // The analysis first: if it (or the model download) fails, the previous standardised photo and
     // the flow's state stay as they were.
     let out;
@@ -144,7 +156,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
     view.result = out;
     view.prechecked = false;
-    drawShot(frame, bitmap);
+    drawShot(frame, bitmap, size);
     if (flow().allowed().can_precheck) {
       apply({ type: 'precheck_completed', summary: out.summary });
       view.prechecked = true;
@@ -166,11 +178,12 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     $('step-result').scrollIntoView({ block: 'start' });
   }
 
-  function drawShot(frame, bitmap) {
+  /** The photo as checked, at most SHOT_SIDE on its long side; `size`: the file's upright size. */
+  function drawShot(frame, bitmap, size) {
     const canvas = $('shot');
-    const w = frame?.width ?? bitmap?.width; const h = frame?.height ?? bitmap?.height;
-    if (!w) { view.shot = null; return; }
-    const k = Math.min(1, 960 / Math.max(w, h));
+    const w = frame?.width ?? size?.width ?? bitmap?.width; const h = frame?.height ?? size?.height ?? bitmap?.height;
+    if (!w || (!frame && !bitmap)) { view.shot = null; return; }
+    const k = Math.min(1, SHOT_SIDE / Math.max(w, h));
     canvas.width = Math.round(w * k); canvas.height = Math.round(h * k);
     const ctx = canvas.getContext('2d');
     if (frame) {

@@ -8,7 +8,7 @@ mod decode;
 pub mod exif;
 pub mod sniff;
 
-pub use decode::decode;
+pub use decode::{decode, probe};
 pub use exif::ExifSummary;
 
 use image::RgbImage;

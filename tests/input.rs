@@ -276,7 +276,8 @@ fn probe_says_what_decode_says_without_the_pixels() {
     // The same refusals before the pixels.
     let sixteen =
         image::DynamicImage::ImageRgb16(image::DynamicImage::ImageRgb8(grace()).into_rgb16());
-    let refused: [(&[u8], fn(&Error) -> bool); 6] = [
+    type Expect = fn(&Error) -> bool;
+    let refused: [(&[u8], Expect); 6] = [
         (&[], |e| matches!(e, Error::Empty)),
         (&GRACE_JPG[..GRACE_JPG.len() / 2], |e| {
             matches!(e, Error::Corrupt { .. })

@@ -85,6 +85,7 @@ fn every_rule_is_reported_and_none_passes_unmeasured() {
         "capture.rephoto",
         "capture.selfie",
         "capture.beautified",
+        "capture.watermark",
     ] {
         assert!(ids.contains(&id), "missing {id}");
     }
@@ -375,6 +376,54 @@ fn coloured_lenses_are_reported_as_not_checked() {
     let rule = r.rule("eyes.coloured_lenses").unwrap();
     assert_eq!(rule.status, Status::NotEvaluated);
     assert!(rule.hint_zh.contains("美瞳") && rule.hint_en.contains("lenses"));
+}
+
+/// Grace Hopper with four white glyphs (口 日 田 日, 2-px strokes, 14 px high, 3 px apart)
+/// stamped in the bottom-left corner in `colour`, as a beauty app stamps its name.
+fn stamped(colour: [u8; 3]) -> RgbImage {
+    let mut img = grace();
+    let (left, top, size) = (16u32, 562u32, 14u32);
+    let bar = |t: u32| t < 2 || t >= size - 2;
+    let middle = |t: u32| (size / 2 - 1..=size / 2).contains(&t);
+    for (n, glyph) in ["口", "日", "田", "日"].iter().enumerate() {
+        let x0 = left + n as u32 * (size + 3);
+        for y in top..top + size {
+            for x in x0..x0 + size {
+                let (u, v) = (x - x0, y - top);
+                let box_edge = bar(u) || bar(v);
+                let ink = match *glyph {
+                    "口" => box_edge,
+                    "日" => box_edge || middle(v),
+                    _ => box_edge || middle(u) || middle(v),
+                };
+                if ink {
+                    img.put_pixel(x, y, Rgb(colour));
+                }
+            }
+        }
+    }
+    img
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn white_text_in_a_corner_warns_the_watermark_rule() {
+    // Grace Hopper as she is: nothing near the bottom edge looks like text.
+    let (s0, m0) = rule(&report(&grace()), "capture.watermark");
+    assert_eq!((s0, m0), (Status::Pass, 0.0));
+    // White glyphs stamped on her dark uniform in the bottom-left corner: a warning, with where.
+    let r = report(&stamped([250, 250, 250]));
+    let (s1, m1) = rule(&r, "capture.watermark");
+    assert_eq!(s1, Status::Warn, "{m1}");
+    let found = r.rule("capture.watermark").unwrap();
+    let region = found.region.expect("where the text is");
+    assert!(region.x < 40.0 && region.y > 540.0, "{region:?}");
+    assert!(found.hint_zh.contains("水印"));
+    // The same glyphs in red are not an app's white stamp (a print on clothing, say).
+    assert_eq!(
+        rule(&report(&stamped([220, 30, 30])), "capture.watermark").0,
+        Status::Pass
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

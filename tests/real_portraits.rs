@@ -304,3 +304,25 @@ fn sunglasses_fail_and_clear_glasses_pass() {
         "sunglasses {t0}, clear {t1}"
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn app_watermarks_warn_and_clothing_prints_do_not() {
+    // 轻颜's logo in the bottom-left of an arm's-length selfie, and a 小红书号 line bottom right;
+    // a shirt with a white print and gold sequins near the bottom edge have none.
+    let (Some(qingyan), Some(xiaohongshu), Some(print), Some(sequins)) = (
+        portrait!("pulid-pengwei.jpg"),
+        portrait!("pulid-zcy.jpg"),
+        portrait!("uniface-portrait1.jpg"),
+        portrait!("deepface-img47.jpg"),
+    ) else {
+        return;
+    };
+    let got =
+        [&qingyan, &xiaohongshu, &print, &sequins].map(|img| status(img, "capture.watermark"));
+    assert_eq!(
+        got.map(|(s, _)| s),
+        [Status::Warn, Status::Warn, Status::Pass, Status::Pass],
+        "{got:?}"
+    );
+}

@@ -1,5 +1,5 @@
 //! How the photo was taken: front camera (selfie), beauty apps, re-photographed prints or
-//! screens. What EXIF says is evidence, and so is the camera the host reports for a frame it took
+//! screens, an app's watermark (`watermark`). What EXIF says is evidence, and so is the camera the host reports for a frame it took
 //! (front or rear); where neither says anything the rule says it cannot judge.
 
 use super::{not_evaluated, Context, Hints, RuleResult};
@@ -69,6 +69,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         )),
     }
     rephoto(ctx, out);
+    super::watermark::run(ctx, out);
     Ok(())
 }
 

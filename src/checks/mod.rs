@@ -12,7 +12,8 @@
 //!   (`jewellery`), ears.visible (`ears`), forehead.visible (`forehead`), clothing.neckline
 //!   (`neckline`), clothing.collar (`collar`), face.makeup (`makeup`), eyes.coloured_lenses (`lenses`); `face_frame` holds
 //!   the face's axes and the cheeks' skin colour they share
-//! - `capture`: capture.selfie, capture.beautified, capture.rephoto
+//! - `capture`: capture.selfie, capture.beautified, capture.rephoto, capture.watermark
+//!   (`watermark`)
 
 mod attire;
 mod capture;
@@ -32,6 +33,7 @@ mod makeup;
 mod neckline;
 mod quality;
 mod scene;
+mod watermark;
 
 use std::collections::BTreeMap;
 

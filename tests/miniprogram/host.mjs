@@ -4,6 +4,7 @@
 // Node's or the browser's globals (`URL`, `URLSearchParams`, `setTimeout`…), so a host module that
 // leans on one fails here as it would on a phone.
 
+import { after, before } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -174,3 +175,23 @@ export function backend(apiBase, table = {}) {
     return route ? route(call, seen.get(at)) : apiError(404, 'request.not_found', '没有这个接口。', 'No such API call.');
   };
 }
+
+/**
+ * The compiled host for one test file: compiled before its tests and removed after them.
+ * `hosts.config` is the host's config module (once compiled); `hosts.start(table, answers)` starts
+ * a host whose fake backend answers `table` (see `backend`) and whose fake wx answers `answers`.
+ */
+export function hostForTests() {
+  const hosts = { build: null, config: null };
+  before(() => {
+    hosts.build = compileHost();
+    hosts.config = startHost(hosts.build.out, fakeWx().wx).module('config');
+  });
+  after(() => hosts.build?.remove());
+  hosts.start = (table = {}, answers = {}) => {
+    const fake = fakeWx({ request: backend(hosts.config.API_BASE, table), ...answers });
+    return { ...fake, host: startHost(hosts.build.out, fake.wx) };
+  };
+  return hosts;
+}
+

@@ -2,23 +2,16 @@
 // reader as the web-view parses it. www/bridge.js opens it (`scanPageInHost`) where the web-view's
 // JSSDK scanner is refused, and reads the return with `takeScanReturn`.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, compileHost, fakeWx, startHost, ticks, until } from './host.mjs';
+import { hostForTests, ticks, until } from './host.mjs';
 import { address, hostNavigation, scanPageInHost, takeScanReturn, takeSessionFromUrl, visit } from './browser.mjs';
 import { isScanReturn, readScanReturn, scanPageUrl } from '../../www/bridge-protocol.js';
 
-let build;
-let config;
-before(() => {
-  build = compileHost();
-  config = startHost(build.out, fakeWx().wx).module('config');
-});
-after(() => build?.remove());
+const hosts = hostForTests();
 
 function host(answers = {}) {
-  const fake = fakeWx({ request: backend(config.API_BASE), ...answers });
-  return { ...fake, host: startHost(build.out, fake.wx) };
+  return hosts.start({}, answers);
 }
 
 /** What the web app reads from the reopened web-view: the session, then the scan's fragment. */
@@ -35,14 +28,14 @@ async function webAppReads(h, of) {
 test('scanned: the code goes back as #scan=success&code=…, exactly as scanned', async () => {
   const code = 'GP1-2026-000001';
   const { host: h, of } = host({ scanCode: () => ({ result: code }) });
-  const scan = h.open(scanPageUrl(`${config.WEB_APP_URL}?step=code`));
+  const scan = h.open(scanPageUrl(`${hosts.config.WEB_APP_URL}?step=code`));
   assert.equal(scan.data.state, 'scanning');
   await until(() => of('reLaunch').length === 1);
   assert.deepEqual(of('scanCode')[0].options, { onlyFromCamera: false, scanType: ['qrCode'] });
-  const back = `${config.WEB_APP_URL}?step=code#scan=success&code=${code}`;
+  const back = `${hosts.config.WEB_APP_URL}?step=code#scan=success&code=${code}`;
   assert.equal(of('reLaunch')[0].url, `/pages/webview/webview?url=${encodeURIComponent(back)}`);
   const read = await webAppReads(h, of);
-  assert.equal(read.src, `${config.WEB_APP_URL}?step=code&session=s_1#scan=success&code=${code}`);
+  assert.equal(read.src, `${hosts.config.WEB_APP_URL}?step=code&session=s_1#scan=success&code=${code}`);
   assert.deepEqual(read, { src: read.src, session: 's_1', isScan: true, scan: { result: 'success', code } });
   assert.deepEqual(h.logged, []);
 });
@@ -50,24 +43,24 @@ test('scanned: the code goes back as #scan=success&code=…, exactly as scanned'
 test('a code with URL characters and Chinese comes back unchanged', async () => {
   const code = 'ABC+/=&scan=cancel#x 图像采集码%41';
   const { host: h, of } = host({ scanCode: () => ({ result: code }) });
-  h.open(scanPageUrl(config.WEB_APP_URL));
+  h.open(scanPageUrl(hosts.config.WEB_APP_URL));
   const read = await webAppReads(h, of);
   assert.deepEqual(read.scan, { result: 'success', code });
 });
 
 test('cancelled in the scanner: back at once with #scan=cancel', async () => {
   const { host: h, of } = host({ scanCode: () => ({ errMsg: 'scanCode:fail cancel' }) });
-  const scan = h.open(scanPageUrl(config.WEB_APP_URL));
+  const scan = h.open(scanPageUrl(hosts.config.WEB_APP_URL));
   const read = await webAppReads(h, of);
   assert.equal(scan.data.state, 'scanning');
-  assert.equal(read.src, `${config.WEB_APP_URL}?session=s_1#scan=cancel`);
+  assert.equal(read.src, `${hosts.config.WEB_APP_URL}?session=s_1#scan=cancel`);
   assert.deepEqual(read.scan, { result: 'cancel', code: null });
 });
 
 test('the scanner fails: the page stays with 重试 and 返回; 重试 scans again', async () => {
   let n = 0;
   const { host: h, of } = host({ scanCode: () => (++n === 1 ? { errMsg: 'scanCode:fail no permission' } : { result: 'GP1-2026-000002' }) });
-  const scan = h.open(scanPageUrl(config.WEB_APP_URL));
+  const scan = h.open(scanPageUrl(hosts.config.WEB_APP_URL));
   await until(() => scan.data.state === 'failed');
   assert.equal(scan.data.messageZh, '无法使用微信扫码，请重试或返回。');
   assert.match(scan.data.messageEn, /scanCode:fail no permission/);
@@ -80,7 +73,7 @@ test('the scanner fails: the page stays with 重试 and 返回; 重试 scans aga
 
 test('an empty scan is a failure, and 返回 is a cancel, once however often it is tapped', async () => {
   const { host: h, of } = host({ scanCode: () => ({ result: '' }) });
-  const scan = h.open(scanPageUrl(config.WEB_APP_URL));
+  const scan = h.open(scanPageUrl(hosts.config.WEB_APP_URL));
   await until(() => scan.data.state === 'failed');
   assert.match(scan.data.messageEn, /Nothing was read/);
   scan.back();
@@ -97,16 +90,16 @@ test('a return URL elsewhere: the code goes to the web app\'s start page, not th
   const { host: h, of } = host();
   h.open(scanPageUrl('https://evil.example/collect'));
   const read = await webAppReads(h, of);
-  assert.equal(read.src, `${config.WEB_APP_URL}?session=s_1#scan=success&code=GP1-2026-000001`);
+  assert.equal(read.src, `${hosts.config.WEB_APP_URL}?session=s_1#scan=success&code=GP1-2026-000001`);
 });
 
 test('the web app opens the scan page itself and reads the code it sends back, once', async () => {
   const code = 'GP1-2026-000001';
-  visit(`${config.WEB_APP_URL}?step=code`);
+  visit(`${hosts.config.WEB_APP_URL}?step=code`);
   const navigated = hostNavigation();
   await scanPageInHost();
   const url = await navigated;
-  assert.equal(url, scanPageUrl(`${config.WEB_APP_URL}?step=code`));
+  assert.equal(url, scanPageUrl(`${hosts.config.WEB_APP_URL}?step=code`));
   const { host: h, of } = host({ scanCode: () => ({ result: code }) });
   h.open(url);
   const read = await webAppReads(h, of);
@@ -118,7 +111,7 @@ test('the web app opens the scan page itself and reads the code it sends back, o
 });
 
 test('without the JSSDK the web app cannot open the scan page: host.unavailable (the camera scans)', async () => {
-  visit(config.WEB_APP_URL);
+  visit(hosts.config.WEB_APP_URL);
   window.wx = undefined;
   await assert.rejects(scanPageInHost(), (e) => e.code === 'host.unavailable');
   window.wx = { miniProgram: { navigateTo: ({ fail }) => fail({ errMsg: 'navigateTo:fail page not found' }) } };

@@ -1,23 +1,16 @@
 // The web-view page: login, then the web app with `?session=` as www/bridge.js reads it.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiError, backend, compileHost, fakeWx, startHost, ticks, until } from './host.mjs';
+import { apiError, backend, hostForTests, ticks, until } from './host.mjs';
 import { address, takeSessionFromUrl, visit } from './browser.mjs';
 import { webviewPageUrl } from '../../www/bridge-protocol.js';
 
-let build;
-let config;
-before(() => {
-  build = compileHost();
-  config = startHost(build.out, fakeWx().wx).module('config');
-});
-after(() => build?.remove());
+const hosts = hostForTests();
 
 /** A host with this backend (`table` for `backend`) and these other answers for the fake wx. */
 function host(table = {}, answers = {}) {
-  const fake = fakeWx({ request: backend(config.API_BASE, table), ...answers });
-  return { ...fake, host: startHost(build.out, fake.wx) };
+  return hosts.start(table, answers);
 }
 
 test('first launch: wx.login, POST /session with the code, then the web app with ?session=, which the web app reads', async () => {
@@ -25,15 +18,15 @@ test('first launch: wx.login, POST /session with the code, then the web app with
   const page = h.open('pages/webview/webview');
   assert.equal(page.data.src, '', 'no web-view before the session');
   await until(() => page.data.src, 'the web-view opened');
-  assert.equal(page.data.src, `${config.WEB_APP_URL}?session=s_1`);
+  assert.equal(page.data.src, `${hosts.config.WEB_APP_URL}?session=s_1`);
   assert.deepEqual(calls.map((c) => c.api), ['login', 'request']);
   assert.deepEqual(of('request')[0], {
-    api: 'request', url: `${config.API_BASE}/session`, method: 'POST',
+    api: 'request', url: `${hosts.config.API_BASE}/session`, method: 'POST',
     header: { 'content-type': 'application/json' }, data: { login: 'code-1' },
   });
   visit(page.data.src);
   assert.equal(takeSessionFromUrl(), 's_1');
-  assert.equal(address(), config.WEB_APP_URL, 'the session is gone from the address bar');
+  assert.equal(address(), hosts.config.WEB_APP_URL, 'the session is gone from the address bar');
   assert.deepEqual(h.logged, []);
 });
 
@@ -41,22 +34,22 @@ test('reopened with ?url= on the web app: that page, the fragment kept, the sess
   const { host: h, of } = host();
   const first = h.open('pages/webview/webview');
   await until(() => first.data.src);
-  const back = `${config.WEB_APP_URL}?step=pay#payment=success&order=o_1`;
+  const back = `${hosts.config.WEB_APP_URL}?step=pay#payment=success&order=o_1`;
   const page = h.open(webviewPageUrl(back));
   await until(() => page.data.src);
-  assert.equal(page.data.src, `${config.WEB_APP_URL}?step=pay&session=s_1#payment=success&order=o_1`);
+  assert.equal(page.data.src, `${hosts.config.WEB_APP_URL}?step=pay&session=s_1#payment=success&order=o_1`);
   assert.equal(of('login').length, 1);
   visit(page.data.src);
   assert.equal(takeSessionFromUrl(), 's_1');
-  assert.equal(address(), `${config.WEB_APP_URL}?step=pay#payment=success&order=o_1`);
+  assert.equal(address(), `${hosts.config.WEB_APP_URL}?step=pay#payment=success&order=o_1`);
 });
 
 test('a ?url= elsewhere opens the start page instead, never the other site', async () => {
   const elsewhere = [
     'https://evil.example/#payment=success&order=o_1',
-    `${config.WEB_APP_URL.replace(/\/$/, '')}.evil.example/`,
-    `${config.WEB_APP_URL.replace(/\/$/, '')}@evil.example/`,
-    config.WEB_APP_URL.replace('https:', 'http:'),
+    `${hosts.config.WEB_APP_URL.replace(/\/$/, '')}.evil.example/`,
+    `${hosts.config.WEB_APP_URL.replace(/\/$/, '')}@evil.example/`,
+    hosts.config.WEB_APP_URL.replace('https:', 'http:'),
     'javascript:alert(1)',
     '%E4%BD',
   ];
@@ -64,7 +57,7 @@ test('a ?url= elsewhere opens the start page instead, never the other site', asy
     const { host: h } = host();
     const page = h.open(`/pages/webview/webview?url=${url.startsWith('%') ? url : encodeURIComponent(url)}`);
     await until(() => page.data.src);
-    assert.equal(page.data.src, `${config.WEB_APP_URL}?session=s_1`, url);
+    assert.equal(page.data.src, `${hosts.config.WEB_APP_URL}?session=s_1`, url);
   }
 });
 
@@ -78,7 +71,7 @@ test('a login that fails says so, and 重试 logs in again', async () => {
   assert.match(page.data.messageEn, /login:fail timeout/);
   page.retry();
   await until(() => page.data.src);
-  assert.equal(page.data.src, `${config.WEB_APP_URL}?session=s_1`);
+  assert.equal(page.data.src, `${hosts.config.WEB_APP_URL}?session=s_1`);
   assert.equal(page.data.failed, false);
 });
 
@@ -103,10 +96,10 @@ test('the server\'s own error is shown; a network failure is net.unreachable; a 
 test('two pages opening at once share one login', async () => {
   const { host: h, of } = host();
   const a = h.open('pages/webview/webview');
-  const b = h.open(webviewPageUrl(`${config.WEB_APP_URL}#x`));
+  const b = h.open(webviewPageUrl(`${hosts.config.WEB_APP_URL}#x`));
   await until(() => a.data.src && b.data.src);
   assert.equal(of('login').length, 1);
-  assert.equal(b.data.src, `${config.WEB_APP_URL}?session=s_1#x`);
+  assert.equal(b.data.src, `${hosts.config.WEB_APP_URL}?session=s_1#x`);
 });
 
 test('重试 does nothing while the page is not failed', async () => {

@@ -71,13 +71,22 @@ Object.defineProperty(window, '__flow', { get: () => flow }); // for tests and d
 // Applying events
 
 /** Apply one event to the flow, save the progress, re-render. Throws the flow's typed error. */
-function apply(event) {
+/**
+ * Apply an event, save, and show the new state. `quiet`: do not render yet (several events
+ * applied in one go, then `settle()` once: the page's task stays short).
+ */
+function apply(event, { quiet = false } = {}) {
   const state = flow.apply(event);
   saveFlow(flow.save());
   if (state.stage === 'published') forgetAfterPublished();
+  if (!quiet) settle();
+  return state;
+}
+
+/** Render the state and record the step reached (Back and Forward). */
+function settle() {
   render();
   nav.reached(currentView());
-  return state;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -86,12 +95,12 @@ function apply(event) {
 /** The card of the step the flow is at. */
 function currentView() {
   const stage = flow.state().stage;
-  const view = {
+  const card = {
     signed_out: 'login', signed_in: 'school', school_entered: 'code', code_recognised: 'verify', verifying: 'verify',
     eligibility_shown: 'pay', payment_pending: 'pay', paid: 'photo', captured: 'photo', checked: 'photo', rejected: 'photo',
     standardised: 'result', submitted: 'result', under_review: 'review', approved: 'review', published: 'review',
   }[stage];
-  return view === 'photo' && view.instructionsOpen ? 'instructions' : view;
+  return card === 'photo' && view.instructionsOpen ? 'instructions' : card;
 }
 
 /** Back or Forward landed on `target`: show that step's card (or the nearest one shown). */
@@ -329,7 +338,7 @@ const photo = createPhotoView({
   $, t, view, preset: PRESET,
   lang: () => lang,
   flow: () => flow,
-  apply, say, render, setStdUrl, nextPaint,
+  apply, settle, say, render, setStdUrl, nextPaint,
 });
 const { preloadAnalyzer, stopCamera, renderGuideHint, toggleCamera, switchCamera, capture, photoFromFile } = photo;
 

@@ -21,9 +21,14 @@ export function createNav({ show }) {
     reached(view) {
       if (!view || view === current) return;
       const state = { gradphotoView: view };
-      if (current === null && !history.state?.gradphotoView) history.replaceState(state, '');
-      else history.pushState(state, '');
+      const first = current === null && !history.state?.gradphotoView;
       current = view;
+      // In a task of its own: a history entry took 40+ ms in headless Chromium, and the step
+      // that reached this view has just done its own work in the current task.
+      setTimeout(() => {
+        if (first) history.replaceState(state, '');
+        else history.pushState(state, '');
+      });
     },
     current: () => current,
   };

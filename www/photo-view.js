@@ -10,9 +10,10 @@ import { keepJpeg, clearJpegs } from './store.js';
 
 /**
  * @param {object} ctx the page's shared pieces: `$`, `t`, `view` (its state), `preset`, `lang()`,
- *   `flow()`, `apply(event)`, `say(id, message)`, `render()`, `setStdUrl(jpeg)`, `nextPaint()`.
+ *   `flow()`, `apply(event, { quiet })`, `settle()` (render and record the step), `say(id, message)`,
+ *   `render()`, `setStdUrl(jpeg)`, `nextPaint()`.
  */
-export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, render, setStdUrl, nextPaint }) {
+export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle, say, render, setStdUrl, nextPaint }) {
   const PRESET = preset;
   const SHOT_SIDE = 960; // the checked photo's preview, long side in canvas pixels
 
@@ -148,7 +149,8 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
       bitmap?.close();
       throw e;
     }
-    apply({ type: 'photo_captured', photo: `cap-${Date.now()}` });
+    // The three events of one photo are applied together and the page drawn once (settle below).
+    apply({ type: 'photo_captured', photo: `cap-${Date.now()}` }, { quiet: true });
     clearJpegs();
     view.result = null; view.jpeg = null; view.restored = false; view.fromServer = false; view.progress = null; view.uploadNote = '';
     setStdUrl(null);
@@ -158,7 +160,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
     view.prechecked = false;
     drawShot(frame, bitmap, size);
     if (flow().allowed().can_precheck) {
-      apply({ type: 'precheck_completed', summary: out.summary });
+      apply({ type: 'precheck_completed', summary: out.summary }, { quiet: true });
       view.prechecked = true;
     }
     if (out.standardized) {
@@ -166,7 +168,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
       try {
         // Rust refuses a file that failed its own check (flow().standardised_failed): it is shown,
         // with the checks that failed, but never kept or offered for submission.
-        apply({ type: 'standardised', photo: ref, check: out.standardized.summary });
+        apply({ type: 'standardised', photo: ref, check: out.standardized.summary }, { quiet: true });
         view.jpeg = out.standardized.jpeg;
         keepJpeg(ref, view.jpeg);
       } catch (e) {
@@ -174,8 +176,9 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, say, re
       }
       setStdUrl(out.standardized.jpeg);
     }
-    render();
-    $('step-result').scrollIntoView({ block: 'start' });
+    settle();
+    // In the next frame: scrolling now would lay the page out inside this task.
+    requestAnimationFrame(() => $('step-result').scrollIntoView({ block: 'start' }));
   }
 
   /** The photo as checked, at most SHOT_SIDE on its long side; `size`: the file's upright size. */

@@ -13,7 +13,7 @@ use image::RgbImage;
 
 use super::{Context, Hints, RuleResult};
 use crate::analysis::BoxF;
-use crate::resample::{full, resample};
+use crate::resample::{resample, Rect};
 
 const ID: &str = "capture.watermark";
 const UNIT: &str = "ΔY";
@@ -55,8 +55,8 @@ impl Blob {
 
 pub(super) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     let img = &ctx.photo.image;
-    let (score, found) = match working_copy(img) {
-        Some((copy, scale)) => score(&copy).map_or((0.0, None), |(s, b)| (s, Some((b, scale)))),
+    let (score, found) = match bottom_copy(img) {
+        Some(bottom) => score(&bottom).map_or((0.0, None), |(s, b)| (s, Some((b, bottom.scale)))),
         None => (0.0, None),
     };
     let region = found.map(|((x0, y0, x1, y1), scale)| BoxF {
@@ -78,30 +78,54 @@ pub(super) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     ));
 }
 
-/// The photo at `SHORT_SIDE` on its short side, and the factor from the photo to it.
-fn working_copy(img: &RgbImage) -> Option<(RgbImage, f32)> {
+/// The bottom of the photo that the rule reads, at `SHORT_SIDE` on its short side: only the rows
+/// from a little above the band down (a 12 MP photo is not resampled whole for them).
+struct Bottom {
+    copy: RgbImage,
+    /// Copy pixels per photo pixel.
+    scale: f32,
+    /// The copy's first row, and the whole photo's height, in copy pixels.
+    first: usize,
+    height: usize,
+}
+
+fn bottom_copy(img: &RgbImage) -> Option<Bottom> {
     let short = img.width().min(img.height()) as f32;
     let scale = SHORT_SIDE / short.max(1.0);
     let (w, h) = (
         (img.width() as f32 * scale).round().max(1.0) as u32,
-        (img.height() as f32 * scale).round().max(1.0) as u32,
+        (img.height() as f32 * scale).round().max(1.0) as usize,
     );
-    resample(img, full(img), w, h)
-        .ok()
-        .map(|copy| (copy, scale))
+    let first = ((BAND_FROM * h as f32).floor() as usize).saturating_sub(2 * OPEN_HALF);
+    let top = f64::from(first as f32 / scale);
+    let region = Rect {
+        left: 0.0,
+        top,
+        width: f64::from(img.width()),
+        height: f64::from(img.height()) - top,
+    };
+    let copy = resample(img, region, w, (h - first).max(1) as u32).ok()?;
+    Some(Bottom {
+        copy,
+        scale,
+        first,
+        height: h,
+    })
 }
 
-/// The best watermark line's score and its box in `copy`'s pixels, if any line passes.
-fn score(copy: &RgbImage) -> Option<(f32, (usize, usize, usize, usize))> {
-    let (w, h) = (copy.width() as usize, copy.height() as usize);
+/// The best watermark line's score and its box in the working scale's pixels (rows counted from
+/// the photo's top), if any line passes.
+fn score(bottom: &Bottom) -> Option<(f32, (usize, usize, usize, usize))> {
+    let copy = &bottom.copy;
+    let (w, h) = (copy.width() as usize, bottom.height);
     let band = (BAND_FROM * h as f32).floor() as usize;
-    let top = band.saturating_sub(2 * OPEN_HALF);
-    let rows = h - top;
+    let top = bottom.first;
+    let rows = copy.height() as usize;
     // Lightness and colourfulness of the rows from `top` down.
     let (mut luma, mut colour) = (vec![0f32; w * rows], vec![0f32; w * rows]);
     for y in 0..rows {
         for x in 0..w {
-            let [r, g, b] = copy.get_pixel(x as u32, (top + y) as u32).0.map(f32::from);
+            let [r, g, b] = copy.get_pixel(x as u32, y as u32).0.map(f32::from);
             luma[y * w + x] = 0.299 * r + 0.587 * g + 0.114 * b;
             colour[y * w + x] = r.max(g).max(b) - r.min(g).min(b);
         }

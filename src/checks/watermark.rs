@@ -13,7 +13,7 @@ use image::RgbImage;
 
 use super::{Context, Hints, RuleResult};
 use crate::analysis::BoxF;
-use crate::resample::{resample, Rect};
+use crate::resample::{resample_shrinking, Rect};
 
 const ID: &str = "capture.watermark";
 const UNIT: &str = "ΔY";
@@ -104,7 +104,7 @@ fn bottom_copy(img: &RgbImage) -> Option<Bottom> {
         width: f64::from(img.width()),
         height: f64::from(img.height()) - top,
     };
-    let copy = resample(img, region, w, (h - first).max(1) as u32).ok()?;
+    let copy = resample_shrinking(img, region, w, (h - first).max(1) as u32).ok()?;
     Some(Bottom {
         copy,
         scale,

@@ -2,7 +2,7 @@
 //! bottom edge (轻颜's "轻/颜", "小红书号：…", 美图秀秀), which shows that the photo went through
 //! such an app ("不得美颜修图") and would stay in the standardised photo.
 //!
-//! On a copy 720 px on its short side, in the bottom fifth: thin bright strokes (a white top-hat:
+//! On a copy 720 px on its short side (at most 1440 on its long side), in the bottom fifth: thin bright strokes (a white top-hat:
 //! lightness above its 9×9 opening), nearly colourless, grouped into lines of several glyph-sized
 //! parts that reach the bottom tenth, stand alone (no strokes in a ring around them) and are
 //! sharp. The score is the best line's lightness above its surroundings. White text on a light
@@ -18,8 +18,10 @@ use crate::resample::{resample_shrinking, Rect};
 const ID: &str = "capture.watermark";
 const UNIT: &str = "ΔY";
 
-/// The working copy's short side.
+/// The working copy's short side, and the most its long side may be (a photo of extreme shape,
+/// 1×600 say, is scaled to this instead of being enlarged into hundreds of megapixels).
 const SHORT_SIDE: f32 = 720.0;
+const MAX_LONG_SIDE: f32 = 1440.0;
 /// Rows looked at: the bottom fifth; a line must reach the bottom tenth.
 const BAND_FROM: f32 = 0.80;
 const LINE_REACHES: f32 = 0.90;
@@ -91,7 +93,8 @@ struct Bottom {
 
 fn bottom_copy(img: &RgbImage) -> Option<Bottom> {
     let short = img.width().min(img.height()) as f32;
-    let scale = SHORT_SIDE / short.max(1.0);
+    let long = img.width().max(img.height()) as f32;
+    let scale = (SHORT_SIDE / short.max(1.0)).min(MAX_LONG_SIDE / long.max(1.0));
     let (w, h) = (
         (img.width() as f32 * scale).round().max(1.0) as u32,
         (img.height() as f32 * scale).round().max(1.0) as usize,

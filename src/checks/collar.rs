@@ -26,6 +26,11 @@ const SEED_DEPTH: (f32, f32) = (0.05, 0.35);
 const MIN_ROW_WIDTH: f32 = 0.03;
 /// The band above the end of the skin whose mean width is the measure (face widths above it).
 const BAND: (f32, f32) = (0.12, 0.06);
+/// Why it is not judged when no neck skin is found below the chin.
+const NECK_UNSEEN: (&str, &str) = (
+    "照片中看不清脖子，无法判断是否有领：请拍到胸部的半身照。",
+    "The neck is not clear in the photo, so the collar cannot be judged: take a half-length photo to the chest.",
+);
 
 pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     let Some(face) = ctx.face else {
@@ -43,10 +48,7 @@ pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
     let frame = FaceFrame::new(face);
     let grid = Grid::sample(ctx, &frame, skin);
     let Some(seed) = grid.seed() else {
-        out.push(unjudged(
-            "照片中看不清脖子，无法判断是否有领：请拍到胸部的半身照。",
-            "The neck is not clear in the photo, so the collar cannot be judged: take a half-length photo to the chest.",
-        ));
+        out.push(unjudged(NECK_UNSEEN.0, NECK_UNSEEN.1));
         return;
     };
     let neck = grid.region(seed);
@@ -61,10 +63,7 @@ pub(super) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
         .map(|j| (0..grid.cols).filter(|&i| neck[grid.at(i, j)]).count() as f32 * STEP)
         .collect();
     let Some(end) = widths.iter().rposition(|&w| w >= MIN_ROW_WIDTH) else {
-        out.push(unjudged(
-            "照片中看不清脖子，无法判断是否有领：请拍到胸部的半身照。",
-            "The neck is not clear in the photo, so the collar cannot be judged: take a half-length photo to the chest.",
-        ));
+        out.push(unjudged(NECK_UNSEEN.0, NECK_UNSEEN.1));
         return;
     };
     let depth = |j: usize| j as f32 * STEP;

@@ -25,6 +25,7 @@
 
 use image::RgbImage;
 
+use super::blobs::{blobs, Blob};
 use super::face_frame::FaceFrame;
 use super::{no_single_face, not_evaluated, worse, Context, Hints, RuleResult, Status};
 use crate::analysis::{mesh, BoxF};
@@ -248,13 +249,16 @@ impl ZoneImage {
 
     /// The strongest blob of `contrast` that `keep` accepts, as a reading in photo pixels.
     fn strongest(&self, contrast: &[f32], keep: impl Fn(&Blob) -> bool) -> Reading {
-        let best = blobs(contrast, self.width(), self.image.height() as usize)
-            .into_iter()
-            .filter(keep)
-            .max_by(|a, b| a.peak.total_cmp(&b.peak));
+        let best = blobs(self.width(), self.image.height() as usize, |i| {
+            contrast[i] > BLOB_CONTRAST
+        })
+        .into_iter()
+        .filter(keep)
+        .map(|b| (peak(&b, contrast), b))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
         match best {
-            Some(b) => Reading {
-                peak: b.peak,
+            Some((peak, b)) => Reading {
+                peak,
                 region: Some(BoxF {
                     x: self.x0 + b.x0 as f32 * self.sx,
                     y: self.y0 + b.y0 as f32 * self.sy,
@@ -381,7 +385,7 @@ fn neck_highlight(ctx: &Context, frame: &FaceFrame, skin: Option<Lab>) -> Result
         .collect();
     let max = max_extent();
     let reading = zone.strongest(&contrast, |b| {
-        b.extent() <= max && 4 * b.area >= b.extent() * b.extent()
+        b.extent() <= max && 4 * b.area() >= b.extent() * b.extent()
     });
     Ok(Neck::Seen(reading, inside))
 }
@@ -412,63 +416,12 @@ fn threshold(p: &Plane, on: impl Fn(f32) -> bool) -> Plane {
     )
 }
 
-/// A connected set of highlight pixels: its box (inclusive, in zone pixels), its pixel count and
-/// its peak contrast.
-struct Blob {
-    x0: usize,
-    y0: usize,
-    x1: usize,
-    y1: usize,
-    area: usize,
-    peak: f32,
-}
-
-impl Blob {
-    fn extent(&self) -> usize {
-        (self.x1 - self.x0).max(self.y1 - self.y0) + 1
-    }
-}
-/// The 8-connected blobs of pixels whose contrast exceeds [`BLOB_CONTRAST`].
-fn blobs(contrast: &[f32], width: usize, height: usize) -> Vec<Blob> {
-    let mut seen = vec![false; contrast.len()];
-    let mut found = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..contrast.len() {
-        if seen[start] || contrast[start] <= BLOB_CONTRAST {
-            continue;
-        }
-        seen[start] = true;
-        stack.push(start);
-        let (x, y) = (start % width, start / width);
-        let mut blob = Blob {
-            x0: x,
-            y0: y,
-            x1: x,
-            y1: y,
-            area: 0,
-            peak: contrast[start],
-        };
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i % width, i / width);
-            blob.x0 = blob.x0.min(x);
-            blob.x1 = blob.x1.max(x);
-            blob.y0 = blob.y0.min(y);
-            blob.y1 = blob.y1.max(y);
-            blob.peak = blob.peak.max(contrast[i]);
-            blob.area += 1;
-            for ny in y.saturating_sub(1)..=(y + 1).min(height - 1) {
-                for nx in x.saturating_sub(1)..=(x + 1).min(width - 1) {
-                    let j = ny * width + nx;
-                    if !seen[j] && contrast[j] > BLOB_CONTRAST {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-        found.push(blob);
-    }
-    found
+/// A blob's highest contrast.
+fn peak(blob: &Blob, contrast: &[f32]) -> f32 {
+    blob.pixels
+        .iter()
+        .map(|&i| contrast[i])
+        .fold(f32::MIN, f32::max)
 }
 
 #[cfg(test)]
@@ -476,20 +429,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn blobs_are_eight_connected_and_keep_their_peak() {
+    fn highlight_blobs_are_eight_connected_and_keep_their_peak() {
         // Two highlights: a diagonal pair (one blob) and a lone pixel; the rest is flat.
         let (w, h) = (6, 4);
         let mut c = vec![0.0f32; w * h];
         c[w + 1] = 20.0;
         c[2 * w + 2] = 40.0;
         c[3 * w + 5] = 16.0;
-        let mut found = blobs(&c, w, h);
-        found.sort_by(|a, b| b.peak.total_cmp(&a.peak));
+        let mut found: Vec<(f32, Blob)> = blobs(w, h, |i| c[i] > BLOB_CONTRAST)
+            .into_iter()
+            .map(|b| (peak(&b, &c), b))
+            .collect();
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
         assert_eq!(found.len(), 2);
         assert_eq!(
-            (found[0].peak, found[0].extent(), found[0].area),
+            (found[0].0, found[0].1.extent(), found[0].1.area()),
             (40.0, 2, 2)
         );
-        assert_eq!((found[1].x0, found[1].y0, found[1].extent()), (5, 3, 1));
+        assert_eq!(
+            (found[1].1.x0, found[1].1.y0, found[1].1.extent()),
+            (5, 3, 1)
+        );
     }
 }

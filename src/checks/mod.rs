@@ -12,10 +12,12 @@
 //!   (`jewellery`), ears.visible (`ears`), forehead.visible (`forehead`), clothing.neckline
 //!   (`neckline`), clothing.collar (`collar`), face.makeup (`makeup`), eyes.coloured_lenses (`lenses`); `face_frame` holds
 //!   the face's axes and the cheeks' skin colour they share
+//! - `blobs`: connected sets of pixels, for the jewellery and watermark rules
 //! - `capture`: capture.selfie, capture.beautified, capture.rephoto, capture.watermark
 //!   (`watermark`)
 
 mod attire;
+mod blobs;
 mod capture;
 mod collar;
 pub mod display;

@@ -11,7 +11,8 @@
 
 use image::RgbImage;
 
-use super::{Context, Hints, RuleResult};
+use super::blobs::{blobs, Blob};
+use super::{not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::BoxF;
 use crate::resample::{resample_shrinking, Rect};
 
@@ -37,30 +38,17 @@ const PART_MAX: (usize, usize) = (120, 80);
 /// Parts this close (±5 across, ±1 down) join one line.
 const JOIN: (usize, usize) = (5, 1);
 
-/// One connected set of pixels: its bounding box, area and pixel indices.
-struct Blob {
-    x0: usize,
-    y0: usize,
-    x1: usize,
-    y1: usize,
-    pixels: Vec<usize>,
-}
-
-impl Blob {
-    fn width(&self) -> usize {
-        self.x1 - self.x0 + 1
-    }
-    fn height(&self) -> usize {
-        self.y1 - self.y0 + 1
-    }
-}
-
 pub(super) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
-    let img = &ctx.photo.image;
-    let (score, found) = match bottom_copy(img) {
-        Some(bottom) => score(&bottom).map_or((0.0, None), |(s, b)| (s, Some((b, bottom.scale)))),
-        None => (0.0, None),
+    let Some(bottom) = bottom_copy(&ctx.photo.image) else {
+        out.push(not_evaluated(
+            ID,
+            UNIT,
+            "无法读取照片底部，未检查水印：请确认照片上没有 App 水印。",
+            "The bottom of the photo could not be read, so watermarks were not checked: make sure it carries none.",
+        ));
+        return;
     };
+    let (score, found) = score(&bottom).map_or((0.0, None), |(s, b)| (s, Some((b, bottom.scale))));
     let region = found.map(|((x0, y0, x1, y1), scale)| BoxF {
         x: x0 as f32 / scale,
         y: y0 as f32 / scale,
@@ -145,7 +133,7 @@ fn score(bottom: &Bottom) -> Option<(f32, (usize, usize, usize, usize))> {
             top_hat[i] >= STROKE_TOP_HAT && luma[i] >= STROKE_BRIGHT && colour[i] <= STROKE_COLOUR
         })
         .collect();
-    let parts: Vec<Blob> = blobs(&stroke, bw, bh)
+    let parts: Vec<Blob> = blobs(bw, bh, |k| stroke[k])
         .into_iter()
         .filter(|b| {
             b.pixels.len() >= PART_MIN_AREA && b.width() <= PART_MAX.0 && b.height() <= PART_MAX.1
@@ -158,7 +146,7 @@ fn score(bottom: &Bottom) -> Option<(f32, (usize, usize, usize, usize))> {
         }
     }
     let joined = dilate(&kept, bw, bh, JOIN);
-    let lines = blobs(&joined, bw, bh);
+    let lines = blobs(bw, bh, |k| joined[k]);
     // Which line each pixel of `joined` belongs to.
     let mut line_of = vec![usize::MAX; bw * bh];
     for (n, line) in lines.iter().enumerate() {
@@ -321,41 +309,4 @@ fn dilate(mask: &[bool], w: usize, h: usize, reach: (usize, usize)) -> Vec<bool>
             (y.saturating_sub(reach.1)..=(y + reach.1).min(h - 1)).any(|j| across[j * w + x])
         })
         .collect()
-}
-
-/// The 8-connected sets of `true` pixels.
-fn blobs(mask: &[bool], w: usize, h: usize) -> Vec<Blob> {
-    let mut seen = vec![false; mask.len()];
-    let mut out = Vec::new();
-    for start in 0..mask.len() {
-        if !mask[start] || seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        let mut blob = Blob {
-            x0: start % w,
-            y0: start / w,
-            x1: start % w,
-            y1: start / w,
-            pixels: Vec::new(),
-        };
-        let mut stack = vec![start];
-        while let Some(k) = stack.pop() {
-            let (x, y) = (k % w, k / w);
-            blob.pixels.push(k);
-            (blob.x0, blob.x1) = (blob.x0.min(x), blob.x1.max(x));
-            (blob.y0, blob.y1) = (blob.y0.min(y), blob.y1.max(y));
-            for j in y.saturating_sub(1)..=(y + 1).min(h - 1) {
-                for i in x.saturating_sub(1)..=(x + 1).min(w - 1) {
-                    let n = j * w + i;
-                    if mask[n] && !seen[n] {
-                        seen[n] = true;
-                        stack.push(n);
-                    }
-                }
-            }
-        }
-        out.push(blob);
-    }
-    out
 }

@@ -70,21 +70,19 @@ export function takeSessionFromUrl() {
   return session;
 }
 
-/** The host's payment result `#payment=success|cancel&order=…`, removed from the address bar. */
-export function takePaymentReturn() {
-  if (!isPaymentReturn(location.hash)) return null;
-  const back = readPaymentReturn(new URLSearchParams(location.hash.slice(1)));
+/** A host's result in the fragment (`is` recognises it, `read` parses it), removed from the address bar. */
+function takeReturn(is, read) {
+  if (!is(location.hash)) return null;
+  const back = read(new URLSearchParams(location.hash.slice(1)));
   history.replaceState(null, '', location.pathname + location.search);
   return back;
 }
 
+/** The host's payment result `#payment=success|cancel&order=…`, removed from the address bar. */
+export const takePaymentReturn = () => takeReturn(isPaymentReturn, readPaymentReturn);
+
 /** The host's scan result `#scan=success&code=…` or `#scan=cancel`, removed from the address bar. */
-export function takeScanReturn() {
-  if (!isScanReturn(location.hash)) return null;
-  const back = readScanReturn(new URLSearchParams(location.hash.slice(1)));
-  history.replaceState(null, '', location.pathname + location.search);
-  return back;
-}
+export const takeScanReturn = () => takeReturn(isScanReturn, readScanReturn);
 
 /**
  * `wx.miniProgram.navigateTo(url)` as a promise. Without the JSSDK it rejects `host.unavailable`

@@ -31,7 +31,7 @@ const rows = [
   ['framing (crop::plan)', 'framing_ms'], ['cut onto working grid', 'cut_ms'],
   ['matte coarse+refine', 'matte_ms'], ['decontaminate+composite', 'composite_ms'],
   ['downscale (linear light)', 'downscale_ms'], ['encode_to_spec (size search)', 'encode_spec_ms'],
-  ['closed-loop verify', 'verify_ms'],
+  ['closed-loop verify (mapped)', 'verify_ms'], ['  … analysed again (redetect)', 'verify_redetect_ms'],
   ['standardize full (+verify)', 'standardize_ms'], ['standardize preview', 'preview_ms'],
   ['whole check+standardize', 'pipeline_ms'],
   ['browser decode (canvas)', 'browser_decode_ms'], ['analyzeRgba via JS', 'analyze_rgba_ms'],

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::input::Photo;
 use crate::preset::parse_hex_color;
 use crate::resample::resample_linear;
-use crate::standardize::{self, crop, cut, foreground, matte, Options, Quality};
+use crate::standardize::{self, crop, cut, foreground, matte, verify, Options, Quality};
 use crate::{centre_crop_encode, decode, encode_to_spec, Limits, Preset};
 
 /// Median milliseconds per stage for one input photo.
@@ -69,8 +69,11 @@ pub struct StandardizeTimings {
     pub downscale_ms: f64,
     /// `encode_to_spec` on the rendered output: JPEG with the size search.
     pub encode_spec_ms: f64,
-    /// The closed loop on the file: decode, analyse again, judge geometry and background.
+    /// The closed loop on the file as the pipeline runs it: decode, the analysis mapped onto the
+    /// file, geometry and background judged.
     pub verify_ms: f64,
+    /// The same with the file analysed again by the networks (`ClosedLoop::Redetect`).
+    pub verify_redetect_ms: f64,
     /// Working grid the matte ran on.
     pub matte_width: u32,
     pub matte_height: u32,
@@ -263,17 +266,15 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
     let file = encode_to_spec(&done.image, &preset.output)?;
     let rgb = parse_hex_color(&preset.background.color)?;
-    let verify_ms = time(&mut || {
-        standardize::verify::verify(
-            c.analyzer,
-            &file,
-            &done.report.framing,
-            preset,
-            rgb,
-            &standardize::pure_background(&alpha, ow, oh),
-        )
-        .map(|_| ())
-    })?;
+    let pure = standardize::pure_background(&alpha, ow, oh);
+    let on_output = verify::mapped(face, &done.report.framing, &alpha, ow, oh);
+    let closed_loop = |locate: verify::Locate| {
+        time(&mut || {
+            verify::verify(locate, &file, &done.report.framing, preset, rgb, &pure).map(|_| ())
+        })
+    };
+    let verify_ms = closed_loop(verify::Locate::Mapped(&on_output))?;
+    let verify_redetect_ms = closed_loop(verify::Locate::Redetect(c.analyzer))?;
     let standardize_ms = time(&mut || {
         standardize::standardize_analyzed(c.analyzer, photo, c.analysis, preset, &full).map(|_| ())
     })?;
@@ -295,6 +296,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         downscale_ms,
         encode_spec_ms,
         verify_ms,
+        verify_redetect_ms,
         matte_width: ww,
         matte_height: wh,
         standardize_ms,

@@ -80,6 +80,10 @@ enum Command {
         /// Write the standardisation report (JSON) here.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Close the loop by analysing the file again with the networks, independently of the
+        /// source's analysis (slower; by default the analysis is mapped onto the file).
+        #[arg(long, alias = "verify")]
+        redetect: bool,
         #[arg(long)]
         json: bool,
     },
@@ -380,11 +384,21 @@ fn run(command: Command) -> Result<bool, Failure> {
             preset,
             background,
             report,
+            redetect,
             json,
         } => {
             let preset = load_preset(&preset)?;
             let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
-            let out = standardize_file(&analyzer, &image, &output, &preset, &background)?;
+            let options = gradphoto::standardize::Options {
+                background,
+                closed_loop: if redetect {
+                    gradphoto::standardize::ClosedLoop::Redetect
+                } else {
+                    gradphoto::standardize::ClosedLoop::Mapped
+                },
+                ..Default::default()
+            };
+            let out = standardize_file(&analyzer, &image, &output, &preset, &options)?;
             if let Some(path) = report {
                 let text = serde_json::to_string_pretty(&out).unwrap_or_default();
                 std::fs::write(&path, text)
@@ -478,14 +492,10 @@ fn standardize_file(
     image: &Path,
     output: &Path,
     preset: &Preset,
-    background: &Option<String>,
+    options: &gradphoto::standardize::Options,
 ) -> Result<StandardizeReport, Failure> {
     let photo = gradphoto::decode(&read(image)?, &Limits::default())?;
-    let options = gradphoto::standardize::Options {
-        background: background.clone(),
-        ..Default::default()
-    };
-    let done = gradphoto::standardize(analyzer, &photo, preset, &options)?;
+    let done = gradphoto::standardize(analyzer, &photo, preset, options)?;
     let jpeg = done.jpeg.unwrap_or_default();
     std::fs::write(output, jpeg).map_err(|e| Failure::Io(format!("{}: {e}", output.display())))?;
     Ok(done.report)
@@ -524,6 +534,10 @@ fn batch(
     background: &Option<String>,
 ) -> Result<bool, Failure> {
     let io = |p: &Path, e: std::io::Error| Failure::Io(format!("{}: {e}", p.display()));
+    let options = gradphoto::standardize::Options {
+        background: background.clone(),
+        ..Default::default()
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -556,7 +570,7 @@ fn batch(
                         .to_string();
                     let target = output.join(format!("{name}.jpg"));
                     let outcome = match &analyzer {
-                        Ok(a) => standardize_file(a, file, &target, preset, background)
+                        Ok(a) => standardize_file(a, file, &target, preset, &options)
                             .map(|r| summary(&r))
                             .map_err(|f| match f {
                                 Failure::Input(e) => format!("[{}] {}", e.code(), e.message_en()),

@@ -9,8 +9,8 @@
 //! - `foreground`: colour decontamination and compositing over the flat background, in linear light.
 //! - finish (here): Lanczos3 down to the output size in linear light, then sRGB.
 //! - encode: [`encode_to_spec`](crate::encode::encode_to_spec), the size search.
-//! - `verify`: the closed loop: the file decoded and analysed again, its geometry, background and
-//!   file rules judged.
+//! - `verify`: the closed loop: the file decoded, the face located on it (the analysis mapped
+//!   through the crop, or found again), its geometry, background and file rules judged.
 //! - `crown`: the crown as a composite over a flat colour shows it (the plan and the closed loop
 //!   both read it so).
 //! - `boxfilter`: the mean filters the matte and the colour estimates are built on.
@@ -36,7 +36,7 @@ use crate::preset::{parse_hex_color, Preset};
 use crate::resample::{resample, resample_linear, rotate, Rect};
 pub use correct::Corrections;
 pub use crop::Framing;
-pub use verify::Measured;
+pub use verify::{ClosedLoop, Measured};
 
 /// How much work to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -56,6 +56,8 @@ pub struct Options {
     /// `#RRGGBB`; the preset's background colour when `None`.
     pub background: Option<String>,
     pub quality: Quality,
+    /// How the closed loop locates the face on the file (full mode).
+    pub closed_loop: ClosedLoop,
 }
 
 /// What standardisation produced and how.
@@ -73,7 +75,9 @@ pub struct StandardizeReport {
     pub matte_height: u32,
     /// The file (full mode).
     pub file: Option<EncodedJpeg>,
-    /// Re-detected geometry on the file (full mode).
+    /// How the closed loop located the face on the file.
+    pub closed_loop: ClosedLoop,
+    /// The geometry measured on the file (full mode).
     pub measured: Option<Measured>,
     /// The closed-loop rules on the file (full mode): geometry, background, file.
     pub rules: Vec<RuleResult>,
@@ -106,6 +110,8 @@ pub struct Rendered {
     pub matte_height: u32,
     /// Output pixels made of the flat background alone ([`pure_background`]), row by row.
     pub pure_background: Vec<bool>,
+    /// The source's face on the output, with the matte as its mask ([`verify::mapped`]).
+    pub on_output: Analysis,
 }
 
 /// Analyse, render, encode and verify.
@@ -168,6 +174,7 @@ pub fn standardize_analyzed(
         matte_width: r.matte_width,
         matte_height: r.matte_height,
         file: None,
+        closed_loop: options.closed_loop,
         measured: None,
         rules: Vec::new(),
         verdict: Verdict::Warn,
@@ -182,8 +189,12 @@ pub fn standardize_analyzed(
         });
     }
     let file = encode_to_spec(&r.image, &preset.output)?;
+    let locate = match options.closed_loop {
+        ClosedLoop::Mapped => verify::Locate::Mapped(&r.on_output),
+        ClosedLoop::Redetect => verify::Locate::Redetect(analyzer),
+    };
     let (measured, rules) =
-        verify::verify(analyzer, &file, &r.framing, preset, rgb, &r.pure_background)?;
+        verify::verify(locate, &file, &r.framing, preset, rgb, &r.pure_background)?;
     let any = |status| rules.iter().any(|r| r.status == status);
     report.verdict = if any(crate::checks::Status::Fail) {
         Verdict::Fail
@@ -411,6 +422,7 @@ pub fn render(
             matte_width: ow,
             matte_height: oh,
             pure_background: pure_background(&probe_alpha, ow, oh),
+            on_output: verify::mapped(&face, &probe_framing, &probe_alpha, ow, oh),
         });
     }
     let full = |face: &crate::analysis::Face| -> Result<Rendered> {
@@ -430,6 +442,7 @@ pub fn render(
             matte_width: ww,
             matte_height: wh,
             pure_background: pure_background(&alpha, ow, oh),
+            on_output: verify::mapped(face, &framing, &alpha, ow, oh),
         })
     };
     let rendered = full(&face)?;

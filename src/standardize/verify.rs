@@ -1,11 +1,18 @@
-//! The closed loop: the file is decoded and analysed again as a collector would, and its
-//! geometry, background and file properties judged. A standardised photo that fails its own
-//! geometry is a bug, and the report says so instead of hiding it.
+//! The closed loop: the file is decoded and its geometry, background and file properties judged
+//! as a collector would. A standardised photo that fails its own geometry is a bug, and the
+//! report says so instead of hiding it.
+//!
+//! Where the face is on the file follows exactly from the source's analysis and the crop (a scale
+//! and a shift), so by default the closed loop maps the analysis onto the file instead of running
+//! the three networks again ([`ClosedLoop::Mapped`]): what can still go wrong (the crown the
+//! matte kept, the background's colour and evenness, the file's size and density) is read from
+//! the file's own pixels either way. [`ClosedLoop::Redetect`] analyses the file again from
+//! scratch, an independent check for the tests and `gradphoto standardize --verify`.
 
 use serde::Serialize;
 
 use super::crop::Framing;
-use crate::analysis::Analyzer;
+use crate::analysis::{Analysis, Analyzer, Face, PersonMask, Point};
 use crate::checks::{judge_range, not_evaluated, scene_rules, AllowedRange, Hints, RuleResult};
 use crate::colour::{delta_e, lab};
 use crate::encode::EncodedJpeg;
@@ -13,7 +20,84 @@ use crate::error::Result;
 use crate::input::{decode, Limits};
 use crate::preset::{thresholds, Preset};
 
-/// Head geometry re-detected on the output file, output pixels.
+/// How the closed loop finds the face on the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedLoop {
+    /// The source's face mapped through the crop, with the matte as the person mask.
+    #[default]
+    Mapped,
+    /// The file analysed again by the networks (about three times the closed loop's cost).
+    Redetect,
+}
+
+/// What the closed loop measures the file with.
+#[derive(Clone, Copy)]
+pub enum Locate<'a> {
+    /// The source's analysis mapped onto the output ([`mapped`]).
+    Mapped(&'a Analysis),
+    /// Analyse the decoded file again.
+    Redetect(&'a Analyzer),
+}
+
+/// `face` of the source photo on the output: landmarks, box and keypoints through the crop's
+/// shift and scale, the geometry measured again on them with `alpha` (the matte, any size, over
+/// the `width × height` output) as the person mask.
+pub fn mapped(
+    face: &Face,
+    framing: &Framing,
+    alpha: &super::boxfilter::Plane,
+    width: u32,
+    height: u32,
+) -> Analysis {
+    let c = &framing.crop;
+    let to = |p: Point| Point {
+        x: (p.x - c.left) * c.scale,
+        y: (p.y - c.top) * c.scale,
+    };
+    let landmarks: Vec<[f32; 3]> = face
+        .landmarks
+        .iter()
+        .map(|&[x, y, z]| {
+            let p = to(Point { x, y });
+            [p.x, p.y, z * c.scale]
+        })
+        .collect();
+    let mask = PersonMask {
+        width: alpha.width as u32,
+        height: alpha.height as u32,
+        image_width: width,
+        image_height: height,
+        alpha: alpha.data.clone(),
+    };
+    let geometry = crate::analysis::geometry::measure(&landmarks, Some(&mask));
+    let corner = to(Point {
+        x: face.bbox.x,
+        y: face.bbox.y,
+    });
+    let face = Face {
+        bbox: crate::analysis::BoxF {
+            x: corner.x,
+            y: corner.y,
+            width: face.bbox.width * c.scale,
+            height: face.bbox.height * c.scale,
+        },
+        keypoints: face.keypoints.map(to),
+        landmarks,
+        geometry,
+        ..face.clone()
+    };
+    Analysis {
+        image_width: width,
+        image_height: height,
+        faces: vec![face],
+        detector: "mapped",
+        mask: Some(mask),
+    }
+}
+
+/// Head geometry measured on the output file, output pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Measured {
@@ -82,9 +166,9 @@ fn at_the_edge(mut r: RuleResult) -> RuleResult {
     r
 }
 
-/// Decode and re-analyse `file`; judge it.
+/// Decode `file`, locate the face on it, judge it.
 pub fn verify(
-    analyzer: &Analyzer,
+    locate: Locate<'_>,
     file: &EncodedJpeg,
     framing: &Framing,
     preset: &Preset,
@@ -99,7 +183,17 @@ pub fn verify(
         })
     };
     let photo = decode(&file.bytes, &Limits::default())?;
-    let analysis = analyzer.analyze(&photo.image)?;
+    let redetected;
+    let analysis = match locate {
+        Locate::Mapped(a) => {
+            a.validate_for(&photo.image)?;
+            a
+        }
+        Locate::Redetect(analyzer) => {
+            redetected = analyzer.analyze(&photo.image)?;
+            &redetected
+        }
+    };
     let out = &preset.output;
     let mut rules = Vec::new();
 
@@ -225,7 +319,7 @@ pub fn verify(
     }
 
     // Background: the flat colour asked for, and the scene rules of the checks.
-    let scene = scene_rules(&photo, &analysis, preset)?;
+    let scene = scene_rules(&photo, analysis, preset)?;
     let bg_lab = lab(background);
     // Where the plan composited the flat background alone ([`super::pure_background`]), as the
     // 95th percentile: the fill itself, not the few pixels the JPEG's blocks disturb. (The file's

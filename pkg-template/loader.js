@@ -77,6 +77,7 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
  * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string): Promise<import('./gradphoto.js').CheckedAndStandardized>,
  *   checkAndStandardizeRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').CheckedAndStandardized>,
  *   guide(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').Guide>,
+ *   guideBitmap: ((bitmap: ImageBitmap, preset: string, facing?: import('./gradphoto.js').CameraFacing) => Promise<import('./gradphoto.js').Guide>) | null,
  *   terminate(): void }>}
  */
 export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
@@ -117,6 +118,14 @@ export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', impo
       photoCall({ op: 'checkAndStandardizeRgba', rgba, width, height, preset, background, facing }, [rgba.buffer]),
     guide: (rgba, width, height, preset, facing) =>
       call({ op: 'guide', rgba, width, height, preset, facing }, [rgba.buffer]),
+    /**
+     * The live guide for a camera frame as an `ImageBitmap` (`createImageBitmap(video, …)`),
+     * handed over and read back in the worker, so the page never touches the pixels. `null`
+     * where workers have no `OffscreenCanvas` (then use `guide` with the frame's RGBA).
+     */
+    guideBitmap: typeof OffscreenCanvas === 'function'
+      ? (bitmap, preset, facing) => call({ op: 'guideBitmap', bitmap, preset, facing }, [bitmap])
+      : null,
     terminate: () => worker.terminate(),
   };
 }

@@ -7,6 +7,18 @@ import { initBest, loadAnalyzer } from './loader.js';
 
 let analyzer = null;
 
+let canvas = null;
+
+/** An ImageBitmap's pixels as ImageData, through one reused OffscreenCanvas; closes the bitmap. */
+function pixelsOf(bitmap) {
+  const { width, height } = bitmap;
+  if (!canvas || canvas.width !== width || canvas.height !== height) canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return ctx.getImageData(0, 0, width, height);
+}
+
 /** The result's pixel and file buffers, handed over instead of copied. */
 function buffersOf(result) {
   const s = result?.standardized;
@@ -32,6 +44,10 @@ self.onmessage = async ({ data }) => {
     } else if (op === 'guide') {
       // The live guide for one camera frame (its face is tracked from the previous one).
       self.postMessage({ id, result: analyzer.guide(data.rgba, data.width, data.height, data.preset, data.facing) });
+      return;
+    } else if (op === 'guideBitmap') {
+      // The same for a frame handed over as an ImageBitmap: read back here, off the page.
+      self.postMessage({ id, result: analyzer.guideImageData(pixelsOf(data.bitmap), data.preset, data.facing) });
       return;
     } else if (op === 'checkAndStandardizeRgba') {
       result = analyzer.checkAndStandardizeRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);

@@ -223,6 +223,7 @@ impl JsAnalyzer {
             } else {
                 crate::standardize::Quality::Full
             },
+            ..Default::default()
         };
         crate::standardize::standardize_analyzed(&self.inner, photo, analysis, preset, &options)
     }

@@ -103,43 +103,63 @@ export function drawGuide(canvas, video, guide, scale, lang = 'zh') {
 }
 
 /**
- * Run the live guide at the rate the device holds: on each animation frame, unless the last
- * guide call is still running or the previous one took longer than the time since, grab a
- * reduced frame (long side ≤ `maxSide`), ask `guide(rgba, width, height)` (a value, or a promise
- * when the guide runs in a worker; the frame's buffer may be handed over) and draw the answer.
- * Returns a function that stops it.
+ * The current video frame as an `ImageBitmap` whose long side is at most `maxSide`, made off the
+ * page's thread: `{ bitmap, width, height, scale }`.
  */
-export function startGuide({ video, canvas, guide, onGuide, onError, lang = () => 'zh', maxSide = 640 }) {
-  let stopped = false; let busy = false; let notBefore = 0; let last = null; let lastScale = 1; let frames = 0;
-  const tick = (now) => {
-    if (stopped) return;
-    if (!busy && now >= notBefore && video.videoWidth && !video.paused) {
-      busy = true;
-      const t0 = performance.now();
-      let frame;
-      let onPage = false;
-      new Promise((resolve) => {
-        frame = grabFrame(video, maxSide);
-        const answer = guide(frame.rgba, frame.width, frame.height);
-        onPage = typeof answer?.then !== 'function';
-        resolve(answer);
-      }).then((answer) => {
-        if (stopped) return;
-        last = answer;
-        lastScale = frame.scale;
-        drawGuide(canvas, video, last, lastScale, lang());
-        onGuide?.(last, performance.now() - t0);
-        frames += 1;
-      }, (e) => onError?.(e)).finally(() => {
-        busy = false;
-        // A guide that ran on the page leaves it at least as long as it took, so taps stay
-        // responsive; one in a worker goes on with the next frame at once.
-        notBefore = onPage ? performance.now() + (performance.now() - t0) : 0;
-      });
+async function bitmapFrame(video, maxSide) {
+  const vw = video.videoWidth; const vh = video.videoHeight;
+  const scale = Math.min(1, maxSide / Math.max(vw, vh));
+  const width = Math.max(1, Math.round(vw * scale)); const height = Math.max(1, Math.round(vh * scale));
+  const bitmap = await createImageBitmap(video, { resizeWidth: width, resizeHeight: height, resizeQuality: 'medium' });
+  return { bitmap, width, height, scale };
+}
+
+/**
+ * Run the live guide on every new camera frame (`requestVideoFrameCallback`, else each
+ * animation frame) at the rate the device holds, and draw each answer.
+ *
+ * In a worker (`guideBitmap(bitmap)` given: the frame goes over as an `ImageBitmap`, made and read
+ * back off the page's thread) two frames are in flight, so the worker starts the next frame as it
+ * answers the last instead of waiting for the page's round trip. On the page (`guide(rgba, width,
+ * height)` answering a value) one frame at a time, and it waits at least as long as the last took,
+ * so taps stay responsive. Returns `{ stop(), redraw(), frames() }`.
+ */
+export function startGuide({ video, canvas, guide, guideBitmap = null, onGuide, onError, lang = () => 'zh', maxSide = 640 }) {
+  let stopped = false; let inFlight = 0; let notBefore = 0; let last = null; let lastScale = 1; let frames = 0;
+  let onPage = false;
+  const depth = () => (onPage ? 1 : 2);
+  const ask = async () => {
+    if (guideBitmap) {
+      const frame = await bitmapFrame(video, maxSide);
+      return { scale: frame.scale, answer: await guideBitmap(frame.bitmap) };
     }
-    requestAnimationFrame(tick);
+    const frame = grabFrame(video, maxSide);
+    const answer = guide(frame.rgba, frame.width, frame.height);
+    onPage = typeof answer?.then !== 'function';
+    return { scale: frame.scale, answer: await answer };
   };
-  requestAnimationFrame(tick);
+  const send = () => {
+    inFlight += 1;
+    const t0 = performance.now();
+    ask().then(({ scale, answer }) => {
+      if (stopped) return;
+      last = answer;
+      lastScale = scale;
+      drawGuide(canvas, video, last, lastScale, lang());
+      onGuide?.(last, performance.now() - t0);
+      frames += 1;
+    }, (e) => { if (!stopped) onError?.(e); }).finally(() => {
+      inFlight -= 1;
+      if (onPage) notBefore = performance.now() + (performance.now() - t0);
+    });
+  };
+  const byVideoFrame = typeof video.requestVideoFrameCallback === 'function';
+  const tick = () => {
+    if (stopped) return;
+    if (inFlight < depth() && performance.now() >= notBefore && video.videoWidth && !video.paused) send();
+    if (byVideoFrame) video.requestVideoFrameCallback(tick); else requestAnimationFrame(tick);
+  };
+  tick();
   return {
     stop() { stopped = true; canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); },
     redraw() { if (last) drawGuide(canvas, video, last, lastScale, lang()); },

@@ -79,6 +79,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
       video: $('video'),
       canvas: $('guide'),
       guide: (rgba, width, height) => a.guide(rgba, width, height, PRESET, view.camera?.facing),
+      guideBitmap: a.guideBitmap ? (bitmap) => a.guideBitmap(bitmap, PRESET, view.camera?.facing) : null,
       onGuide: (g, ms) => { view.lastGuide = g; view.guideMs = Math.round(ms); renderGuideHint(); },
       onError: (e) => { say('photo-msg', e); view.guide?.stop(); }, // the capture button still works
       lang,

@@ -96,6 +96,8 @@ export async function main(): Promise<void> {
   const checked: CheckedAndStandardized = await worker.checkAndStandardize(bytes, chsi.id);
   const framed: CheckedAndStandardized = await worker.checkAndStandardizeRgba(rgba, 640, 480, chsi.id, undefined, 'user');
   const workerGuide: string = (await worker.guide(rgba, 640, 480, chsi.id)).hint.en;
+  const bitmap = await createImageBitmap(frame);
+  const bitmapGuide: boolean | undefined = (await worker.guideBitmap?.(bitmap, chsi.id, 'user'))?.ready;
   worker.terminate();
 
   const flow = new Flow('chsi-graduation');
@@ -115,6 +117,6 @@ export async function main(): Promise<void> {
   void [simd, v, ids, width, camera, file.jpeg, file.quality, fromPixels.size_bytes, masked, school, last4, stages,
     eyeLine, reportRgba.verdict, hint, standard.transform.crop, preview.rgba, describe(both), bothRgba.summary.verdict,
     guideText, drawn, fromFrame.faces.length, frameReport.summary_en, frameStandard.height,
-    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, stage,
+    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stage,
     canPay, photoKey];
 }

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
+import { measureMemory } from './memory-peak.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const server = await serve(0);
@@ -25,6 +26,8 @@ if (!wasm.error) {
   if (scalar.error) { console.error('scalar WASM bench failed:', scalar.error); process.exit(1); }
   wasm.scalar_12mp = scalar.inputs['12mp'];
 }
+// Peak memory on the product's path, each photo in a fresh instance (scripts/memory-peak.mjs).
+if (!wasm.error) wasm.product_memory = await measureMemory(browser, `http://127.0.0.1:${server.address().port}`);
 const chromiumVersion = browser.version();
 await browser.close();
 server.close();

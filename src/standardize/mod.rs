@@ -517,6 +517,7 @@ fn finish(
     );
     let bg = background.map(linear);
     let composed = foreground::composite(&channels, alpha, bg, corrections.gains());
+    drop(channels); // before the resampling's buffers: the pipeline's peak memory is near
     let pixels = if (ww, wh) == (ow, oh) {
         composed.data
     } else {

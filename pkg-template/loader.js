@@ -70,12 +70,14 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
  * while a photo is checked. Inputs are transferred to the worker (the caller's buffers are
  * emptied) and results transferred back. Calling again while a call is in flight supersedes it:
  * the earlier promise rejects with `{ code: 'analysis.superseded' }` and its result is never
- * delivered (the graduate picked another photo).
+ * delivered (the graduate picked another photo), and the worker drops it at its next stage.
+ * `onStage(stage)` hears each stage as the photo enters it: `decode`, `analyse`, `check`,
+ * `standardise`.
  * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
  * `guide` runs the live camera guide on a frame in the same worker (the face is tracked between
  * frames), never superseding a photo call.
- * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string): Promise<import('./gradphoto.js').CheckedAndStandardized>,
- *   checkAndStandardizeRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').CheckedAndStandardized>,
+ * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string, onStage?: (stage: 'decode' | import('./gradphoto.js').PipelineStage) => void): Promise<import('./gradphoto.js').CheckedAndStandardized>,
+ *   checkAndStandardizeRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: import('./gradphoto.js').CameraFacing, onStage?: (stage: 'decode' | import('./gradphoto.js').PipelineStage) => void): Promise<import('./gradphoto.js').CheckedAndStandardized>,
  *   guide(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').Guide>,
  *   guideBitmap: ((bitmap: ImageBitmap, preset: string, facing?: import('./gradphoto.js').CameraFacing) => Promise<import('./gradphoto.js').Guide>) | null,
  *   terminate(): void }>}
@@ -89,6 +91,7 @@ export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', impo
     const call = pending.get(data.id);
     if (!call) return; // superseded
     if (data.progress) { call.onProgress?.(...data.progress); return; }
+    if (data.stage) { call.onStage?.(data.stage); return; }
     pending.delete(data.id);
     if ('error' in data) call.reject(data.error); else call.resolve(data.result);
   };
@@ -96,26 +99,27 @@ export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', impo
     for (const call of pending.values()) call.reject({ code: 'worker.failed', message_zh: '分析线程出错。', message_en: `The analysis worker failed: ${e.message ?? e}` });
     pending.clear();
   };
-  const call = (message, transfer = [], progress) => new Promise((resolve, reject) => {
+  const call = (message, transfer = [], progress, onStage) => new Promise((resolve, reject) => {
     const id = next += 1;
-    pending.set(id, { resolve, reject, onProgress: progress });
+    pending.set(id, { resolve, reject, onProgress: progress, onStage });
     worker.postMessage({ id, ...message }, transfer);
   });
-  const photoCall = (message, transfer) => {
+  const photoCall = (message, transfer, onStage) => {
     if (latest != null && pending.has(latest)) {
       pending.get(latest).reject({ code: 'analysis.superseded', message_zh: '已改为检查新选择的照片。', message_en: 'Superseded by a newer photo.' });
       pending.delete(latest);
+      worker.postMessage({ op: 'cancel', target: latest }); // it stops at its next stage
     }
-    const promise = call(message, transfer);
+    const promise = call(message, transfer, undefined, onStage);
     latest = next;
     return promise;
   };
   await call({ op: 'init', baseUrl: String(baseUrl) }, [], onProgress);
   return {
-    checkAndStandardize: (bytes, preset, background) =>
-      photoCall({ op: 'checkAndStandardize', bytes, preset, background }, [bytes.buffer]),
-    checkAndStandardizeRgba: (rgba, width, height, preset, background, facing) =>
-      photoCall({ op: 'checkAndStandardizeRgba', rgba, width, height, preset, background, facing }, [rgba.buffer]),
+    checkAndStandardize: (bytes, preset, background, onStage) =>
+      photoCall({ op: 'checkAndStandardize', bytes, preset, background }, [bytes.buffer], onStage),
+    checkAndStandardizeRgba: (rgba, width, height, preset, background, facing, onStage) =>
+      photoCall({ op: 'checkAndStandardizeRgba', rgba, width, height, preset, background, facing }, [rgba.buffer], onStage),
     guide: (rgba, width, height, preset, facing) =>
       call({ op: 'guide', rgba, width, height, preset, facing }, [rgba.buffer]),
     /**

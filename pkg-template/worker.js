@@ -2,10 +2,22 @@
 // standardising a photo (up to a second or more on a phone) and the live camera guide never block
 // the page. Started by
 // `createWorkerAnalyzer` in loader.js; messages are `{ id, op, ... }`, answers `{ id, result }`,
-// `{ id, error }` (the typed error as Rust made it) or `{ id, progress: [loaded, total] }`.
+// `{ id, error }` (the typed error as Rust made it), `{ id, progress: [loaded, total] }` while the
+// models load, or `{ id, stage }` as a photo enters each stage (decode, analyse, check,
+// standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered.
 import { initBest, loadAnalyzer } from './loader.js';
 
 let analyzer = null;
+
+/** Calls the page has superseded (`{ op: 'cancel', target }`), not yet seen by their job. */
+const cancelled = new Set();
+const dropped = (id) => cancelled.delete(id);
+/** Let the messages already queued (a cancel) run before going on. */
+const yieldToMessages = () => new Promise((resolve) => {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = () => { port1.close(); resolve(); };
+  port2.postMessage(null);
+});
 
 let canvas = null;
 
@@ -27,6 +39,7 @@ function buffersOf(result) {
 
 self.onmessage = async ({ data }) => {
   const { id, op } = data;
+  if (op === 'cancel') { cancelled.add(data.target); return; }
   try {
     if (op === 'init') {
       await initBest();
@@ -39,8 +52,25 @@ self.onmessage = async ({ data }) => {
     }
     if (!analyzer) throw { code: 'worker.not_ready', message_zh: '分析模块尚未加载。', message_en: 'The analyzer is not loaded yet.' };
     let result;
-    if (op === 'checkAndStandardize') {
-      result = analyzer.checkAndStandardize(data.bytes, data.preset, data.background);
+    if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba') {
+      self.postMessage({ id, stage: 'decode' });
+      await yieldToMessages();
+      if (dropped(id)) return;
+      const job = op === 'checkAndStandardize'
+        ? analyzer.startJob(data.bytes, data.preset, data.background)
+        : analyzer.startJobRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
+      try {
+        // A stage at a time, back to the event loop between them: the page hears which stage
+        // runs, and a photo picked meanwhile (a `cancel` message) stops this one at the next.
+        for (let stage = job.next(); stage !== 'done'; stage = job.step(analyzer)) {
+          self.postMessage({ id, stage });
+          await yieldToMessages();
+          if (dropped(id)) return;
+        }
+        result = job.finish();
+      } finally {
+        job.free();
+      }
     } else if (op === 'guide') {
       // The live guide for one camera frame (its face is tracked from the previous one).
       self.postMessage({ id, result: analyzer.guide(data.rgba, data.width, data.height, data.preset, data.facing) });
@@ -49,8 +79,6 @@ self.onmessage = async ({ data }) => {
       // The same for a frame handed over as an ImageBitmap: read back here, off the page.
       self.postMessage({ id, result: analyzer.guideImageData(pixelsOf(data.bitmap), data.preset, data.facing) });
       return;
-    } else if (op === 'checkAndStandardizeRgba') {
-      result = analyzer.checkAndStandardizeRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
     } else {
       throw { code: 'worker.unknown_op', message_zh: `未知操作 ${op}。`, message_en: `Unknown operation ${op}.` };
     }

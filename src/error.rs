@@ -73,6 +73,8 @@ pub enum Error {
     },
     #[error("the analysis does not belong to this photo: {detail}")]
     AnalysisMismatch { detail: String },
+    #[error("the photo's job was asked for its outcome before its {next} stage ran")]
+    JobUnfinished { next: &'static str },
     #[error("no QR code was found in the image")]
     QrNotFound,
     #[error("a QR code was found but could not be read ({detail})")]
@@ -104,6 +106,7 @@ impl Error {
             Error::NoCrown => "standardize.no_crown",
             Error::CannotFrame { .. } => "standardize.cannot_frame",
             Error::AnalysisMismatch { .. } => "analysis.mismatch",
+            Error::JobUnfinished { .. } => "job.unfinished",
             Error::QrNotFound => "qr.not_found",
             Error::QrUnreadable { .. } => "qr.unreadable",
         }
@@ -151,6 +154,9 @@ impl Error {
                 ..
             } => frame_hint(constraint, measured < min).1,
             Error::AnalysisMismatch { .. } => "This is a bug in the program that called gradphoto.",
+            Error::JobUnfinished { .. } => {
+                "This is a bug in the program that called gradphoto: run every stage first."
+            }
             Error::QrNotFound => {
                 "Pick a screenshot in which the whole 图像采集码 is visible, or scan it with the camera."
             }
@@ -213,6 +219,7 @@ impl Error {
                 frame_hint(constraint, measured < min).0
             ),
             Error::AnalysisMismatch { .. } => "人脸分析结果与照片不符（调用程序的错误）。".into(),
+            Error::JobUnfinished { .. } => "照片尚未处理完就取结果（调用程序的错误）。".into(),
             Error::QrNotFound => {
                 "图片中没有找到二维码。请选择完整包含图像采集码的截图，或用相机扫码。".into()
             }

@@ -12,6 +12,8 @@
 //! - [`colour`]: sRGB → CIELAB and ΔE.
 //! - [`resample`]: Lanczos3 region resampling to an exact output size.
 //! - [`encode`]: JPEG with JFIF density and a size search into the preset's byte window.
+//! - [`job`]: one photo analysed, checked and standardised a stage at a time (the worker yields
+//!   between stages to report progress and drop a superseded photo).
 //! - [`overlay`]: an analysis drawn over its photo.
 //! - [`guide`]: the live camera guide (head oval, one hint at a time).
 //! - [`qr`]: the 图像采集码 read from a screenshot or a camera frame (rqrr).
@@ -33,6 +35,7 @@ pub mod flow;
 pub mod framing;
 pub mod guide;
 pub mod input;
+pub mod job;
 pub mod overlay;
 pub mod preset;
 pub mod qr;

@@ -158,33 +158,19 @@ pub struct JsAnalyzer {
 }
 
 impl JsAnalyzer {
-    fn check_and_standardize_photo(
+    fn job(
         &self,
-        photo: &Photo,
+        photo: Photo,
         preset_id: &str,
         background: Option<String>,
-    ) -> Result<JsValue, JsValue> {
-        let preset = preset(preset_id)?;
-        let analysis = self.inner.analyze(&photo.image).map_err(err)?;
-        let report = crate::check(photo, &analysis, &preset).map_err(err)?;
-        let object: JsValue = js_sys::Object::new().into();
-        set(&object, "report", &to_js(&report)?)?;
-        set(
-            &object,
-            "summary",
-            &to_js(&crate::flow::CheckSummary::from_report(&report))?,
-        )?;
-        match self.standardize_photo(photo, &analysis, &preset, background, false) {
-            Ok(done) => {
-                set(&object, "standardized", &standardized_to_js(&done)?)?;
-                set(&object, "standardizeError", &JsValue::NULL)?;
-            }
-            Err(e) => {
-                set(&object, "standardized", &JsValue::NULL)?;
-                set(&object, "standardizeError", &to_js(&e.info())?)?;
-            }
-        }
-        Ok(object)
+    ) -> Result<JsPhotoJob, JsValue> {
+        let options = crate::standardize::Options {
+            background,
+            ..Default::default()
+        };
+        Ok(JsPhotoJob {
+            inner: Some(crate::job::Job::new(photo, preset(preset_id)?, options)),
+        })
     }
 
     fn analyze_and_standardize(
@@ -380,8 +366,8 @@ impl JsAnalyzer {
         preset_id: &str,
         background: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
-        self.check_and_standardize_photo(&photo, preset_id, background)
+        let mut job = self.start_job(bytes, preset_id, background)?;
+        job.run(self)
     }
 
     /// The same from canvas pixels (a camera capture). No EXIF: `facing` is the camera that took
@@ -399,10 +385,42 @@ impl JsAnalyzer {
             String,
         >,
     ) -> Result<JsValue, JsValue> {
+        let mut job = self.start_job_rgba(rgba, width, height, preset_id, background, facing)?;
+        job.run(self)
+    }
+
+    /// `checkAndStandardize` a stage at a time: decodes the photo and returns a `PhotoJob`, whose
+    /// `step(analyzer)` runs the next stage (`analyse`, `check`, `standardise`) and whose
+    /// `finish()` gives the same object as `checkAndStandardize`. A worker returns to its event
+    /// loop between steps, to show the stage and to drop a job a newer photo superseded (`free()`).
+    #[wasm_bindgen(js_name = startJob)]
+    pub fn start_job(
+        &self,
+        bytes: &[u8],
+        preset_id: &str,
+        background: Option<String>,
+    ) -> Result<JsPhotoJob, JsValue> {
+        let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
+        self.job(photo, preset_id, background)
+    }
+
+    /// `startJob` from canvas pixels (a camera capture), as `checkAndStandardizeRgba`.
+    #[wasm_bindgen(js_name = startJobRgba)]
+    pub fn start_job_rgba(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        preset_id: &str,
+        background: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
+            String,
+        >,
+    ) -> Result<JsPhotoJob, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default())
             .map_err(err)?
             .with_camera(facing.as_deref().and_then(crate::CameraFacing::parse));
-        self.check_and_standardize_photo(&photo, preset_id, background)
+        self.job(photo, preset_id, background)
     }
 
     /// The live camera guide for one frame: `{ status, ready, hint: { code, zh, en }, oval:
@@ -558,6 +576,75 @@ impl JsAnalyzer {
 
 /// Benchmark every stage on a JPEG inside this WASM instance (`performance.now()` as the clock):
 /// one warm-up, then the median of `runs`. Used by `www/bench.html`.
+/// A photo on its way through the pipeline, from `Analyzer.startJob`.
+#[wasm_bindgen(js_name = PhotoJob)]
+pub struct JsPhotoJob {
+    /// `None` once finished.
+    inner: Option<crate::job::Job>,
+}
+
+#[wasm_bindgen(js_class = PhotoJob)]
+impl JsPhotoJob {
+    /// The stage the next `step` runs: `"analyse"`, `"check"`, `"standardise"` or `"done"`.
+    #[wasm_bindgen(unchecked_return_type = "PipelineStage")]
+    pub fn next(&self) -> String {
+        self.inner
+            .as_ref()
+            .map_or(crate::job::PipelineStage::Done, |j| j.next())
+            .as_str()
+            .into()
+    }
+
+    /// Run the next stage; the stage after it.
+    #[wasm_bindgen(unchecked_return_type = "PipelineStage")]
+    pub fn step(&mut self, analyzer: &JsAnalyzer) -> Result<String, JsValue> {
+        let job = self.inner.as_mut().ok_or_else(|| {
+            err(crate::Error::JobUnfinished {
+                next: crate::job::PipelineStage::Done.as_str(),
+            })
+        })?;
+        Ok(job.step(&analyzer.inner).map_err(err)?.as_str().into())
+    }
+
+    /// The report and the standardised photo (or why there is none), as `checkAndStandardize`
+    /// returns them; once, after the last stage.
+    #[wasm_bindgen(unchecked_return_type = "CheckedAndStandardized")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let job = self.inner.take().ok_or_else(|| {
+            err(crate::Error::JobUnfinished {
+                next: crate::job::PipelineStage::Done.as_str(),
+            })
+        })?;
+        let outcome = job.finish().map_err(err)?;
+        let object: JsValue = js_sys::Object::new().into();
+        set(&object, "report", &to_js(&outcome.report)?)?;
+        set(
+            &object,
+            "summary",
+            &to_js(&crate::flow::CheckSummary::from_report(&outcome.report))?,
+        )?;
+        match &outcome.standardized {
+            Ok(done) => {
+                set(&object, "standardized", &standardized_to_js(done)?)?;
+                set(&object, "standardizeError", &JsValue::NULL)?;
+            }
+            Err(e) => {
+                set(&object, "standardized", &JsValue::NULL)?;
+                set(&object, "standardizeError", &to_js(&e.info())?)?;
+            }
+        }
+        Ok(object)
+    }
+}
+
+impl JsPhotoJob {
+    /// Every remaining stage, then `finish`.
+    fn run(&mut self, analyzer: &JsAnalyzer) -> Result<JsValue, JsValue> {
+        while self.step(analyzer)? != crate::job::PipelineStage::Done.as_str() {}
+        self.finish()
+    }
+}
+
 #[wasm_bindgen(js_name = benchStages, unchecked_return_type = "StageTimings")]
 pub fn bench_stages(
     jpeg: &[u8],

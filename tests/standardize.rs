@@ -594,3 +594,35 @@ fn every_framable_real_portrait_passes_its_closed_loop() {
         assert!(failed.is_empty(), "{failed:#?}");
     }
 }
+
+/// A job run a stage at a time (as the browser's worker runs it, yielding between stages) gives
+/// what checking and standardising in one go give; asked for its outcome early, it says so.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_job_runs_the_stages_in_order_and_gives_the_same_outcome() {
+    use gradphoto::job::{Job, PipelineStage};
+    let photo = Photo::from_rgb(grace());
+    let early = Job::new(photo.clone(), chsi(), Options::default()).finish();
+    assert_eq!(early.unwrap_err().code(), "job.unfinished");
+    let mut job = Job::new(photo.clone(), chsi(), Options::default());
+    let mut stages = vec![job.next()];
+    while job.next() != PipelineStage::Done {
+        stages.push(job.step(analyzer()).unwrap());
+    }
+    assert_eq!(
+        stages,
+        [
+            PipelineStage::Analyse,
+            PipelineStage::Check,
+            PipelineStage::Standardise,
+            PipelineStage::Done
+        ]
+    );
+    let outcome = job.finish().unwrap();
+    let analysis = analyzer().analyze(&photo.image).unwrap();
+    let report = gradphoto::check(&photo, &analysis, &chsi()).unwrap();
+    assert_eq!(outcome.report.verdict, report.verdict);
+    assert_eq!(outcome.report.rules.len(), report.rules.len());
+    let direct = standardize::standardize(analyzer(), &photo, &chsi(), &Options::default());
+    assert_eq!(outcome.standardized.unwrap().jpeg, direct.unwrap().jpeg);
+}

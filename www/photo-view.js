@@ -16,6 +16,7 @@ import { keepJpeg, clearJpegs } from './store.js';
 export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle, say, render, setStdUrl, nextPaint }) {
   const PRESET = preset;
   const SHOT_SIDE = 960; // the checked photo's preview, long side in canvas pixels
+  const STAGES = ['decode', 'analyse', 'check', 'standardise']; // as the worker names them
 
   let analyzerPromise = null;
   function analyzer() {
@@ -140,13 +141,20 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
       const t0 = performance.now();
       // The frame's pixels are drawn on the page afterwards, so the worker gets a copy of them;
       // the file's bytes are handed over.
+      // The worker names each stage as the photo enters it (an analyzer on the page cannot).
+      const onStage = (stage) => {
+        if (mine !== latest) return;
+        const n = STAGES.indexOf(stage) + 1;
+        $('photo-status').textContent = `${t('analysing')} ${n}/${STAGES.length} ${t(`stage_${stage}`)}`;
+        $('photo-status').dataset.stage = stage;
+      };
       out = await (frame
-        ? a.checkAndStandardizeRgba(frame.rgba.slice(), frame.width, frame.height, PRESET, undefined, frame.facing)
-        : a.checkAndStandardize(bytes, PRESET));
+        ? a.checkAndStandardizeRgba(frame.rgba.slice(), frame.width, frame.height, PRESET, undefined, frame.facing, onStage)
+        : a.checkAndStandardize(bytes, PRESET, undefined, onStage));
       ms = performance.now() - t0;
       if (mine !== latest) throw superseded; // the page's own analyzer cannot be interrupted
     } catch (e) {
-      if (mine === latest) $('photo-status').textContent = '';
+      if (mine === latest) { $('photo-status').textContent = ''; delete $('photo-status').dataset.stage; }
       bitmap?.close();
       throw e;
     }
@@ -157,6 +165,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
     setStdUrl(null);
     view.analysisMs = Math.round(ms);
     $('photo-status').textContent = `${t('analysed')} ${(view.analysisMs / 1000).toFixed(1)} s`;
+    delete $('photo-status').dataset.stage;
     view.result = out;
     view.prechecked = false;
     drawShot(frame, bitmap, size);

@@ -579,6 +579,13 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   // The check runs in a worker: the page's own longest task stays short meanwhile (it was the
   // whole analysis, ~0.6 s here, when it ran on the page).
   await page.evaluate(() => {
+    // The stages the page showed, as the worker named them.
+    window.__stages = [];
+    const status = document.getElementById('photo-status');
+    new MutationObserver(() => {
+      const s = status.dataset.stage;
+      if (s && window.__stages.at(-1) !== s) window.__stages.push(s);
+    }).observe(status, { attributes: true, attributeFilter: ['data-stage'] });
     window.__longest = 0;
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); })
       .observe({ type: 'longtask' });
@@ -594,6 +601,8 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   assert.equal((await allowed(page)).prechecks_used, used + 1, 'only the photo picked last was checked');
   assert.deepEqual(await page.$eval('#shot', (c) => [c.width, c.height]), [720, 960], 'the photo shown is the one picked last (the 12 MP one, not the 512×512 first)');
   assert.equal(await page.isHidden('#photo-msg'), true, 'superseding is not an error');
+  const stages = await page.evaluate(() => window.__stages);
+  assert.deepEqual(stages.slice(-4), ['decode', 'analyse', 'check', 'standardise'], `stages shown: ${stages}`);
   const longest = await page.evaluate(() => window.__longest);
   t.diagnostic(`12 MP album photo → check + standardise ${Date.now() - t0} ms; longest main-thread task ${Math.round(longest)} ms`);
   assert.ok(longest <= 100, `a main-thread task of ${longest} ms`);

@@ -22,6 +22,8 @@ import init, {
   type CheckedAndStandardized,
   type ErrorInfo,
   type Event,
+  type PhotoJob,
+  type PipelineStage,
   type Report,
   type RuleResult,
   type StandardizedPhoto,
@@ -77,6 +79,11 @@ export async function main(): Promise<void> {
   const standard: StandardizedPhoto = analyzer.standardize(bytes, chsi.id, '#438EDB');
   const preview = analyzer.standardizeRgba(rgba, 640, 480, chsi.id, null, true);
   const both = analyzer.checkAndStandardize(bytes, chsi.id);
+  // The same a stage at a time (what the worker runs, yielding between stages).
+  const job: PhotoJob = analyzer.startJob(bytes, chsi.id);
+  for (let next: PipelineStage = job.next(); next !== 'done'; next = job.step(analyzer)) void next;
+  const stepped: CheckedAndStandardized = job.finish();
+  job.free();
   const bothRgba = analyzer.checkAndStandardizeRgba(rgba, 640, 480, chsi.id, null, 'environment');
   const guide = analyzer.guide(rgba, 640, 480, chsi.id, 'user');
   const guideText: string = `${guide.status} ${guide.ready} ${guide.hint.zh} ${guide.scale ?? ''}`;
@@ -93,7 +100,8 @@ export async function main(): Promise<void> {
   const analyseMs: number = timings.analyze_ms;
 
   const worker = await createWorkerAnalyzer();
-  const checked: CheckedAndStandardized = await worker.checkAndStandardize(bytes, chsi.id);
+  const stagesSeen: string[] = [];
+  const checked: CheckedAndStandardized = await worker.checkAndStandardize(bytes, chsi.id, undefined, (s) => stagesSeen.push(s));
   const framed: CheckedAndStandardized = await worker.checkAndStandardizeRgba(rgba, 640, 480, chsi.id, undefined, 'user');
   const workerGuide: string = (await worker.guide(rgba, 640, 480, chsi.id)).hint.en;
   const bitmap = await createImageBitmap(frame);
@@ -117,6 +125,6 @@ export async function main(): Promise<void> {
   void [simd, v, ids, width, camera, file.jpeg, file.quality, fromPixels.size_bytes, masked, school, last4, stages,
     eyeLine, reportRgba.verdict, hint, standard.transform.crop, preview.rgba, describe(both), bothRgba.summary.verdict,
     guideText, drawn, fromFrame.faces.length, frameReport.summary_en, frameStandard.height,
-    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stage,
+    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stagesSeen, stepped.summary.verdict, stage,
     canPay, photoKey];
 }

@@ -82,15 +82,13 @@ pub fn coarse_with(
 }
 
 /// The guide image as three planes in [0, 1].
-fn channels(image: &RgbImage) -> [Plane; 3] {
+fn channel(image: &RgbImage, c: usize) -> Plane {
     let (w, h) = (image.width() as usize, image.height() as usize);
-    std::array::from_fn(|c| {
-        Plane::new(
-            w,
-            h,
-            image.pixels().map(|p| f32::from(p.0[c]) / 255.0).collect(),
-        )
-    })
+    Plane::new(
+        w,
+        h,
+        image.pixels().map(|p| f32::from(p.0[c]) / 255.0).collect(),
+    )
 }
 
 /// Refine `coarse` (alpha on the grid of `guide`) with the colour guided filter.
@@ -98,8 +96,9 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
     let (w, h) = (coarse.width, coarse.height);
     let s = params.subsample.max(1);
     let r = (params.radius / s).max(1);
-    let full = channels(guide);
-    let i: [Plane; 3] = std::array::from_fn(|c| full[c].shrink(s));
+    // One full-size channel at a time: on the working grid each is 4.9 MB, and the pipeline's
+    // peak memory falls in this function.
+    let i: [Plane; 3] = std::array::from_fn(|c| channel(guide, c).shrink(s));
     let p = coarse.shrink(s);
     let mean = |x: &Plane| x.box_mean(r);
     let mi: [Plane; 3] = std::array::from_fn(|c| mean(&i[c]));
@@ -165,9 +164,11 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
                 return 1.0;
             }
             let (x, y) = (k % w, k / w);
-            let q = up.at(&a[0], x, y) * full[0].data[k]
-                + up.at(&a[1], x, y) * full[1].data[k]
-                + up.at(&a[2], x, y) * full[2].data[k]
+            let px = &guide.as_raw()[3 * k..3 * k + 3];
+            let at = |c: usize| f32::from(px[c]) / 255.0;
+            let q = up.at(&a[0], x, y) * at(0)
+                + up.at(&a[1], x, y) * at(1)
+                + up.at(&a[2], x, y) * at(2)
                 + up.at(&b, x, y);
             // Inside the band nothing is exactly 1, so decontamination looks at every pixel
             // there (the filter's fit overshoots past 1 right at strong edges).

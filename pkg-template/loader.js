@@ -79,6 +79,7 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
  * @returns {Promise<{ checkAndStandardize(bytes: Uint8Array, preset: string, background?: string, onStage?: (stage: 'decode' | import('./gradphoto.js').PipelineStage) => void): Promise<import('./gradphoto.js').CheckedAndStandardized>,
  *   checkAndStandardizeRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, background?: string, facing?: import('./gradphoto.js').CameraFacing, onStage?: (stage: 'decode' | import('./gradphoto.js').PipelineStage) => void): Promise<import('./gradphoto.js').CheckedAndStandardized>,
  *   guide(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, preset: string, facing?: import('./gradphoto.js').CameraFacing): Promise<import('./gradphoto.js').Guide>,
+ *   checkAndStandardizeBitmap: ((bitmap: ImageBitmap, preset: string, background?: string, facing?: import('./gradphoto.js').CameraFacing, onStage?: (stage: 'decode' | import('./gradphoto.js').PipelineStage) => void) => Promise<import('./gradphoto.js').CheckedAndStandardized>) | null,
  *   guideBitmap: ((bitmap: ImageBitmap, preset: string, facing?: import('./gradphoto.js').CameraFacing) => Promise<import('./gradphoto.js').Guide>) | null,
  *   terminate(): void }>}
  */
@@ -120,6 +121,15 @@ export async function createWorkerAnalyzer({ baseUrl = new URL('./models/', impo
       photoCall({ op: 'checkAndStandardize', bytes, preset, background }, [bytes.buffer], onStage),
     checkAndStandardizeRgba: (rgba, width, height, preset, background, facing, onStage) =>
       photoCall({ op: 'checkAndStandardizeRgba', rgba, width, height, preset, background, facing }, [rgba.buffer], onStage),
+    /**
+     * `checkAndStandardizeRgba` for a camera capture as an `ImageBitmap` (`createImageBitmap(video)`),
+     * handed over and read back in the worker: the page never reads the full-resolution pixels.
+     * `null` where workers have no `OffscreenCanvas`.
+     */
+    checkAndStandardizeBitmap: typeof OffscreenCanvas === 'function'
+      ? (bitmap, preset, background, facing, onStage) =>
+        photoCall({ op: 'checkAndStandardizeBitmap', bitmap, preset, background, facing }, [bitmap], onStage)
+      : null,
     guide: (rgba, width, height, preset, facing) =>
       call({ op: 'guide', rgba, width, height, preset, facing }, [rgba.buffer]),
     /**

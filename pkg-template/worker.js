@@ -21,9 +21,19 @@ const yieldToMessages = () => new Promise((resolve) => {
 
 let canvas = null;
 
-/** An ImageBitmap's pixels as ImageData, through one reused OffscreenCanvas; closes the bitmap. */
-function pixelsOf(bitmap) {
+/**
+ * An ImageBitmap's pixels as ImageData; closes the bitmap. Camera frames of the live guide go
+ * through one reused OffscreenCanvas; a captured photo (`reuse` false) through its own, so its
+ * size is not kept.
+ */
+function pixelsOf(bitmap, reuse = true) {
   const { width, height } = bitmap;
+  if (!reuse) {
+    const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    return ctx.getImageData(0, 0, width, height);
+  }
   if (!canvas || canvas.width !== width || canvas.height !== height) canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   ctx.drawImage(bitmap, 0, 0);
@@ -52,13 +62,19 @@ self.onmessage = async ({ data }) => {
     }
     if (!analyzer) throw { code: 'worker.not_ready', message_zh: '分析模块尚未加载。', message_en: 'The analyzer is not loaded yet.' };
     let result;
-    if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba') {
+    if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba' || op === 'checkAndStandardizeBitmap') {
       self.postMessage({ id, stage: 'decode' });
       await yieldToMessages();
-      if (dropped(id)) return;
-      const job = op === 'checkAndStandardize'
-        ? analyzer.startJob(data.bytes, data.preset, data.background)
-        : analyzer.startJobRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
+      if (dropped(id)) { data.bitmap?.close(); return; }
+      let job;
+      if (op === 'checkAndStandardize') {
+        job = analyzer.startJob(data.bytes, data.preset, data.background);
+      } else if (op === 'checkAndStandardizeRgba') {
+        job = analyzer.startJobRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
+      } else {
+        const pixels = pixelsOf(data.bitmap, false);
+        job = analyzer.startJobRgba(pixels.data, pixels.width, pixels.height, data.preset, data.background, data.facing);
+      }
       try {
         // A stage at a time, back to the event loop between them: the page hears which stage
         // runs, and a photo picked meanwhile (a `cancel` message) stops this one at the next.

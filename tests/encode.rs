@@ -155,3 +155,44 @@ fn custom_preset_json_round_trips_and_bad_json_is_typed() {
         Err(Error::InvalidPreset { .. })
     ));
 }
+
+/// The size search lands where trying every quality would: the highest one inside the window,
+/// for windows from tight to wide, in fewer encodes than a halving search (7–8).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_size_search_finds_the_highest_quality_that_fits() {
+    let resized = gradphoto::resample::resample(
+        &grace(),
+        gradphoto::resample::centre_crop(512, 600, 480, 640),
+        480,
+        640,
+    )
+    .unwrap();
+    let sizes: Vec<usize> = (0..=100u8)
+        .map(|q| {
+            gradphoto::encode::encode_jpeg(&resized, q, 300)
+                .unwrap()
+                .len()
+        })
+        .collect();
+    for max_kb in [12, 20, 28, 40, 64, 90] {
+        let spec = OutputSpec {
+            min_kb: None,
+            max_kb: Some(max_kb),
+            ..chsi().output
+        };
+        let (_, max_bytes) = spec.byte_range();
+        let lowest = spec.min_quality;
+        let best = (lowest..=100)
+            .rev()
+            .find(|&q| sizes[usize::from(q)] as u64 <= max_bytes);
+        match (encode_to_spec(&resized, &spec), best) {
+            (Ok(file), Some(q)) => {
+                assert_eq!(file.quality, q, "{max_kb} KB");
+                assert!(file.attempts <= 6, "{max_kb} KB: {} encodes", file.attempts);
+            }
+            (Err(Error::SizeUnreachable { .. }), None) => {}
+            (got, want) => panic!("{max_kb} KB: {got:?}, want quality {want:?}"),
+        }
+    }
+}

@@ -90,10 +90,29 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
 
   async function capture() {
     if (!view.camera) return;
-    const frame = grabFrame($('video')); // full resolution
-    frame.facing = view.camera.facing;
+    const video = $('video');
+    const facing = view.camera.facing;
+    const a = await checker();
+    const mine = ++latest;
+    if (a.checkAndStandardizeBitmap) {
+      // The frame at full resolution is made off the page's thread and handed to the worker, which
+      // reads its pixels; the page keeps only a shrunk copy to show.
+      const full = await createImageBitmap(video);
+      const size = { width: full.width, height: full.height };
+      const k = Math.min(1, SHOT_SIDE / Math.max(size.width, size.height));
+      const bitmap = await createImageBitmap(full, {
+        resizeWidth: Math.max(1, Math.round(size.width * k)),
+        resizeHeight: Math.max(1, Math.round(size.height * k)),
+        resizeQuality: 'high',
+      });
+      stopCamera();
+      await processPhoto({ capture: { bitmap: full, facing }, bitmap, size, mine });
+      return;
+    }
+    const frame = grabFrame(video); // full resolution, read on the page (no OffscreenCanvas)
+    frame.facing = facing;
     stopCamera();
-    await processPhoto({ frame, mine: ++latest });
+    await processPhoto({ frame, mine });
   }
 
   // Each pick or capture takes a number; only the latest one's result is shown. A photo picked
@@ -127,7 +146,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
   }
 
   /** One photo through Rust: the pre-check report and the standardised photo from one analysis. */
-  async function processPhoto({ frame, bytes, bitmap, size, mine }) {
+  async function processPhoto({ frame, capture, bytes, bitmap, size, mine }) {
     // The analysis first: if it (or the model download) fails, the previous standardised photo and
     // the flow's state stay as they were.
     let out;
@@ -148,14 +167,19 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
         $('photo-status').textContent = `${t('analysing')} ${n}/${STAGES.length} ${t(`stage_${stage}`)}`;
         $('photo-status').dataset.stage = stage;
       };
-      out = await (frame
-        ? a.checkAndStandardizeRgba(frame.rgba.slice(), frame.width, frame.height, PRESET, undefined, frame.facing, onStage)
-        : a.checkAndStandardize(bytes, PRESET, undefined, onStage));
+      if (capture) {
+        out = await a.checkAndStandardizeBitmap(capture.bitmap, PRESET, undefined, capture.facing, onStage);
+      } else {
+        out = await (frame
+          ? a.checkAndStandardizeRgba(frame.rgba.slice(), frame.width, frame.height, PRESET, undefined, frame.facing, onStage)
+          : a.checkAndStandardize(bytes, PRESET, undefined, onStage));
+      }
       ms = performance.now() - t0;
       if (mine !== latest) throw superseded; // the page's own analyzer cannot be interrupted
     } catch (e) {
       if (mine === latest) { $('photo-status').textContent = ''; delete $('photo-status').dataset.stage; }
       bitmap?.close();
+      capture?.bitmap.close(); // a no-op once handed to the worker
       throw e;
     }
     // The three events of one photo are applied together and the page drawn once (settle below).

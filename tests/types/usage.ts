@@ -105,6 +105,7 @@ export async function main(): Promise<void> {
   const framed: CheckedAndStandardized = await worker.checkAndStandardizeRgba(rgba, 640, 480, chsi.id, undefined, 'user');
   const workerGuide: string = (await worker.guide(rgba, 640, 480, chsi.id)).hint.en;
   const bitmap = await createImageBitmap(frame);
+  const captured = await worker.checkAndStandardizeBitmap?.(await createImageBitmap(frame), chsi.id, undefined, 'environment');
   const bitmapGuide: boolean | undefined = (await worker.guideBitmap?.(bitmap, chsi.id, 'user'))?.ready;
   worker.terminate();
 
@@ -125,6 +126,6 @@ export async function main(): Promise<void> {
   void [simd, v, ids, width, camera, file.jpeg, file.quality, fromPixels.size_bytes, masked, school, last4, stages,
     eyeLine, reportRgba.verdict, hint, standard.transform.crop, preview.rgba, describe(both), bothRgba.summary.verdict,
     guideText, drawn, fromFrame.faces.length, frameReport.summary_en, frameStandard.height,
-    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stagesSeen, stepped.summary.verdict, stage,
+    frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stagesSeen, stepped.summary.verdict, captured?.report.verdict, stage,
     canPay, photoKey];
 }

@@ -13,9 +13,11 @@ const git = (args) => { try { return execSync(`git ${args}`, { encoding: 'utf8' 
 const commit = git('rev-parse --short HEAD');
 const dirty = Boolean(git('status --porcelain --untracked-files=no'));
 
-// Sizes: the module and the models, each gzipped on its own (as a server sends them).
+// Sizes: the module, the models and the worker's warm-up photo (fetched after the models), each
+// gzipped on its own (as a server sends them).
 const files = ['pkg/gradphoto_bg.wasm',
-  ...readdirSync('models').filter((f) => f.endsWith('.onnx')).sort().map((f) => `models/${f}`)];
+  ...readdirSync('models').filter((f) => f.endsWith('.onnx')).sort().map((f) => `models/${f}`),
+  'pkg-template/warmup.jpg'];
 const sizes = {};
 for (const f of files) sizes[f] = { raw: statSync(f).size, gzip: gzipSync(readFileSync(f), { level: 9 }).length };
 const total = Object.values(sizes).reduce((s, v) => ({ raw: s.raw + v.raw, gzip: s.gzip + v.gzip }), { raw: 0, gzip: 0 });
@@ -86,7 +88,7 @@ out(`WASM module compile (init): ${wasm.init_ms.toFixed(1)} ms; new Analyzer (fo
 out('');
 out('sizes, bytes'.padEnd(48) + 'raw'.padStart(10) + 'gzip -9'.padStart(10));
 for (const [k, v] of Object.entries(sizes)) out(`  ${k.padEnd(46)}${String(v.raw).padStart(10)}${String(v.gzip).padStart(10)}`);
-out(`  ${'wasm + models (each gzipped)'.padEnd(46)}${String(total.raw).padStart(10)}${String(total.gzip).padStart(10)}`);
+out(`  ${'wasm + models + warm-up photo (each gzipped)'.padEnd(46)}${String(total.raw).padStart(10)}${String(total.gzip).padStart(10)}`);
 
 // The issue's targets (MB = 10^6 bytes).
 const w12 = wasm.inputs['12mp'];
@@ -99,7 +101,7 @@ const targets = [
   ['WASM 12 MP check+standardise ≤ 3× native floor', table['12mp']?.pipeline_over_floor.ratio ?? null, 3, '×'],
   ['640×480 live frame (WASM, face tracked) ≤ 20 ms', num(wasm.inputs['640x480']?.live_tracked_ms), 20, 'ms'],
   ['every WASM model load ≤ 300 ms (slowest)', maxLoad, 300, 'ms'],
-  ['wasm + models ≤ 4 MB gzipped', total.gzip / 1e6, 4, `MB (${(total.gzip / 2 ** 20).toFixed(2)} MiB)`],
+  ['wasm + models (+ warm-up photo) ≤ 4 MB gzipped', total.gzip / 1e6, 4, `MB (${(total.gzip / 2 ** 20).toFixed(2)} MiB)`],
   ['peak WASM memory, 12 MP check+standardise ≤ 160 MB', mb(pm['12mp']?.peak_mb), 160, 'MB'],
   ['peak WASM memory, 49.9 MP (largest accepted) ≤ 220 MB', mb(pm['50mp']?.peak_mb), 220, 'MB'],
 ].map(([name, measured, limit, unit]) => ({

@@ -11,7 +11,7 @@ use crate::colour::linear;
 use crate::error::Result;
 use crate::input::Photo;
 use crate::preset::parse_hex_color;
-use crate::resample::resample_linear;
+use crate::resample::resample_linear_planes;
 use crate::standardize::{self, crop, cut, foreground, matte, verify, Options, Quality};
 use crate::{centre_crop_encode, decode, encode_to_spec, Limits, Preset};
 
@@ -65,7 +65,7 @@ pub struct StandardizeTimings {
     pub matte_ms: f64,
     /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
     pub composite_ms: f64,
-    /// `resample_linear` from the working grid to the output size (0 when they are equal).
+    /// `resample_linear_planes` from the working grid to the output size (0 when they are equal).
     pub downscale_ms: f64,
     /// `encode_to_spec` on the rendered output: JPEG with the size search.
     pub encode_spec_ms: f64,
@@ -254,14 +254,16 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let alpha = matte_of();
     let bg = parse_hex_color(&preset.background.color)?.map(linear);
     let composite_ms = time(&mut || {
-        foreground::composite(&foreground::linear_channels(&work), &alpha, bg, gains);
+        foreground::composite(foreground::linear_channels(&work), &alpha, bg, gains);
         Ok(())
     })?;
-    let composed = foreground::composite(&foreground::linear_channels(&work), &alpha, bg, gains);
+    let [r, g, b] = foreground::composite(foreground::linear_channels(&work), &alpha, bg, gains);
     let downscale_ms = if (ww, wh) == (ow, oh) {
         0.0
     } else {
-        time(&mut || resample_linear(&composed.data, ww, wh, ow, oh).map(|_| ()))?
+        time(&mut || {
+            resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh).map(|_| ())
+        })?
     };
     let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
     let file = encode_to_spec(&done.image, &preset.output)?;

@@ -109,9 +109,11 @@ pub fn encode_to_spec(image: &RgbImage, spec: &OutputSpec) -> Result<EncodedJpeg
         match (known, too_big) {
             (Some((q, _)), Some((h, _))) if h - q <= 1 => break fits.unwrap_or_default(),
             (Some((100, _)), _) => break fits.unwrap_or_default(),
-            (None, Some((h, size))) if h <= lowest => return Err(unreachable(format!(
+            (None, Some((h, size))) if h <= lowest => {
+                return Err(unreachable(format!(
                 "quality {lowest} already gives {size} bytes, above the {max_bytes}-byte maximum"
-            ))),
+            )))
+            }
             _ => {}
         }
         let q = next_quality(known, too_big, lowest, max_bytes);

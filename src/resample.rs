@@ -130,31 +130,41 @@ fn trim_rounding(start: f64, len: f64, size: u32) -> f64 {
     }
 }
 
-/// Resample a whole linear-light RGB image (interleaved `f32`, `width × height × 3`) to
-/// `out_width × out_height` with Lanczos3. Downscaling in linear light keeps thin dark strands
-/// (hair against a light background) from thickening or darkening, as gamma-space filtering does.
-pub fn resample_linear(
-    pixels: &[f32],
+/// Resample a linear-light RGB image, given as three planes (`width × height` each, row by row),
+/// to `out_width × out_height` with Lanczos3, each plane on its own, the result interleaved.
+/// Downscaling in linear light keeps thin dark strands (hair against a light background) from
+/// thickening or darkening, as gamma-space filtering does.
+pub fn resample_linear_planes(
+    planes: [&[f32]; 3],
     width: u32,
     height: u32,
     out_width: u32,
     out_height: u32,
 ) -> Result<Vec<f32>> {
     let fail = |detail: String| Error::Encode { detail };
-    // The f32 samples as the bytes the resizer reads (a view, no copy).
-    let src = ImageRef::new(
-        width,
-        height,
-        bytemuck::cast_slice(pixels),
-        PixelType::F32x3,
-    )
-    .map_err(|e| fail(e.to_string()))?;
-    let mut dst = Image::new(out_width, out_height, PixelType::F32x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new()
-        .resize(&src, &mut dst, &options)
-        .map_err(|e| fail(e.to_string()))?;
-    Ok(bytemuck::pod_collect_to_vec(dst.buffer()))
+    let mut out = vec![0.0f32; out_width as usize * out_height as usize * 3];
+    if (width, height) == (out_width, out_height) {
+        for (c, plane) in planes.into_iter().enumerate() {
+            for (k, v) in plane.iter().enumerate() {
+                out[3 * k + c] = *v;
+            }
+        }
+        return Ok(out);
+    }
+    for (c, plane) in planes.into_iter().enumerate() {
+        let src = ImageRef::new(width, height, bytemuck::cast_slice(plane), PixelType::F32)
+            .map_err(|e| fail(e.to_string()))?;
+        let mut dst = Image::new(out_width, out_height, PixelType::F32);
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        Resizer::new()
+            .resize(&src, &mut dst, &options)
+            .map_err(|e| fail(e.to_string()))?;
+        let values: &[f32] = bytemuck::cast_slice(dst.buffer());
+        for (k, v) in values.iter().enumerate() {
+            out[3 * k + c] = *v;
+        }
+    }
+    Ok(out)
 }
 
 /// The picture content turned counter-clockwise (as seen) by `degrees` about `(cx, cy)`, same

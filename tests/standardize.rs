@@ -193,12 +193,10 @@ fn no_fringe_of_the_old_background_around_the_hair() {
         })
     });
     let naive_fringe = green_fringe(naive);
-    let clean = foreground::composite(&channels, &alpha, blue_lin, [1.0; 3]);
+    let clean = foreground::composite(channels.clone(), &alpha, blue_lin, [1.0; 3]);
     let clean_fringe = green_fringe(
-        clean
-            .data
-            .chunks_exact(3)
-            .map(|p| [p[0], p[1], p[2]].map(gradphoto::colour::srgb)),
+        (0..(w * h) as usize)
+            .map(|k| std::array::from_fn(|c| gradphoto::colour::srgb(clean[c].data[k]))),
     );
     assert!(naive_fringe > 1000, "naive paste fringe {naive_fringe}");
     assert!(

@@ -19,14 +19,6 @@ const SURE_BACKGROUND: f32 = 0.1;
 const LOCAL_RADIUS: usize = 24;
 const SUBSAMPLE: usize = 4;
 
-/// An RGB image in linear light, interleaved `f32`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinearRgb {
-    pub width: u32,
-    pub height: u32,
-    pub data: Vec<f32>,
-}
-
 fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
     let t = ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
@@ -116,13 +108,15 @@ pub fn old_background(channels: &[Plane; 3], alpha: &Plane) -> Option<[f32; 3]> 
 }
 
 /// Estimate the foreground colour, apply the global `gains` (exposure × white balance) to it,
-/// and composite over `background` (linear RGB).
+/// and composite over `background` (linear RGB). The result replaces `channels`, pixel by pixel:
+/// each pixel reads only its own values and the local estimates made before the loop, so no
+/// second full-size image is needed (on a 50 MP photo the pipeline's peak memory is here).
 pub fn composite(
-    channels: &[Plane; 3],
+    mut channels: [Plane; 3],
     alpha: &Plane,
     background: [f32; 3],
     gains: [f32; 3],
-) -> LinearRgb {
+) -> [Plane; 3] {
     let (w, h) = (alpha.width, alpha.height);
     let mask = |sure: &dyn Fn(f32) -> bool| {
         Plane::new(
@@ -137,19 +131,19 @@ pub fn composite(
     };
     let bg_weight = mask(&|a| a < SURE_BACKGROUND);
     let fg_weight = mask(&|a| a >= 1.0);
-    let bg_mean = global_mean(channels, &bg_weight).unwrap_or(background);
-    let fg_mean = global_mean(channels, &fg_weight).unwrap_or([0.5; 3]);
-    let (old, wall_share) = local_mean(channels, &bg_weight, bg_mean);
-    let (near_fg, _) = local_mean(channels, &fg_weight, fg_mean);
-    // Freed before the output is made: on a 50 MP photo the peak of the whole pipeline is here.
+    let bg_mean = global_mean(&channels, &bg_weight).unwrap_or(background);
+    let fg_mean = global_mean(&channels, &fg_weight).unwrap_or([0.5; 3]);
+    let (old, wall_share) = local_mean(&channels, &bg_weight, bg_mean);
+    let (near_fg, _) = local_mean(&channels, &fg_weight, fg_mean);
     drop((bg_weight, fg_weight));
     let up = Upsampler::new(SUBSAMPLE, wall_share.width, wall_share.height, w, h);
-    let mut data = Vec::with_capacity(w * h * 3);
     for k in 0..w * h {
         let a = alpha.data[k];
         if a <= 0.0 {
             // Pure background: nothing of the person to estimate.
-            data.extend_from_slice(&background);
+            for c in 0..3 {
+                channels[c].data[k] = background[c];
+            }
             continue;
         }
         let (x, y) = (k % w, k / w);
@@ -173,12 +167,8 @@ pub fn composite(
             }
         }
         for c in 0..3 {
-            data.push(a * (f[c] * gains[c]).min(1.0) + (1.0 - a) * background[c]);
+            channels[c].data[k] = a * (f[c] * gains[c]).min(1.0) + (1.0 - a) * background[c];
         }
     }
-    LinearRgb {
-        width: w as u32,
-        height: h as u32,
-        data,
-    }
+    channels
 }

@@ -33,7 +33,7 @@ use crate::encode::{encode_to_spec, EncodedJpeg};
 use crate::error::{Error, Result};
 use crate::input::Photo;
 use crate::preset::{parse_hex_color, Preset};
-use crate::resample::{resample, resample_linear, rotate, Rect};
+use crate::resample::{resample, resample_linear_planes, rotate, Rect};
 pub use correct::Corrections;
 pub use crop::Framing;
 pub use verify::{ClosedLoop, Measured};
@@ -516,13 +516,8 @@ fn finish(
         &preset.corrections,
     );
     let bg = background.map(linear);
-    let composed = foreground::composite(&channels, alpha, bg, corrections.gains());
-    drop(channels); // before the resampling's buffers: the pipeline's peak memory is near
-    let pixels = if (ww, wh) == (ow, oh) {
-        composed.data
-    } else {
-        resample_linear(&composed.data, ww, wh, ow, oh)?
-    };
+    let [r, g, b] = foreground::composite(channels, alpha, bg, corrections.gains());
+    let pixels = resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
     let rgb: Vec<u8> = pixels.into_iter().map(srgb).collect();
     let image = RgbImage::from_raw(ow, oh, rgb).ok_or(Error::Encode {
         detail: "output buffer has the wrong size".into(),

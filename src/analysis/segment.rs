@@ -24,26 +24,53 @@ pub struct PersonMask {
     pub alpha: Vec<f32>,
 }
 
+/// One axis of a bilinear lookup: the two neighbouring mask cells and the second one's weight.
+/// A grid of lookups (a row of a coarse matte) computes each column's and each row's once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tap {
+    lo: usize,
+    hi: usize,
+    frac: f32,
+}
+
+/// The [`Tap`] for image coordinate `v` on an axis of `image` pixels and `cells` mask cells;
+/// `None` outside the image.
+fn tap(v: f32, image: u32, cells: u32) -> Option<Tap> {
+    if v < 0.0 || v >= image as f32 {
+        return None;
+    }
+    let g = (v / image as f32 * cells as f32 - 0.5).clamp(0.0, (cells - 1) as f32);
+    let lo = g.floor() as usize;
+    Some(Tap {
+        lo,
+        hi: (lo + 1).min(cells as usize - 1),
+        frac: g - lo as f32,
+    })
+}
+
 impl PersonMask {
     /// Alpha at image coordinates (bilinear); 0 outside the image.
     pub fn at(&self, x: f32, y: f32) -> f32 {
-        if x < 0.0 || y < 0.0 || x >= self.image_width as f32 || y >= self.image_height as f32 {
-            return 0.0;
+        match (self.tap_x(x), self.tap_y(y)) {
+            (Some(tx), Some(ty)) => self.at_taps(tx, ty),
+            _ => 0.0,
         }
-        let gx = (x / self.image_width as f32 * self.width as f32 - 0.5)
-            .clamp(0.0, (self.width - 1) as f32);
-        let gy = (y / self.image_height as f32 * self.height as f32 - 0.5)
-            .clamp(0.0, (self.height - 1) as f32);
-        let (x0, y0) = (gx.floor() as usize, gy.floor() as usize);
-        let (x1, y1) = (
-            (x0 + 1).min(self.width as usize - 1),
-            (y0 + 1).min(self.height as usize - 1),
-        );
-        let (fx, fy) = (gx - x0 as f32, gy - y0 as f32);
+    }
+
+    pub fn tap_x(&self, x: f32) -> Option<Tap> {
+        tap(x, self.image_width, self.width)
+    }
+
+    pub fn tap_y(&self, y: f32) -> Option<Tap> {
+        tap(y, self.image_height, self.height)
+    }
+
+    /// [`at`](Self::at) where the column's and the row's taps are known.
+    pub fn at_taps(&self, tx: Tap, ty: Tap) -> f32 {
         let a = |xx: usize, yy: usize| self.alpha[yy * self.width as usize + xx];
-        let top = a(x0, y0) + (a(x1, y0) - a(x0, y0)) * fx;
-        let bottom = a(x0, y1) + (a(x1, y1) - a(x0, y1)) * fx;
-        top + (bottom - top) * fy
+        let top = a(tx.lo, ty.lo) + (a(tx.hi, ty.lo) - a(tx.lo, ty.lo)) * tx.frac;
+        let bottom = a(tx.lo, ty.hi) + (a(tx.hi, ty.hi) - a(tx.lo, ty.hi)) * tx.frac;
+        top + (bottom - top) * ty.frac
     }
 
     /// The mask resampled to `width × height` over the same image, as 8-bit alpha.

@@ -50,7 +50,18 @@ const BAND_MAX: f32 = 0.999;
 /// The person mask sampled on the working grid that covers `crop` (`width × height` pixels).
 pub fn coarse(mask: &PersonMask, crop: &Crop, width: u32, height: u32) -> Plane {
     coarse_with(
-        |x, y| mask.at(x, y),
+        |xs, ys| {
+            let cols: Vec<_> = xs.iter().map(|&x| mask.tap_x(x)).collect();
+            ys.iter()
+                .flat_map(|&y| {
+                    let row = mask.tap_y(y);
+                    cols.iter().map(move |&col| match (col, row) {
+                        (Some(tx), Some(ty)) => mask.at_taps(tx, ty),
+                        _ => 0.0,
+                    })
+                })
+                .collect()
+        },
         mask.image_height as f32,
         crop,
         width,
@@ -59,26 +70,25 @@ pub fn coarse(mask: &PersonMask, crop: &Crop, width: u32, height: u32) -> Plane 
 }
 
 /// [`coarse`] from any person-probability lookup in source pixels (0 above the photo) over a
-/// photo `image_height` pixels high.
+/// photo `image_height` pixels high: `grid(xs, ys)` gives the values at every `(x, y)`, row by
+/// row (so a bilinear lookup works out each column's and each row's part once).
 pub fn coarse_with(
-    at: impl Fn(f32, f32) -> f32,
+    grid: impl Fn(&[f32], &[f32]) -> Vec<f32>,
     image_height: f32,
     crop: &Crop,
     width: u32,
     height: u32,
 ) -> Plane {
     let (sx, sy) = (crop.width / width as f32, crop.height / height as f32);
-    let mut data = Vec::with_capacity(width as usize * height as usize);
-    for y in 0..height {
-        let src_y = crop.top + (y as f32 + 0.5) * sy;
-        // Below the photo (filled area) the mask's last row continues, like the pixels do; above
-        // it, the lookup gives 0: filled headroom is background.
-        let src_y = src_y.min(image_height - 0.5);
-        for x in 0..width {
-            data.push(at(crop.left + (x as f32 + 0.5) * sx, src_y));
-        }
-    }
-    Plane::new(width as usize, height as usize, data)
+    let xs: Vec<f32> = (0..width)
+        .map(|x| crop.left + (x as f32 + 0.5) * sx)
+        .collect();
+    // Below the photo (filled area) the mask's last row continues, like the pixels do; above it,
+    // the lookup gives 0: filled headroom is background.
+    let ys: Vec<f32> = (0..height)
+        .map(|y| (crop.top + (y as f32 + 0.5) * sy).min(image_height - 0.5))
+        .collect();
+    Plane::new(width as usize, height as usize, grid(&xs, &ys))
 }
 
 /// The guide image as three planes in [0, 1].

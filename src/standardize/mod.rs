@@ -311,23 +311,48 @@ struct PersonAt<'a> {
 }
 
 impl PersonAt<'_> {
-    fn at(&self, x: f32, y: f32) -> f32 {
-        if let Some((mask, c)) = &self.region {
-            let (px, py) = ((x - c.left) * c.scale, (y - c.top) * c.scale);
-            let inside = px >= 0.0
-                && py >= 0.0
-                && px < mask.image_width as f32
-                && py < mask.image_height as f32;
-            if inside && y >= 0.0 {
-                return mask.at(px, py);
-            }
-        }
-        self.whole.at(x, y)
-    }
-
     fn coarse(&self, crop: &crate::framing::Crop, width: u32, height: u32) -> boxfilter::Plane {
         let image_height = self.whole.image_height as f32;
-        matte::coarse_with(|x, y| self.at(x, y), image_height, crop, width, height)
+        matte::coarse_with(
+            |xs, ys| self.grid(xs, ys),
+            image_height,
+            crop,
+            width,
+            height,
+        )
+    }
+
+    /// The person probability at every `(x, y)`, row by row: the crop's own segmentation inside
+    /// its region (at or below the photo's top), the photo's mask elsewhere; each column's and
+    /// row's bilinear taps worked out once.
+    fn grid(&self, xs: &[f32], ys: &[f32]) -> Vec<f32> {
+        let whole_cols: Vec<_> = xs.iter().map(|&x| self.whole.tap_x(x)).collect();
+        let region_cols: Vec<_> = match &self.region {
+            Some((mask, c)) => xs
+                .iter()
+                .map(|&x| mask.tap_x((x - c.left) * c.scale))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut out = Vec::with_capacity(xs.len() * ys.len());
+        for &y in ys {
+            let whole_row = self.whole.tap_y(y);
+            let region_row = match &self.region {
+                Some((mask, c)) if y >= 0.0 => mask.tap_y((y - c.top) * c.scale),
+                _ => None,
+            };
+            for (k, whole_col) in whole_cols.iter().enumerate() {
+                let region = region_row.zip(region_cols.get(k).copied().flatten());
+                out.push(match (region, whole_col, whole_row) {
+                    (Some((ty, tx)), _, _) => {
+                        self.region.as_ref().map_or(0.0, |(m, _)| m.at_taps(tx, ty))
+                    }
+                    (None, Some(tx), Some(ty)) => self.whole.at_taps(*tx, ty),
+                    _ => 0.0,
+                });
+            }
+        }
+        out
     }
 }
 

@@ -10,6 +10,12 @@ use gradphoto::{centre_crop_encode, decode, encode_to_spec, Error, Limits, Prese
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+/// Grace Hopper centre-cropped and resampled to the CHSI output size.
+fn grace_480x640() -> image::RgbImage {
+    let region = gradphoto::resample::centre_crop(512, 600, 480, 640);
+    gradphoto::resample::resample(&grace(), region, 480, 640).unwrap()
+}
+
 fn chsi() -> Preset {
     Preset::builtin("chsi-graduation").unwrap()
 }
@@ -94,13 +100,7 @@ fn unreachable_windows_are_typed_errors_not_padding() {
         max_kb: Some(5),
         ..chsi().output
     };
-    let resized = gradphoto::resample::resample(
-        &grace(),
-        gradphoto::resample::centre_crop(512, 600, 480, 640),
-        480,
-        640,
-    )
-    .unwrap();
+    let resized = grace_480x640();
     assert!(matches!(
         encode_to_spec(&resized, &tiny),
         Err(Error::SizeUnreachable { .. })
@@ -161,13 +161,7 @@ fn custom_preset_json_round_trips_and_bad_json_is_typed() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_size_search_finds_the_highest_quality_that_fits() {
-    let resized = gradphoto::resample::resample(
-        &grace(),
-        gradphoto::resample::centre_crop(512, 600, 480, 640),
-        480,
-        640,
-    )
-    .unwrap();
+    let resized = grace_480x640();
     let sizes: Vec<usize> = (0..=100u8)
         .map(|q| {
             gradphoto::encode::encode_jpeg(&resized, q, 300)

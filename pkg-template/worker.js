@@ -33,16 +33,26 @@ async function warmUp() {
   try {
     const bytes = new Uint8Array(await (await fetch(new URL('./warmup.jpg', import.meta.url))).arrayBuffer());
     if (photoArrived) return;
-    const job = analyzer.startJob(bytes, 'chsi-graduation');
-    try {
-      for (let stage = job.next(); stage !== 'done'; stage = job.step(analyzer)) {
-        await yieldToMessages();
-        if (photoArrived) return;
-      }
-    } finally {
-      job.free();
-    }
+    await stepThrough(analyzer.startJob(bytes, 'chsi-graduation'), () => {}, () => photoArrived);
   } catch { /* no warm-up */ }
+}
+
+/**
+ * Run `job` to its end a stage at a time, back to the event loop before each stage (`onStage`
+ * hears it first), and free it. Stops early when `stop()` says so then; the job's outcome, or
+ * `null` when stopped.
+ */
+async function stepThrough(job, onStage, stop) {
+  try {
+    for (let stage = job.next(); stage !== 'done'; stage = job.step(analyzer)) {
+      onStage(stage);
+      await yieldToMessages();
+      if (stop()) return null;
+    }
+    return job.finish();
+  } finally {
+    job.free();
+  }
 }
 
 let canvas = null;
@@ -54,14 +64,12 @@ let canvas = null;
  */
 function pixelsOf(bitmap, reuse = true) {
   const { width, height } = bitmap;
-  if (!reuse) {
-    const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(bitmap, 0, 0);
-    bitmap.close();
-    return ctx.getImageData(0, 0, width, height);
+  let target = reuse ? canvas : null;
+  if (!target || target.width !== width || target.height !== height) {
+    target = new OffscreenCanvas(width, height);
+    if (reuse) canvas = target;
   }
-  if (!canvas || canvas.width !== width || canvas.height !== height) canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const ctx = target.getContext('2d', { willReadFrequently: true });
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
   return ctx.getImageData(0, 0, width, height);
@@ -103,18 +111,10 @@ self.onmessage = async ({ data }) => {
         const pixels = pixelsOf(data.bitmap, false);
         job = analyzer.startJobRgba(pixels.data, pixels.width, pixels.height, data.preset, data.background, data.facing);
       }
-      try {
-        // A stage at a time, back to the event loop between them: the page hears which stage
-        // runs, and a photo picked meanwhile (a `cancel` message) stops this one at the next.
-        for (let stage = job.next(); stage !== 'done'; stage = job.step(analyzer)) {
-          self.postMessage({ id, stage });
-          await yieldToMessages();
-          if (dropped(id)) return;
-        }
-        result = job.finish();
-      } finally {
-        job.free();
-      }
+      // A stage at a time, back to the event loop between them: the page hears which stage runs,
+      // and a photo picked meanwhile (a `cancel` message) stops this one at the next.
+      result = await stepThrough(job, (stage) => self.postMessage({ id, stage }), () => dropped(id));
+      if (result === null) return;
     } else if (op === 'guide') {
       // The live guide for one camera frame (its face is tracked from the previous one).
       self.postMessage({ id, result: analyzer.guide(data.rgba, data.width, data.height, data.preset, data.facing) });

@@ -574,8 +574,6 @@ impl JsAnalyzer {
     }
 }
 
-/// Benchmark every stage on a JPEG inside this WASM instance (`performance.now()` as the clock):
-/// one warm-up, then the median of `runs`. Used by `www/bench.html`.
 /// A photo on its way through the pipeline, from `Analyzer.startJob`.
 #[wasm_bindgen(js_name = PhotoJob)]
 pub struct JsPhotoJob {
@@ -595,56 +593,64 @@ impl JsPhotoJob {
             .into()
     }
 
-    /// Run the next stage; the stage after it.
+    /// Run the next stage; the stage after it (`"done"` once finished).
     #[wasm_bindgen(unchecked_return_type = "PipelineStage")]
     pub fn step(&mut self, analyzer: &JsAnalyzer) -> Result<String, JsValue> {
-        let job = self.inner.as_mut().ok_or_else(|| {
-            err(crate::Error::JobUnfinished {
-                next: crate::job::PipelineStage::Done.as_str(),
-            })
-        })?;
-        Ok(job.step(&analyzer.inner).map_err(err)?.as_str().into())
+        let stage = match self.inner.as_mut() {
+            Some(job) => job.step(&analyzer.inner).map_err(err)?,
+            None => crate::job::PipelineStage::Done,
+        };
+        Ok(stage.as_str().into())
     }
 
     /// The report and the standardised photo (or why there is none), as `checkAndStandardize`
     /// returns them; once, after the last stage.
     #[wasm_bindgen(unchecked_return_type = "CheckedAndStandardized")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let job = self.inner.take().ok_or_else(|| {
-            err(crate::Error::JobUnfinished {
-                next: crate::job::PipelineStage::Done.as_str(),
-            })
-        })?;
-        let outcome = job.finish().map_err(err)?;
-        let object: JsValue = js_sys::Object::new().into();
-        set(&object, "report", &to_js(&outcome.report)?)?;
-        set(
-            &object,
-            "summary",
-            &to_js(&crate::flow::CheckSummary::from_report(&outcome.report))?,
-        )?;
-        match &outcome.standardized {
-            Ok(done) => {
-                set(&object, "standardized", &standardized_to_js(done)?)?;
-                set(&object, "standardizeError", &JsValue::NULL)?;
-            }
-            Err(e) => {
-                set(&object, "standardized", &JsValue::NULL)?;
-                set(&object, "standardizeError", &to_js(&e.info())?)?;
-            }
-        }
-        Ok(object)
+        outcome_to_js(&self.take()?.finish().map_err(err)?)
     }
 }
 
 impl JsPhotoJob {
+    /// The job, once: asking for the outcome a second time is the caller's mistake.
+    fn take(&mut self) -> Result<crate::job::Job, JsValue> {
+        self.inner.take().ok_or_else(|| {
+            err(crate::Error::JobUnfinished {
+                next: crate::job::PipelineStage::Done.as_str(),
+            })
+        })
+    }
+
     /// Every remaining stage, then `finish`.
     fn run(&mut self, analyzer: &JsAnalyzer) -> Result<JsValue, JsValue> {
-        while self.step(analyzer)? != crate::job::PipelineStage::Done.as_str() {}
-        self.finish()
+        outcome_to_js(&self.take()?.run(&analyzer.inner).map_err(err)?)
     }
 }
 
+/// `{ report, summary, standardized | null, standardizeError | null }`.
+fn outcome_to_js(outcome: &crate::job::Outcome) -> Result<JsValue, JsValue> {
+    let object: JsValue = js_sys::Object::new().into();
+    set(&object, "report", &to_js(&outcome.report)?)?;
+    set(
+        &object,
+        "summary",
+        &to_js(&crate::flow::CheckSummary::from_report(&outcome.report))?,
+    )?;
+    match &outcome.standardized {
+        Ok(done) => {
+            set(&object, "standardized", &standardized_to_js(done)?)?;
+            set(&object, "standardizeError", &JsValue::NULL)?;
+        }
+        Err(e) => {
+            set(&object, "standardized", &JsValue::NULL)?;
+            set(&object, "standardizeError", &to_js(&e.info())?)?;
+        }
+    }
+    Ok(object)
+}
+
+/// Benchmark every stage on a JPEG inside this WASM instance (`performance.now()` as the clock):
+/// one warm-up, then the median of `runs`. Used by `www/bench.html`.
 #[wasm_bindgen(js_name = benchStages, unchecked_return_type = "StageTimings")]
 pub fn bench_stages(
     jpeg: &[u8],

@@ -437,7 +437,8 @@ fn the_mapped_closed_loop_reads_the_file_itself() {
     let r = standardize::render(analyzer(), &g, &analysis, &preset, blue, Quality::Full).unwrap();
     let judge = |image: &RgbImage| {
         let file = gradphoto::encode_to_spec(image, &preset.output).unwrap();
-        let locate = verify::Locate::Mapped(&r.on_output);
+        let on_output = r.on_output();
+        let locate = verify::Locate::Mapped(&on_output);
         verify::verify(locate, &file, &r.framing, &preset, blue, &r.pure_background).unwrap()
     };
     let (good, rules) = judge(&r.image);

@@ -65,6 +65,21 @@ impl PersonMask {
         tap(y, self.image_height, self.height)
     }
 
+    /// [`at`](Self::at) at every `(x, y)`, row by row, each column's and row's taps worked out
+    /// once.
+    pub fn grid(&self, xs: &[f32], ys: &[f32]) -> Vec<f32> {
+        let cols: Vec<_> = xs.iter().map(|&x| self.tap_x(x)).collect();
+        let mut out = Vec::with_capacity(xs.len() * ys.len());
+        for &y in ys {
+            let row = self.tap_y(y);
+            out.extend(cols.iter().map(|&col| match (col, row) {
+                (Some(tx), Some(ty)) => self.at_taps(tx, ty),
+                _ => 0.0,
+            }));
+        }
+        out
+    }
+
     /// [`at`](Self::at) where the column's and the row's taps are known.
     pub fn at_taps(&self, tx: Tap, ty: Tap) -> f32 {
         let a = |xx: usize, yy: usize| self.alpha[yy * self.width as usize + xx];

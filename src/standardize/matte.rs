@@ -50,18 +50,7 @@ const BAND_MAX: f32 = 0.999;
 /// The person mask sampled on the working grid that covers `crop` (`width × height` pixels).
 pub fn coarse(mask: &PersonMask, crop: &Crop, width: u32, height: u32) -> Plane {
     coarse_with(
-        |xs, ys| {
-            let cols: Vec<_> = xs.iter().map(|&x| mask.tap_x(x)).collect();
-            ys.iter()
-                .flat_map(|&y| {
-                    let row = mask.tap_y(y);
-                    cols.iter().map(move |&col| match (col, row) {
-                        (Some(tx), Some(ty)) => mask.at_taps(tx, ty),
-                        _ => 0.0,
-                    })
-                })
-                .collect()
-        },
+        |xs, ys| mask.grid(xs, ys),
         mask.image_height as f32,
         crop,
         width,

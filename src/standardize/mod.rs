@@ -110,8 +110,19 @@ pub struct Rendered {
     pub matte_height: u32,
     /// Output pixels made of the flat background alone ([`pure_background`]), row by row.
     pub pure_background: Vec<bool>,
-    /// The source's face on the output, with the matte as its mask ([`verify::mapped`]).
-    pub on_output: Analysis,
+    /// The source's face the render was framed on (source pixels).
+    pub face: crate::analysis::Face,
+    /// The matte on the working grid (`matte_width × matte_height`).
+    pub matte: boxfilter::Plane,
+}
+
+impl Rendered {
+    /// The source's face on the output, with the matte as its mask ([`verify::mapped`]): what
+    /// the closed loop measures the file with unless it analyses the file again.
+    pub fn on_output(&self) -> Analysis {
+        let (width, height) = self.image.dimensions();
+        verify::mapped(&self.face, &self.framing, &self.matte, width, height)
+    }
 }
 
 /// Analyse, render, encode and verify.
@@ -189,8 +200,12 @@ pub fn standardize_analyzed(
         });
     }
     let file = encode_to_spec(&r.image, &preset.output)?;
+    let on_output;
     let locate = match options.closed_loop {
-        ClosedLoop::Mapped => verify::Locate::Mapped(&r.on_output),
+        ClosedLoop::Mapped => {
+            on_output = r.on_output();
+            verify::Locate::Mapped(&on_output)
+        }
         ClosedLoop::Redetect => verify::Locate::Redetect(analyzer),
     };
     let (measured, rules) =
@@ -326,30 +341,30 @@ impl PersonAt<'_> {
     /// its region (at or below the photo's top), the photo's mask elsewhere; each column's and
     /// row's bilinear taps worked out once.
     fn grid(&self, xs: &[f32], ys: &[f32]) -> Vec<f32> {
-        let whole_cols: Vec<_> = xs.iter().map(|&x| self.whole.tap_x(x)).collect();
-        let region_cols: Vec<_> = match &self.region {
-            Some((mask, c)) => xs
-                .iter()
-                .map(|&x| mask.tap_x((x - c.left) * c.scale))
-                .collect(),
-            None => Vec::new(),
+        let Some((mask, c)) = &self.region else {
+            return self.whole.grid(xs, ys);
         };
+        let whole_cols: Vec<_> = xs.iter().map(|&x| self.whole.tap_x(x)).collect();
+        let region_cols: Vec<_> = xs
+            .iter()
+            .map(|&x| mask.tap_x((x - c.left) * c.scale))
+            .collect();
         let mut out = Vec::with_capacity(xs.len() * ys.len());
         for &y in ys {
             let whole_row = self.whole.tap_y(y);
-            let region_row = match &self.region {
-                Some((mask, c)) if y >= 0.0 => mask.tap_y((y - c.top) * c.scale),
-                _ => None,
+            let region_row = if y >= 0.0 {
+                mask.tap_y((y - c.top) * c.scale)
+            } else {
+                None
             };
-            for (k, whole_col) in whole_cols.iter().enumerate() {
-                let region = region_row.zip(region_cols.get(k).copied().flatten());
-                out.push(match (region, whole_col, whole_row) {
-                    (Some((ty, tx)), _, _) => {
-                        self.region.as_ref().map_or(0.0, |(m, _)| m.at_taps(tx, ty))
-                    }
-                    (None, Some(tx), Some(ty)) => self.whole.at_taps(*tx, ty),
-                    _ => 0.0,
-                });
+            for (whole_col, region_col) in whole_cols.iter().zip(&region_cols) {
+                out.push(
+                    match (region_col.zip(region_row), whole_col.zip(whole_row)) {
+                        (Some((tx, ty)), _) => mask.at_taps(tx, ty),
+                        (None, Some((tx, ty))) => self.whole.at_taps(tx, ty),
+                        _ => 0.0,
+                    },
+                );
             }
         }
         out
@@ -447,7 +462,8 @@ pub fn render(
             matte_width: ow,
             matte_height: oh,
             pure_background: pure_background(&probe_alpha, ow, oh),
-            on_output: verify::mapped(&face, &probe_framing, &probe_alpha, ow, oh),
+            face,
+            matte: probe_alpha,
         });
     }
     let full = |face: &crate::analysis::Face| -> Result<Rendered> {
@@ -467,7 +483,8 @@ pub fn render(
             matte_width: ww,
             matte_height: wh,
             pure_background: pure_background(&alpha, ow, oh),
-            on_output: verify::mapped(face, &framing, &alpha, ow, oh),
+            face: face.clone(),
+            matte: alpha,
         })
     };
     let rendered = full(&face)?;

@@ -28,40 +28,73 @@ export const MODEL_FILES = {
   detectorFullRange: 'face_detection_full_range_w16.onnx',
 };
 
-let cached = null;
+/** Fetch model files by name, with one progress callback over all of them. */
+async function fetchModels(names, baseUrl, onProgress) {
+  const responses = await Promise.all(names.map(async (n) => {
+    const r = await fetch(new URL(n, baseUrl));
+    if (!r.ok) throw { code: 'model.load_failed', message_en: `${n}: HTTP ${r.status}`, message_zh: `模型 ${n} 下载失败（HTTP ${r.status}）` };
+    return r;
+  }));
+  const total = responses.reduce((s, r) => s + Number(r.headers.get('content-length') ?? 0), 0);
+  let loaded = 0;
+  return Promise.all(responses.map(async (r) => {
+    const reader = r.body.getReader();
+    const chunks = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.length;
+      onProgress?.(loaded, total);
+    }
+    const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.length; }
+    return out;
+  }));
+}
+
+const cached = new Map();
 
 /**
- * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
+ * `fullRange: 'later'` leaves out the full-range detector (a quarter of the download), which only
+ * photos with no face at close range need: such a photo is then refused with
+ * `model.full_range_needed` until `loadFullRange(analyzer)` has run (the worker does that itself
+ * and tries the photo again). The default, `'now'`, loads all four models.
+ * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void, fullRange?: 'now' | 'later' }} options
  * @returns {Promise<Analyzer>}
  */
-export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
-  cached ??= (async () => {
-    const names = Object.values(MODEL_FILES);
-    const responses = await Promise.all(names.map(async (n) => {
-      const r = await fetch(new URL(n, baseUrl));
-      if (!r.ok) throw { code: 'model.load_failed', message_en: `${n}: HTTP ${r.status}`, message_zh: `模型 ${n} 下载失败（HTTP ${r.status}）` };
-      return r;
-    }));
-    const total = responses.reduce((s, r) => s + Number(r.headers.get('content-length') ?? 0), 0);
-    let loaded = 0;
-    const bytes = await Promise.all(responses.map(async (r) => {
-      const reader = r.body.getReader();
-      const chunks = [];
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        loaded += value.length;
-        onProgress?.(loaded, total);
-      }
-      const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-      let at = 0;
-      for (const c of chunks) { out.set(c, at); at += c.length; }
-      return out;
-    }));
-    return new Analyzer(bytes[0], bytes[1], bytes[2], bytes[3]);
-  })().catch((e) => { cached = null; throw e; });
-  return cached;
+export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress, fullRange = 'now' } = {}) {
+  const key = `${baseUrl} ${fullRange}`;
+  if (!cached.has(key)) {
+    const names = [MODEL_FILES.detector, MODEL_FILES.landmarks, MODEL_FILES.segmenter];
+    if (fullRange !== 'later') names.push(MODEL_FILES.detectorFullRange);
+    const loading = fetchModels(names, baseUrl, onProgress)
+      .then((bytes) => new Analyzer(bytes[0], bytes[1], bytes[2], bytes[3]))
+      .catch((e) => { cached.delete(key); throw e; });
+    cached.set(key, loading);
+  }
+  return cached.get(key);
+}
+
+const fullRangeLoads = new WeakMap();
+
+/**
+ * Fetch the full-range detector and load it into `analyzer` (once per analyzer; at once if it
+ * has it already). For an analyzer from `loadAnalyzer({ fullRange: 'later' })` that refused a
+ * photo with `model.full_range_needed`.
+ * @param {Analyzer} analyzer
+ * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
+ * @returns {Promise<void>}
+ */
+export function loadFullRange(analyzer, { baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
+  if (analyzer.hasFullRange()) return Promise.resolve();
+  if (!fullRangeLoads.has(analyzer)) {
+    fullRangeLoads.set(analyzer, fetchModels([MODEL_FILES.detectorFullRange], baseUrl, onProgress)
+      .then(([bytes]) => { if (!analyzer.hasFullRange()) analyzer.loadFullRange(bytes); })
+      .catch((e) => { fullRangeLoads.delete(analyzer); throw e; }));
+  }
+  return fullRangeLoads.get(analyzer);
 }
 
 /**

@@ -4,10 +4,12 @@
 // `createWorkerAnalyzer` in loader.js; messages are `{ id, op, ... }`, answers `{ id, result }`,
 // `{ id, error }` (the typed error as Rust made it), `{ id, progress: [loaded, total] }` while the
 // models load, or `{ id, stage }` as a photo enters each stage (decode, analyse, check,
-// standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered.
-import { initBest, loadAnalyzer } from './loader.js';
+// standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered. The
+// full-range detector is fetched only for a photo with no face at close range.
+import { initBest, loadAnalyzer, loadFullRange } from './loader.js';
 
 let analyzer = null;
+let modelsUrl = null;
 
 /** Calls the page has superseded (`{ op: 'cancel', target }`), not yet seen by their job. */
 const cancelled = new Set();
@@ -87,8 +89,11 @@ self.onmessage = async ({ data }) => {
   try {
     if (op === 'init') {
       await initBest();
+      // The full-range detector comes only when a photo needs it (no face at close range).
+      modelsUrl = data.baseUrl;
       analyzer = await loadAnalyzer({
         baseUrl: data.baseUrl,
+        fullRange: 'later',
         onProgress: (loaded, total) => self.postMessage({ id, progress: [loaded, total] }),
       });
       self.postMessage({ id, result: true });
@@ -102,18 +107,24 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id, stage: 'decode' });
       await yieldToMessages();
       if (dropped(id)) { data.bitmap?.close(); return; }
-      let job;
-      if (op === 'checkAndStandardize') {
-        job = analyzer.startJob(data.bytes, data.preset, data.background);
-      } else if (op === 'checkAndStandardizeRgba') {
-        job = analyzer.startJobRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
-      } else {
-        const pixels = pixelsOf(data.bitmap, false);
-        job = analyzer.startJobRgba(pixels.data, pixels.width, pixels.height, data.preset, data.background, data.facing);
-      }
+      const pixels = op === 'checkAndStandardizeBitmap' ? pixelsOf(data.bitmap, false) : null;
+      const start = () => {
+        if (op === 'checkAndStandardize') return analyzer.startJob(data.bytes, data.preset, data.background);
+        if (op === 'checkAndStandardizeRgba') return analyzer.startJobRgba(data.rgba, data.width, data.height, data.preset, data.background, data.facing);
+        return analyzer.startJobRgba(pixels.data, pixels.width, pixels.height, data.preset, data.background, data.facing);
+      };
       // A stage at a time, back to the event loop between them: the page hears which stage runs,
       // and a photo picked meanwhile (a `cancel` message) stops this one at the next.
-      result = await stepThrough(job, (stage) => self.postMessage({ id, stage }), () => dropped(id));
+      const run = () => stepThrough(start(), (stage) => self.postMessage({ id, stage }), () => dropped(id));
+      try {
+        result = await run();
+      } catch (e) {
+        if (e?.code !== 'model.full_range_needed') throw e;
+        // No face at close range: fetch the detector that looks further, and try once more.
+        await loadFullRange(analyzer, { baseUrl: modelsUrl });
+        if (dropped(id)) return;
+        result = await run();
+      }
       if (result === null) return;
     } else if (op === 'guide') {
       // The live guide for one camera frame (its face is tracked from the previous one).

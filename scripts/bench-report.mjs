@@ -14,13 +14,17 @@ const commit = git('rev-parse --short HEAD');
 const dirty = Boolean(git('status --porcelain --untracked-files=no'));
 
 // Sizes: the module, the models and the worker's warm-up photo (fetched after the models), each
-// gzipped on its own (as a server sends them).
+// gzipped on its own (as a server sends them). The worker starts with three models; the
+// full-range detector is fetched only for a photo with no face at close range (`later`).
+const LATER = 'models/face_detection_full_range_w16.onnx';
 const files = ['pkg/gradphoto_bg.wasm',
   ...readdirSync('models').filter((f) => f.endsWith('.onnx')).sort().map((f) => `models/${f}`),
   'pkg-template/warmup.jpg'];
 const sizes = {};
 for (const f of files) sizes[f] = { raw: statSync(f).size, gzip: gzipSync(readFileSync(f), { level: 9 }).length };
-const total = Object.values(sizes).reduce((s, v) => ({ raw: s.raw + v.raw, gzip: s.gzip + v.gzip }), { raw: 0, gzip: 0 });
+const sum = (names) => names.reduce((s, f) => ({ raw: s.raw + sizes[f].raw, gzip: s.gzip + sizes[f].gzip }), { raw: 0, gzip: 0 });
+const total = sum(files.filter((f) => f !== LATER));
+const withLater = sum(files);
 
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const rows = [
@@ -88,7 +92,8 @@ out(`WASM module compile (init): ${wasm.init_ms.toFixed(1)} ms; new Analyzer (fo
 out('');
 out('sizes, bytes'.padEnd(48) + 'raw'.padStart(10) + 'gzip -9'.padStart(10));
 for (const [k, v] of Object.entries(sizes)) out(`  ${k.padEnd(46)}${String(v.raw).padStart(10)}${String(v.gzip).padStart(10)}`);
-out(`  ${'wasm + models + warm-up photo (each gzipped)'.padEnd(46)}${String(total.raw).padStart(10)}${String(total.gzip).padStart(10)}`);
+out(`  ${'at start: wasm + 3 models + warm-up photo'.padEnd(46)}${String(total.raw).padStart(10)}${String(total.gzip).padStart(10)}`);
+out(`  ${'… + the full-range detector, when a photo needs it'.padEnd(46)}${String(withLater.raw).padStart(10)}${String(withLater.gzip).padStart(10)}`);
 
 // The issue's targets (MB = 10^6 bytes).
 const w12 = wasm.inputs['12mp'];
@@ -101,7 +106,7 @@ const targets = [
   ['WASM 12 MP check+standardise ≤ 3× native floor', table['12mp']?.pipeline_over_floor.ratio ?? null, 3, '×'],
   ['640×480 live frame (WASM, face tracked) ≤ 20 ms', num(wasm.inputs['640x480']?.live_tracked_ms), 20, 'ms'],
   ['every WASM model load ≤ 300 ms (slowest)', maxLoad, 300, 'ms'],
-  ['wasm + models (+ warm-up photo) ≤ 4 MB gzipped', total.gzip / 1e6, 4, `MB (${(total.gzip / 2 ** 20).toFixed(2)} MiB)`],
+  ['wasm + models at start (+ warm-up photo) ≤ 4 MB gzipped', total.gzip / 1e6, 4, `MB (${(total.gzip / 2 ** 20).toFixed(2)} MiB; ${(withLater.gzip / 1e6).toFixed(2)} MB with the full-range detector)`],
   ['peak WASM memory, 12 MP check+standardise ≤ 160 MB', mb(pm['12mp']?.peak_mb), 160, 'MB'],
   ['peak WASM memory, 49.9 MP (largest accepted) ≤ 220 MB', mb(pm['50mp']?.peak_mb), 220, 'MB'],
 ].map(([name, measured, limit, unit]) => ({
@@ -120,7 +125,7 @@ for (const t of targets) {
 }
 const report = {
   commit, dirty, cores: cpus().length, cpu: cpus()[0]?.model.trim(), runs: wasm.runs, chromium: wasm.chromium,
-  table, sizes, total, targets, native, wasm, printed: lines.join('\n'),
+  table, sizes, total, with_full_range: withLater, targets, native, wasm, printed: lines.join('\n'),
 };
 writeFileSync('target/bench/bench.json', JSON.stringify(report, null, 2));
 console.log('→ target/bench/bench.json');

@@ -58,6 +58,11 @@ pub enum Error {
     Inference { model: &'static str, detail: String },
     #[error("the face models are not loaded yet")]
     ModelsNotLoaded,
+    /// The short-range detector found no face and the full-range one, which looks further, is
+    /// not loaded: load it ([`Analyzer::load_full_range`](crate::Analyzer::load_full_range)) and
+    /// analyse again. Pages fetch it only then, as most photos never need it.
+    #[error("no face at close range, and the full-range detector is not loaded")]
+    FullRangeNeeded,
     #[error("standardisation needs exactly one face, found {found}")]
     NotOneFace { found: usize },
     #[error("the top of the head could not be found")]
@@ -102,6 +107,7 @@ impl Error {
             Error::ModelLoad { .. } => "model.load_failed",
             Error::Inference { .. } => "model.inference_failed",
             Error::ModelsNotLoaded => "model.not_loaded",
+            Error::FullRangeNeeded => "model.full_range_needed",
             Error::NotOneFace { .. } => "standardize.not_one_face",
             Error::NoCrown => "standardize.no_crown",
             Error::CannotFrame { .. } => "standardize.cannot_frame",
@@ -140,6 +146,9 @@ impl Error {
             }
             Error::ModelLoad { .. } => "Reload the page; the model download may have been cut off.",
             Error::ModelsNotLoaded => "Wait for the models to finish loading, then try again.",
+            Error::FullRangeNeeded => {
+                "Load the full-range detector and analyse the photo again (the page does this itself)."
+            }
             Error::NotOneFace { found: 0 } => {
                 "Face the camera in good light, the whole face visible."
             }
@@ -204,6 +213,9 @@ impl Error {
             }
             Error::Inference { model, .. } => format!("模型 {model} 运行失败。请重试；如仍失败请反馈。"),
             Error::ModelsNotLoaded => "人脸模型尚未加载完成，请稍候再试。".into(),
+            Error::FullRangeNeeded => {
+                "近距离未检测到人脸，需要加载远距离人脸检测模型后再分析（页面会自动加载）。".into()
+            }
             Error::NotOneFace { found: 0 } => {
                 "未检测到人脸，无法生成标准照。请正对镜头，保证光线充足。".into()
             }

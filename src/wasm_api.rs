@@ -276,6 +276,20 @@ impl JsAnalyzer {
             .map_err(err)
     }
 
+    /// Load the full-range detector later: an analyzer made without it reports
+    /// `model.full_range_needed` for a photo with no face at close range (load it, then analyse
+    /// again), and no face on such a live frame.
+    #[wasm_bindgen(js_name = loadFullRange)]
+    pub fn load_full_range(&mut self, bytes: Vec<u8>) -> Result<(), JsValue> {
+        self.inner.load_full_range(bytes).map_err(err)
+    }
+
+    /// Whether the full-range detector is loaded.
+    #[wasm_bindgen(js_name = hasFullRange)]
+    pub fn has_full_range(&self) -> bool {
+        self.inner.has_full_range()
+    }
+
     /// Decode a file and analyse it.
     #[wasm_bindgen(unchecked_return_type = "Analysis")]
     pub fn analyze(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {

@@ -344,15 +344,26 @@ fn a_distant_face_is_found_by_the_full_range_detector() {
         .geometry
         .eye_mid;
     let (img, k) = distant_grace(250);
-    let short_only = gradphoto::Analyzer::new(gradphoto::ModelBytes {
+    let mut later = gradphoto::Analyzer::new(gradphoto::ModelBytes {
         detector_full_range: None,
         ..models()
     })
     .unwrap();
-    assert_eq!(short_only.analyze(&img).unwrap().faces.len(), 0);
-    let far = one_face(&analyzer().analyze(&img).unwrap())
-        .geometry
-        .eye_mid;
+    // Without the fallback the photo asks for it; a live frame just has no face.
+    let err = later.analyze(&img).unwrap_err();
+    assert_eq!(err.code(), "model.full_range_needed");
+    let live = later.analyze_with(&img, gradphoto::analysis::Mode::Live);
+    assert_eq!(live.unwrap().faces.len(), 0);
+    // A face at close range never needs it.
+    assert_eq!(later.analyze(&grace()).unwrap().faces.len(), 1);
+    assert!(!later.has_full_range());
+    later
+        .load_full_range(models().detector_full_range.unwrap())
+        .unwrap();
+    let found = later.analyze(&img).unwrap();
+    assert_eq!(found.detector, "full_range");
+    let far = one_face(&found).geometry.eye_mid;
+    assert_eq!(far, one_face(&analyzer().analyze(&img).unwrap()).geometry.eye_mid);
     let (ex, ey) = (900.0 + near.x * k, 500.0 + near.y * k);
     let err = (far.x - ex).hypot(far.y - ey);
     // Eyes within 2 % of the shrunk photo's width of where the shrink put them.

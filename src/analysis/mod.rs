@@ -84,7 +84,9 @@ pub struct ModelBytes {
     pub detector: Vec<u8>,
     pub landmarks: Vec<u8>,
     pub segmenter: Vec<u8>,
-    /// Optional: used only when the short-range detector finds no face.
+    /// Used only when the short-range detector finds no face, so it may come later: without it,
+    /// a photo with no face at close range is [`Error::FullRangeNeeded`](crate::Error) (load it
+    /// with [`Analyzer::load_full_range`] and analyse again) and a live frame has no face.
     pub detector_full_range: Option<Vec<u8>>,
 }
 
@@ -212,6 +214,14 @@ fn face_from(
     })
 }
 
+fn load_full_range(bytes: Vec<u8>) -> Result<RtenNetwork> {
+    RtenNetwork::load(
+        "face_detection_full_range",
+        bytes,
+        &["reshaped_regressor_face_4", "reshaped_classifier_face_4"],
+    )
+}
+
 /// The models, loaded once; `analyze` may be called any number of times.
 pub struct Analyzer {
     detector: RtenNetwork,
@@ -236,13 +246,7 @@ impl Analyzer {
             )?,
             detector_full_range: models
                 .detector_full_range
-                .map(|b| {
-                    RtenNetwork::load(
-                        "face_detection_full_range",
-                        b,
-                        &["reshaped_regressor_face_4", "reshaped_classifier_face_4"],
-                    )
-                })
+                .map(load_full_range)
                 .transpose()?,
             landmarks: RtenNetwork::load(
                 "face_landmark",
@@ -257,13 +261,25 @@ impl Analyzer {
         })
     }
 
+    /// Load the full-range detector after the others (see [`ModelBytes::detector_full_range`]).
+    pub fn load_full_range(&mut self, bytes: Vec<u8>) -> Result<()> {
+        self.detector_full_range = Some(load_full_range(bytes)?);
+        Ok(())
+    }
+
+    /// Whether the full-range detector is loaded.
+    pub fn has_full_range(&self) -> bool {
+        self.detector_full_range.is_some()
+    }
+
     /// A copy of the photo small enough for the models (each pixel the average of those it
     /// covers), and the factor back to the original.
     pub fn working_copy(image: &RgbImage) -> Result<(std::borrow::Cow<'_, RgbImage>, f32)> {
         average_within(image, WORK_MAX_SIDE)
     }
 
-    /// Faces in `work` (working-copy pixels), short range first, full range as the fallback.
+    /// Faces in `work` (working-copy pixels), short range first, full range as the fallback;
+    /// [`Error::FullRangeNeeded`](crate::Error) where the fallback is needed and not loaded.
     pub fn detect(&self, work: &RgbImage) -> Result<(Vec<Detection>, &'static str)> {
         let run = |net: &RtenNetwork, spec: &detect::DetectorSpec| -> Result<Vec<Detection>> {
             let (input, transform) =
@@ -276,11 +292,13 @@ impl Analyzer {
         if !found.is_empty() {
             return Ok((found, "short_range"));
         }
-        if let Some(full) = &self.detector_full_range {
-            let found = run(full, &detect::FULL_RANGE)?;
-            if !found.is_empty() {
-                return Ok((found, "full_range"));
-            }
+        let full = self
+            .detector_full_range
+            .as_ref()
+            .ok_or(crate::Error::FullRangeNeeded)?;
+        let found = run(full, &detect::FULL_RANGE)?;
+        if !found.is_empty() {
+            return Ok((found, "full_range"));
         }
         Ok((Vec::new(), "none"))
     }
@@ -389,7 +407,11 @@ impl Analyzer {
     /// The analysis with a chosen amount of work (see [`Mode`]).
     pub fn analyze_with(&self, image: &RgbImage, mode: Mode) -> Result<Analysis> {
         let (work, k) = Analyzer::working_copy(image)?;
-        let (detections, detector) = self.detect(&work)?;
+        let (detections, detector) = match (self.detect(&work), mode) {
+            // A live frame without the fallback: no face, and the frame after is another chance.
+            (Err(crate::Error::FullRangeNeeded), Mode::Live) => (Vec::new(), "none"),
+            (found, _) => found?,
+        };
         let mask = match mode {
             Mode::Full => Some(self.segment(&work, image.width(), image.height())?),
             Mode::Live => None,

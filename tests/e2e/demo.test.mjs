@@ -101,3 +101,38 @@ test('the scalar build (for webviews without SIMD) checks and standardises a pho
   assert.ok(out.rules > 30 && out.eyes > 200 && out.eyes < 300, JSON.stringify(out));
   assert.deepEqual(errors, []);
 });
+
+test('the worker fetches the full-range detector only for a photo with no face at close range', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const models = [];
+  page.context().on('request', (r) => { if (r.url().endsWith('.onnx')) models.push(r.url().split('/').pop()); });
+  await page.goto(new URL('favicon.svg', base).href);
+  const jpeg = Array.from(await (await import('node:fs/promises')).readFile(photo('grace_hopper.jpg')));
+  const near = await page.evaluate(async (bytes) => {
+    const { createWorkerAnalyzer } = await import('/pkg/loader.js');
+    window.checker = await createWorkerAnalyzer({ baseUrl: new URL('/pkg/models/', location.href) });
+    const r = await window.checker.checkAndStandardize(new Uint8Array(bytes), 'chsi-graduation');
+    return r.report.faces;
+  }, jpeg);
+  assert.equal(near, 1);
+  assert.deepEqual(models.sort(), ['face_detection_short_range_w16.onnx', 'face_landmark_w16.onnx', 'selfie_segmentation_fixed_w16.onnx']);
+  // The same face 250 px wide in a 1600×1200 frame: too small for the short-range detector.
+  const far = await page.evaluate(async (bytes) => {
+    const grace = await createImageBitmap(new Blob([new Uint8Array(bytes)]));
+    const canvas = new OffscreenCanvas(1600, 1200);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(grace, 0, 0);
+    const [r, g, b] = ctx.getImageData(grace.width - 1, 0, 1, 1).data;
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(0, 0, 1600, 1200);
+    ctx.drawImage(grace, 900, 500, 250, Math.round(250 * grace.height / grace.width));
+    const file = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })).arrayBuffer());
+    const out = await window.checker.checkAndStandardize(file, 'chsi-graduation');
+    return { faces: out.report.faces, count: out.report.rules.find((x) => x.id === 'face.count').status };
+  }, jpeg);
+  assert.deepEqual(far, { faces: 1, count: 'pass' });
+  assert.ok(models.includes('face_detection_full_range_w16.onnx'), models.join());
+  assert.deepEqual(errors, []);
+});

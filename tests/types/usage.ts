@@ -28,7 +28,7 @@ import init, {
   type RuleResult,
   type StandardizedPhoto,
 } from '../../pkg/gradphoto.js';
-import { createWorkerAnalyzer, initBest, loadAnalyzer, simdSupported } from '../../pkg/loader.js';
+import { createWorkerAnalyzer, initBest, loadAnalyzer, loadFullRange, simdSupported } from '../../pkg/loader.js';
 
 declare const bytes: Uint8Array;
 declare const rgba: Uint8Array;
@@ -70,6 +70,8 @@ export async function main(): Promise<void> {
   const stages = stageLabels().map((s) => `${s.stage}:${s.zh}`);
 
   const analyzer: Analyzer = await loadAnalyzer({ onProgress: (loaded, total) => void (loaded / total) });
+  const later: Analyzer = await loadAnalyzer({ fullRange: 'later' });
+  if (!later.hasFullRange()) await loadFullRange(later, { onProgress: (loaded, total) => void (loaded / total) });
   const analysis: Analysis = analyzer.analyze(bytes);
   const live: Analysis = analyzer.analyzeRgba(rgba, 640, 480, true);
   const eyeLine: number | undefined = analysis.faces[0]?.geometry.eye_line_deg;

@@ -312,6 +312,12 @@ fn working_factor(framing: &Framing, quality: Quality) -> f32 {
     }
 }
 
+/// The working grid for `framing`: the output's size times [`working_factor`].
+fn working_size(framing: &Framing, quality: Quality, ow: u32, oh: u32) -> (u32, u32) {
+    let f = working_factor(framing, quality);
+    ((ow as f32 * f).round() as u32, (oh as f32 * f).round() as u32)
+}
+
 /// Person-mask cells the photo's own mask must have across the face for the matte to start from
 /// it; fewer (a small person in a large frame: a face 13 cells wide in a 12 MP frame) and the
 /// crop is segmented again on its own, where the face spans about a hundred.
@@ -397,7 +403,28 @@ pub fn render(
     // output pixel from the planned crown, plan again from it. Then cut and matte once at working
     // size (in preview, the probe is the result when nothing moved).
     let probe_framing = crop::plan(&face, image.width(), image.height(), preset)?;
-    let probe = cut(image, &probe_framing, ow, oh)?;
+    // At full quality the photo is cut once at working size on the plan, the probe is that cut
+    // brought down to the output grid, and the render reuses the cut when the plan stands:
+    // cutting a 12 MP photo reads the whole crop, at either size.
+    let (mut planned_work, probe) = match quality {
+        Quality::Full => {
+            let (ww, wh) = working_size(&probe_framing, quality, ow, oh);
+            let work = cut(image, &probe_framing, ww, wh)?;
+            let probe = if (ww, wh) == (ow, oh) {
+                work.clone()
+            } else {
+                let all = Rect {
+                    left: 0.0,
+                    top: 0.0,
+                    width: f64::from(ww),
+                    height: f64::from(wh),
+                };
+                resample(&work, all, ow, oh)?
+            };
+            (Some(work), probe)
+        }
+        Quality::Preview => (None, cut(image, &probe_framing, ow, oh)?),
+    };
     let cells = face.geometry.face_width_px / image.width() as f32 * mask.width as f32;
     let person = PersonAt {
         whole: mask,
@@ -466,14 +493,14 @@ pub fn render(
             matte: probe_alpha,
         });
     }
-    let full = |face: &crate::analysis::Face| -> Result<Rendered> {
+    let full = |face: &crate::analysis::Face, planned: Option<RgbImage>| -> Result<Rendered> {
         let framing = crop::plan(face, image.width(), image.height(), preset)?;
         let f = working_factor(&framing, quality);
-        let (ww, wh) = (
-            (ow as f32 * f).round() as u32,
-            (oh as f32 * f).round() as u32,
-        );
-        let work = cut(image, &framing, ww, wh)?;
+        let (ww, wh) = working_size(&framing, quality, ow, oh);
+        let work = match planned {
+            Some(work) => work,
+            None => cut(image, &framing, ww, wh)?,
+        };
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
@@ -487,7 +514,8 @@ pub fn render(
             matte: alpha,
         })
     };
-    let rendered = full(&face)?;
+    // Not moved: the same face plans the same crop, which the probe's cut was made on.
+    let rendered = full(&face, if moved { None } else { planned_work.take() })?;
     // The finer matte at working size can keep a little more or less of the top of the head
     // than the probe's: where the render's own crown shows more than an output pixel from the
     // plan, plan from it and render once more.
@@ -495,7 +523,7 @@ pub fn render(
     match (shown, face.geometry.crown) {
         (Some(new), Some(old)) if (new.y - old.y).abs() * rendered.framing.crop.scale > 1.0 => {
             face.geometry.crown = Some(new);
-            full(&face)
+            full(&face, None)
         }
         _ => Ok(rendered),
     }

@@ -34,11 +34,11 @@ impl Plane {
     /// The mean over a `(2r+1)²` window, the window cut at the edges (so the mean is over the
     /// pixels that exist, not zero-padded).
     pub fn box_mean(&self, r: usize) -> Plane {
-        let rows = mean_1d(&self.data, self.width, self.height, r, true);
+        let rows = mean_rows(&self.data, self.width, r);
         Plane::new(
             self.width,
             self.height,
-            mean_1d(&rows, self.width, self.height, r, false),
+            mean_columns(&rows, self.width, self.height, r),
         )
     }
 
@@ -137,30 +137,53 @@ impl Upsampler {
     }
 }
 
-/// Mean along rows (`horizontal`) or columns with a window of `2r+1`, cut at the edges.
-fn mean_1d(data: &[f32], width: usize, height: usize, r: usize, horizontal: bool) -> Vec<f32> {
-    let (n, lines) = if horizontal {
-        (width, height)
-    } else {
-        (height, width)
-    };
-    let at = |line: usize, i: usize| {
-        if horizontal {
-            line * width + i
-        } else {
-            i * width + line
-        }
-    };
+/// Mean along each row with a window of `2r+1`, cut at the edges.
+fn mean_rows(data: &[f32], width: usize, r: usize) -> Vec<f32> {
+    if width == 0 {
+        return Vec::new();
+    }
     let mut out = vec![0.0f32; data.len()];
-    let mut prefix = vec![0.0f64; n + 1];
-    for line in 0..lines {
-        for i in 0..n {
-            prefix[i + 1] = prefix[i] + f64::from(data[at(line, i)]);
+    let mut prefix = vec![0.0f64; width + 1];
+    for (row, out) in data.chunks_exact(width).zip(out.chunks_exact_mut(width)) {
+        for (i, v) in row.iter().enumerate() {
+            prefix[i + 1] = prefix[i] + f64::from(*v);
         }
-        for i in 0..n {
-            let lo = i.saturating_sub(r);
-            let hi = (i + r + 1).min(n);
-            out[at(line, i)] = ((prefix[hi] - prefix[lo]) / (hi - lo) as f64) as f32;
+        for (i, o) in out.iter_mut().enumerate() {
+            let (lo, hi) = (i.saturating_sub(r), (i + r + 1).min(width));
+            *o = ((prefix[hi] - prefix[lo]) / (hi - lo) as f64) as f32;
+        }
+    }
+    out
+}
+
+/// Columns at a time in [`mean_columns`]: their running sums stay in cache while the rows are
+/// read in order (a column at a time strides across the whole plane).
+const COLUMN_BLOCK: usize = 64;
+
+/// Mean along each column with a window of `2r+1`, cut at the edges; each column's running sum
+/// is the same as walking down it alone.
+fn mean_columns(data: &[f32], width: usize, height: usize, r: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; data.len()];
+    let mut prefix = vec![0.0f64; (height + 1) * COLUMN_BLOCK];
+    for x0 in (0..width).step_by(COLUMN_BLOCK) {
+        let n = COLUMN_BLOCK.min(width - x0);
+        prefix[..n].fill(0.0);
+        for y in 0..height {
+            let row = &data[y * width + x0..y * width + x0 + n];
+            let (above, below) = prefix.split_at_mut((y + 1) * COLUMN_BLOCK);
+            let above = &above[y * COLUMN_BLOCK..y * COLUMN_BLOCK + n];
+            for ((p, a), v) in below[..n].iter_mut().zip(above).zip(row) {
+                *p = a + f64::from(*v);
+            }
+        }
+        for y in 0..height {
+            let (lo, hi) = (y.saturating_sub(r), (y + r + 1).min(height));
+            let count = (hi - lo) as f64;
+            let (top, bottom) = (&prefix[lo * COLUMN_BLOCK..], &prefix[hi * COLUMN_BLOCK..]);
+            let out = &mut out[y * width + x0..y * width + x0 + n];
+            for ((o, t), b) in out.iter_mut().zip(top).zip(bottom) {
+                *o = ((b - t) / count) as f32;
+            }
         }
     }
     out
@@ -179,6 +202,28 @@ mod tests {
         assert_eq!(m[0], 0.0);
         assert!((m[3] - 1.0 / 3.0).abs() < 1e-6 && (m[4] - 2.0 / 3.0).abs() < 1e-6);
         assert_eq!(m[7], 1.0);
+    }
+
+    #[test]
+    fn column_means_in_blocks_are_each_column_walked_alone() {
+        // Wider than a block and not a multiple of it, with an uneven pattern.
+        let (w, h, r) = (COLUMN_BLOCK + 37, 23, 4);
+        let data: Vec<f32> = (0..w * h).map(|i| ((i * 7919) % 101) as f32 / 7.0).collect();
+        let blocked = mean_columns(&data, w, h, r);
+        for x in 0..w {
+            let column: Vec<f32> = (0..h).map(|y| data[y * w + x]).collect();
+            let alone = mean_rows(&column, 1, 0);
+            assert_eq!(alone, column, "a window of one is the value");
+            let mut sums = vec![0.0f64; h + 1];
+            for y in 0..h {
+                sums[y + 1] = sums[y] + f64::from(column[y]);
+            }
+            for y in 0..h {
+                let (lo, hi) = (y.saturating_sub(r), (y + r + 1).min(h));
+                let want = ((sums[hi] - sums[lo]) / (hi - lo) as f64) as f32;
+                assert_eq!(blocked[y * w + x], want, "({x}, {y})");
+            }
+        }
     }
 
     #[test]

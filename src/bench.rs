@@ -254,10 +254,14 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let alpha = matte_of();
     let bg = parse_hex_color(&preset.background.color)?.map(linear);
     let composite_ms = time(&mut || {
-        foreground::composite(foreground::linear_channels(&work), &alpha, bg, gains);
+        let channels = foreground::linear_channels(&work);
+        let old = foreground::old_background(&channels, &alpha);
+        foreground::composite(channels, &alpha, old, bg, gains);
         Ok(())
     })?;
-    let [r, g, b] = foreground::composite(foreground::linear_channels(&work), &alpha, bg, gains);
+    let channels = foreground::linear_channels(&work);
+    let old = foreground::old_background(&channels, &alpha);
+    let [r, g, b] = foreground::composite(channels, &alpha, old, bg, gains);
     let downscale_ms = if (ww, wh) == (ow, oh) {
         0.0
     } else {

@@ -363,7 +363,12 @@ fn a_distant_face_is_found_by_the_full_range_detector() {
     let found = later.analyze(&img).unwrap();
     assert_eq!(found.detector, "full_range");
     let far = one_face(&found).geometry.eye_mid;
-    assert_eq!(far, one_face(&analyzer().analyze(&img).unwrap()).geometry.eye_mid);
+    assert_eq!(
+        far,
+        one_face(&analyzer().analyze(&img).unwrap())
+            .geometry
+            .eye_mid
+    );
     let (ex, ey) = (900.0 + near.x * k, 500.0 + near.y * k);
     let err = (far.x - ex).hypot(far.y - ey);
     // Eyes within 2 % of the shrunk photo's width of where the shrink put them.

@@ -193,7 +193,8 @@ fn no_fringe_of_the_old_background_around_the_hair() {
         })
     });
     let naive_fringe = green_fringe(naive);
-    let clean = foreground::composite(channels.clone(), &alpha, blue_lin, [1.0; 3]);
+    let old = foreground::old_background(&channels, &alpha);
+    let clean = foreground::composite(channels.clone(), &alpha, old, blue_lin, [1.0; 3]);
     let clean_fringe = green_fringe(
         (0..(w * h) as usize)
             .map(|k| std::array::from_fn(|c| gradphoto::colour::srgb(clean[c].data[k]))),

@@ -118,7 +118,11 @@ fn blockiness(g: &GrayImage) -> f64 {
     }
     for y in 1..h {
         let (above, row) = (&px[(y - 1) * w..y * w], &px[y * w..(y + 1) * w]);
-        let d: u64 = row.iter().zip(above).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
+        let d: u64 = row
+            .iter()
+            .zip(above)
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum();
         if y % 8 == 0 {
             (edge, edge_n) = (edge + d, edge_n + w as u64);
         } else {

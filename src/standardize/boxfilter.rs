@@ -44,42 +44,54 @@ impl Plane {
 
     /// Shrink by an integer factor, averaging each `f × f` block (partial blocks at the edges).
     pub fn shrink(&self, f: usize) -> Plane {
-        self.shrink_product(None, f)
-    }
-
-    /// `shrink` of the pixelwise product with `weight` (of the same size), without making the
-    /// product plane: the weighted sums the local colour estimates need.
-    pub fn shrink_product(&self, weight: Option<&Plane>, f: usize) -> Plane {
         let (w, h) = (self.width.div_ceil(f), self.height.div_ceil(f));
         let mut sum = vec![0.0f32; w * h];
         for y in 0..self.height {
             let row = &self.data[y * self.width..(y + 1) * self.width];
             let out = &mut sum[(y / f) * w..(y / f + 1) * w];
-            match weight {
-                None => {
-                    for (o, chunk) in out.iter_mut().zip(row.chunks(f)) {
-                        for v in chunk {
-                            *o += v;
-                        }
-                    }
+            for (o, chunk) in out.iter_mut().zip(row.chunks(f)) {
+                for v in chunk {
+                    *o += v;
                 }
-                Some(k) => {
-                    let krow = &k.data[y * self.width..(y + 1) * self.width];
-                    for (o, (chunk, kchunk)) in
-                        out.iter_mut().zip(row.chunks(f).zip(krow.chunks(f)))
-                    {
-                        for (v, k) in chunk.iter().zip(kchunk) {
-                            *o += v * k;
-                        }
+            }
+        }
+        Plane::block_means(sum, self.width, self.height, f)
+    }
+
+    /// `shrink` of `values` (or of 1: the share) where `keep` holds for this plane's pixel and
+    /// of 0 elsewhere, without making that plane: the weighted sums the local colour estimates
+    /// need, the weight being a test on the matte.
+    pub fn shrink_kept(
+        &self,
+        keep: impl Fn(f32) -> bool,
+        values: Option<&Plane>,
+        f: usize,
+    ) -> Plane {
+        let (w, h) = (self.width.div_ceil(f), self.height.div_ceil(f));
+        let mut sum = vec![0.0f32; w * h];
+        for y in 0..self.height {
+            let row = &self.data[y * self.width..(y + 1) * self.width];
+            let out = &mut sum[(y / f) * w..(y / f + 1) * w];
+            let values = values.map(|v| &v.data[y * self.width..(y + 1) * self.width]);
+            for (bx, (o, chunk)) in out.iter_mut().zip(row.chunks(f)).enumerate() {
+                for (i, a) in chunk.iter().enumerate() {
+                    if keep(*a) {
+                        *o += values.map_or(1.0, |v| v[bx * f + i]);
                     }
                 }
             }
         }
+        Plane::block_means(sum, self.width, self.height, f)
+    }
+
+    /// Block sums of a `width × height` plane shrunk by `f` into means.
+    fn block_means(mut sum: Vec<f32>, width: usize, height: usize, f: usize) -> Plane {
+        let (w, h) = (width.div_ceil(f), height.div_ceil(f));
         // Blocks on the last row and column may be partial.
         let span = |i: usize, n: usize| (n - i * f).min(f) as f32;
         for by in 0..h {
             for bx in 0..w {
-                sum[by * w + bx] /= span(bx, self.width) * span(by, self.height);
+                sum[by * w + bx] /= span(bx, width) * span(by, height);
             }
         }
         Plane::new(w, h, sum)
@@ -208,7 +220,9 @@ mod tests {
     fn column_means_in_blocks_are_each_column_walked_alone() {
         // Wider than a block and not a multiple of it, with an uneven pattern.
         let (w, h, r) = (COLUMN_BLOCK + 37, 23, 4);
-        let data: Vec<f32> = (0..w * h).map(|i| ((i * 7919) % 101) as f32 / 7.0).collect();
+        let data: Vec<f32> = (0..w * h)
+            .map(|i| ((i * 7919) % 101) as f32 / 7.0)
+            .collect();
         let blocked = mean_columns(&data, w, h, r);
         for x in 0..w {
             let column: Vec<f32> = (0..h).map(|y| data[y * w + x]).collect();

@@ -24,30 +24,50 @@ fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// The weighted local mean of each channel (`weight` 1 where a pixel counts), with `fallback`
-/// where no counted pixel is near, and the share of counted pixels in each window; all on the
-/// grid shrunk by `SUBSAMPLE` (sample them with an [`Upsampler`]).
-fn local_mean(channels: &[Plane; 3], weight: &Plane, fallback: [f32; 3]) -> ([Plane; 3], Plane) {
+/// Whether a matte value is surely background ([`SURE_BACKGROUND`]) or surely person (1).
+fn sure_background(a: f32) -> bool {
+    a < SURE_BACKGROUND
+}
+
+fn sure_person(a: f32) -> bool {
+    a >= 1.0
+}
+
+/// The local mean of each channel over the pixels where `keep(alpha)`, with `fallback` where
+/// none is near, and the share of such pixels in each window; all on the grid shrunk by
+/// `SUBSAMPLE` (sample them with an [`Upsampler`]).
+fn local_mean(
+    channels: &[Plane; 3],
+    alpha: &Plane,
+    keep: fn(f32) -> bool,
+    fallback: [f32; 3],
+) -> ([Plane; 3], Plane) {
     let r = LOCAL_RADIUS / SUBSAMPLE;
-    let wm = weight.shrink(SUBSAMPLE).box_mean(r);
+    let wm = alpha.shrink_kept(keep, None, SUBSAMPLE).box_mean(r);
     let means = std::array::from_fn(|c| {
-        let num = channels[c]
-            .shrink_product(Some(weight), SUBSAMPLE)
+        let num = alpha
+            .shrink_kept(keep, Some(&channels[c]), SUBSAMPLE)
             .box_mean(r);
         num.map2(&wm, |n, d| if d > 1e-3 { n / d } else { fallback[c] })
     });
     (means, wm)
 }
 
-fn global_mean(channels: &[Plane; 3], weight: &Plane) -> Option<[f32; 3]> {
-    let total: f32 = weight.data.iter().sum();
+/// The mean of each channel over the pixels where `keep(alpha)`, if any.
+fn global_mean(channels: &[Plane; 3], alpha: &Plane, keep: fn(f32) -> bool) -> Option<[f32; 3]> {
+    let total: f32 = alpha
+        .data
+        .iter()
+        .map(|a| f32::from(u8::from(keep(*a))))
+        .sum();
     (total > 0.0).then(|| {
         std::array::from_fn(|c| {
             channels[c]
                 .data
                 .iter()
-                .zip(&weight.data)
-                .map(|(v, k)| v * k)
+                .zip(&alpha.data)
+                .filter(|(_, a)| keep(**a))
+                .map(|(v, _)| v)
                 .sum::<f32>()
                 / total
         })
@@ -95,47 +115,26 @@ pub fn linear_channels(image: &RgbImage) -> [Plane; 3] {
 
 /// Mean linear colour of the surely-background pixels (the old wall), if any.
 pub fn old_background(channels: &[Plane; 3], alpha: &Plane) -> Option<[f32; 3]> {
-    let weight = Plane::new(
-        alpha.width,
-        alpha.height,
-        alpha
-            .data
-            .iter()
-            .map(|a| f32::from(u8::from(*a < SURE_BACKGROUND)))
-            .collect(),
-    );
-    global_mean(channels, &weight)
+    global_mean(channels, alpha, sure_background)
 }
 
 /// Estimate the foreground colour, apply the global `gains` (exposure × white balance) to it,
-/// and composite over `background` (linear RGB). The result replaces `channels`, pixel by pixel:
+/// and composite over `background` (linear RGB). `old_wall` is [`old_background`] of the same
+/// channels and matte. The result replaces `channels`, pixel by pixel:
 /// each pixel reads only its own values and the local estimates made before the loop, so no
 /// second full-size image is needed (on a 50 MP photo the pipeline's peak memory is here).
 pub fn composite(
     mut channels: [Plane; 3],
     alpha: &Plane,
+    old_wall: Option<[f32; 3]>,
     background: [f32; 3],
     gains: [f32; 3],
 ) -> [Plane; 3] {
     let (w, h) = (alpha.width, alpha.height);
-    let mask = |sure: &dyn Fn(f32) -> bool| {
-        Plane::new(
-            w,
-            h,
-            alpha
-                .data
-                .iter()
-                .map(|a| f32::from(u8::from(sure(*a))))
-                .collect(),
-        )
-    };
-    let bg_weight = mask(&|a| a < SURE_BACKGROUND);
-    let fg_weight = mask(&|a| a >= 1.0);
-    let bg_mean = global_mean(&channels, &bg_weight).unwrap_or(background);
-    let fg_mean = global_mean(&channels, &fg_weight).unwrap_or([0.5; 3]);
-    let (old, wall_share) = local_mean(&channels, &bg_weight, bg_mean);
-    let (near_fg, _) = local_mean(&channels, &fg_weight, fg_mean);
-    drop((bg_weight, fg_weight));
+    let bg_mean = old_wall.unwrap_or(background);
+    let fg_mean = global_mean(&channels, alpha, sure_person).unwrap_or([0.5; 3]);
+    let (old, wall_share) = local_mean(&channels, alpha, sure_background, bg_mean);
+    let (near_fg, _) = local_mean(&channels, alpha, sure_person, fg_mean);
     let up = Upsampler::new(SUBSAMPLE, wall_share.width, wall_share.height, w, h);
     for k in 0..w * h {
         let a = alpha.data[k];

@@ -315,7 +315,10 @@ fn working_factor(framing: &Framing, quality: Quality) -> f32 {
 /// The working grid for `framing`: the output's size times [`working_factor`].
 fn working_size(framing: &Framing, quality: Quality, ow: u32, oh: u32) -> (u32, u32) {
     let f = working_factor(framing, quality);
-    ((ow as f32 * f).round() as u32, (oh as f32 * f).round() as u32)
+    (
+        (ow as f32 * f).round() as u32,
+        (oh as f32 * f).round() as u32,
+    )
 }
 
 /// Person-mask cells the photo's own mask must have across the face for the matte to start from
@@ -586,7 +589,7 @@ fn finish(
         &preset.corrections,
     );
     let bg = background.map(linear);
-    let [r, g, b] = foreground::composite(channels, alpha, bg, corrections.gains());
+    let [r, g, b] = foreground::composite(channels, alpha, old, bg, corrections.gains());
     let pixels = resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
     let rgb: Vec<u8> = pixels.into_iter().map(srgb).collect();
     let image = RgbImage::from_raw(ow, oh, rgb).ok_or(Error::Encode {

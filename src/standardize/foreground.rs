@@ -39,7 +39,7 @@ fn sure_person(a: f32) -> bool {
 fn local_mean(
     channels: &[Plane; 3],
     alpha: &Plane,
-    keep: fn(f32) -> bool,
+    keep: impl Fn(f32) -> bool + Copy,
     fallback: [f32; 3],
 ) -> ([Plane; 3], Plane) {
     let r = LOCAL_RADIUS / SUBSAMPLE;
@@ -54,7 +54,11 @@ fn local_mean(
 }
 
 /// The mean of each channel over the pixels where `keep(alpha)`, if any.
-fn global_mean(channels: &[Plane; 3], alpha: &Plane, keep: fn(f32) -> bool) -> Option<[f32; 3]> {
+fn global_mean(
+    channels: &[Plane; 3],
+    alpha: &Plane,
+    keep: impl Fn(f32) -> bool + Copy,
+) -> Option<[f32; 3]> {
     let total: f32 = alpha
         .data
         .iter()

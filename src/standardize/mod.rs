@@ -33,7 +33,7 @@ use crate::encode::{encode_to_spec, EncodedJpeg};
 use crate::error::{Error, Result};
 use crate::input::Photo;
 use crate::preset::{parse_hex_color, Preset};
-use crate::resample::{resample, resample_linear_planes, rotate, Rect};
+use crate::resample::{resample, resample_linear_planes, resample_shrinking, rotate, Rect};
 pub use correct::Corrections;
 pub use crop::Framing;
 pub use verify::{ClosedLoop, Measured};
@@ -274,6 +274,17 @@ fn closed_loop_summary(rules: &[RuleResult]) -> (String, String) {
 /// the preset allows filling below the shoulders) the last row continues downwards; the matte
 /// decides what of that becomes background.
 pub fn cut(image: &RgbImage, framing: &Framing, width: u32, height: u32) -> Result<RgbImage> {
+    cut_with(image, framing, width, height, resample)
+}
+
+/// [`cut`] with a chosen resampler ([`resample`] or [`resample_shrinking`]).
+fn cut_with(
+    image: &RgbImage,
+    framing: &Framing,
+    width: u32,
+    height: u32,
+    resampler: fn(&RgbImage, Rect, u32, u32) -> Result<RgbImage>,
+) -> Result<RgbImage> {
     let c = &framing.crop;
     let (iw, ih) = (f64::from(image.width()), f64::from(image.height()));
     let (top, bottom) = (f64::from(c.top), f64::from(c.top + c.height));
@@ -283,7 +294,7 @@ pub fn cut(image: &RgbImage, framing: &Framing, width: u32, height: u32) -> Resu
     let first = (((visible_top - top) * per_row).round() as u32).min(height - 1);
     let rows = (((visible_bottom - visible_top) * per_row).round() as u32).clamp(1, height - first);
     let left = f64::from(c.left).clamp(0.0, iw - 1.0);
-    let part = resample(
+    let part = resampler(
         image,
         Rect {
             left,
@@ -406,28 +417,10 @@ pub fn render(
     // output pixel from the planned crown, plan again from it. Then cut and matte once at working
     // size (in preview, the probe is the result when nothing moved).
     let probe_framing = crop::plan(&face, image.width(), image.height(), preset)?;
-    // At full quality the photo is cut once at working size on the plan, the probe is that cut
-    // brought down to the output grid, and the render reuses the cut when the plan stands:
-    // cutting a 12 MP photo reads the whole crop, at either size.
-    let (mut planned_work, probe) = match quality {
-        Quality::Full => {
-            let (ww, wh) = working_size(&probe_framing, quality, ow, oh);
-            let work = cut(image, &probe_framing, ww, wh)?;
-            let probe = if (ww, wh) == (ow, oh) {
-                work.clone()
-            } else {
-                let all = Rect {
-                    left: 0.0,
-                    top: 0.0,
-                    width: f64::from(ww),
-                    height: f64::from(wh),
-                };
-                resample(&work, all, ow, oh)?
-            };
-            (Some(work), probe)
-        }
-        Quality::Preview => (None, cut(image, &probe_framing, ow, oh)?),
-    };
+    // The probe is cut with an area average first where the crop is much larger than the output
+    // (a 12 MP photo): cutting reads the whole crop, and a direct Lanczos3 pass reads about six
+    // times the shrink factor of source pixels for every output pixel.
+    let probe = cut_with(image, &probe_framing, ow, oh, resample_shrinking)?;
     let cells = face.geometry.face_width_px / image.width() as f32 * mask.width as f32;
     let person = PersonAt {
         whole: mask,
@@ -496,14 +489,11 @@ pub fn render(
             matte: probe_alpha,
         });
     }
-    let full = |face: &crate::analysis::Face, planned: Option<RgbImage>| -> Result<Rendered> {
+    let full = |face: &crate::analysis::Face| -> Result<Rendered> {
         let framing = crop::plan(face, image.width(), image.height(), preset)?;
         let f = working_factor(&framing, quality);
         let (ww, wh) = working_size(&framing, quality, ow, oh);
-        let work = match planned {
-            Some(work) => work,
-            None => cut(image, &framing, ww, wh)?,
-        };
+        let work = cut(image, &framing, ww, wh)?;
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
@@ -517,8 +507,7 @@ pub fn render(
             matte: alpha,
         })
     };
-    // Not moved: the same face plans the same crop, which the probe's cut was made on.
-    let rendered = full(&face, if moved { None } else { planned_work.take() })?;
+    let rendered = full(&face)?;
     // The finer matte at working size can keep a little more or less of the top of the head
     // than the probe's: where the render's own crown shows more than an output pixel from the
     // plan, plan from it and render once more.
@@ -526,7 +515,7 @@ pub fn render(
     match (shown, face.geometry.crown) {
         (Some(new), Some(old)) if (new.y - old.y).abs() * rendered.framing.crop.scale > 1.0 => {
             face.geometry.crown = Some(new);
-            full(&face, None)
+            full(&face)
         }
         _ => Ok(rendered),
     }

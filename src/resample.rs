@@ -143,23 +143,23 @@ pub fn resample_linear_planes(
 ) -> Result<Vec<f32>> {
     let fail = |detail: String| Error::Encode { detail };
     let mut out = vec![0.0f32; out_width as usize * out_height as usize * 3];
-    if (width, height) == (out_width, out_height) {
-        for (c, plane) in planes.into_iter().enumerate() {
-            for (k, v) in plane.iter().enumerate() {
-                out[3 * k + c] = *v;
-            }
-        }
-        return Ok(out);
-    }
+    let same_size = (width, height) == (out_width, out_height);
     for (c, plane) in planes.into_iter().enumerate() {
-        let src = ImageRef::new(width, height, bytemuck::cast_slice(plane), PixelType::F32)
-            .map_err(|e| fail(e.to_string()))?;
-        let mut dst = Image::new(out_width, out_height, PixelType::F32);
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-        Resizer::new()
-            .resize(&src, &mut dst, &options)
-            .map_err(|e| fail(e.to_string()))?;
-        let values: &[f32] = bytemuck::cast_slice(dst.buffer());
+        let resized;
+        let values: &[f32] = if same_size {
+            plane
+        } else {
+            let src = ImageRef::new(width, height, bytemuck::cast_slice(plane), PixelType::F32)
+                .map_err(|e| fail(e.to_string()))?;
+            let mut dst = Image::new(out_width, out_height, PixelType::F32);
+            let options =
+                ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+            Resizer::new()
+                .resize(&src, &mut dst, &options)
+                .map_err(|e| fail(e.to_string()))?;
+            resized = dst;
+            bytemuck::cast_slice(resized.buffer())
+        };
         for (k, v) in values.iter().enumerate() {
             out[3 * k + c] = *v;
         }

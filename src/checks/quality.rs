@@ -12,26 +12,18 @@ use crate::resample::{resample, Rect};
 /// The face width on the output when the preset does not give one (CHSI's 180–300 px middle).
 const DEFAULT_FACE_WIDTH: f32 = 240.0;
 
-fn luma(img: &RgbImage) -> GrayImage {
-    let (w, h) = img.dimensions();
-    GrayImage::from_raw(w, h, luma_row(img.as_raw())).expect("one byte per pixel")
-}
-
-/// The rounded luma of packed RGB pixels.
-fn luma_row(rgb: &[u8]) -> Vec<u8> {
-    rgb.chunks_exact(3)
-        .map(|p| crate::colour::luma([p[0], p[1], p[2]]).round() as u8)
-        .collect()
-}
-
-/// The luma of `width × height` pixels of `img` from `(x0, y0)`, read row by row (a face box of
-/// a 12 MP photo, without copying it first).
+/// The rounded luma of `width × height` pixels of `img` from `(x0, y0)`, read row by row (a face
+/// box of a 12 MP photo, without copying it first).
 fn luma_of(img: &RgbImage, x0: u32, y0: u32, width: u32, height: u32) -> GrayImage {
     let stride = img.width() as usize * 3;
     let mut out = Vec::with_capacity(width as usize * height as usize);
     for y in y0..y0 + height {
         let start = y as usize * stride + x0 as usize * 3;
-        out.extend(luma_row(&img.as_raw()[start..start + width as usize * 3]));
+        out.extend(
+            img.as_raw()[start..start + width as usize * 3]
+                .chunks_exact(3)
+                .map(|p| crate::colour::luma([p[0], p[1], p[2]]).round() as u8),
+        );
     }
     GrayImage::from_raw(width, height, out).expect("one byte per pixel")
 }
@@ -183,7 +175,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         ((x1 - x0) * scale).round().max(16.0) as u32,
         ((y1 - y0) * scale).round().max(16.0) as u32,
     );
-    let face_img = luma(&resample(img, region, w, h)?);
+    let face_img = luma_of(&resample(img, region, w, h)?, 0, 0, w, h);
     let face_box = Some(face.bbox);
     out.push(ctx.judge(
         "image.sharpness",

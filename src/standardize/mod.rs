@@ -323,15 +323,6 @@ fn working_factor(framing: &Framing, quality: Quality) -> f32 {
     }
 }
 
-/// The working grid for `framing`: the output's size times [`working_factor`].
-fn working_size(framing: &Framing, quality: Quality, ow: u32, oh: u32) -> (u32, u32) {
-    let f = working_factor(framing, quality);
-    (
-        (ow as f32 * f).round() as u32,
-        (oh as f32 * f).round() as u32,
-    )
-}
-
 /// Person-mask cells the photo's own mask must have across the face for the matte to start from
 /// it; fewer (a small person in a large frame: a face 13 cells wide in a 12 MP frame) and the
 /// crop is segmented again on its own, where the face spans about a hundred.
@@ -492,7 +483,10 @@ pub fn render(
     let full = |face: &crate::analysis::Face| -> Result<Rendered> {
         let framing = crop::plan(face, image.width(), image.height(), preset)?;
         let f = working_factor(&framing, quality);
-        let (ww, wh) = working_size(&framing, quality, ow, oh);
+        let (ww, wh) = (
+            (ow as f32 * f).round() as u32,
+            (oh as f32 * f).round() as u32,
+        );
         let work = cut(image, &framing, ww, wh)?;
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;

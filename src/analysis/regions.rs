@@ -51,15 +51,18 @@ pub fn label(
         mask.image_height as f32 / height as f32,
     );
     let mut labels = Vec::with_capacity((width * height) as usize);
+    let mut crossings = Vec::new();
     for y in 0..height {
+        let qy = (y as f32 + 0.5) * sy;
+        crossings_at(&oval, qy, &mut crossings);
         for x in 0..width {
             let q = Point {
                 x: (x as f32 + 0.5) * sx,
-                y: (y as f32 + 0.5) * sy,
+                y: qy,
             };
             // Height above the chin along the face's own vertical axis.
             let above_chin = (q.x - g.chin.x) * g.up.x + (q.y - g.chin.y) * g.up.y;
-            let region = if inside(&oval, q) {
+            let region = if odd_crossings_right_of(&crossings, q.x) {
                 Region::Face
             } else if mask.at(q.x, q.y) < 0.5 {
                 Region::Background
@@ -80,16 +83,78 @@ pub fn label(
     }
 }
 
-/// Even–odd point-in-polygon test.
-fn inside(poly: &[Point], q: Point) -> bool {
-    let mut odd = false;
+/// Where the polygon's edges cross the horizontal line at `y`, into `out`: an even–odd
+/// point-in-polygon test worked out once per row of the grid instead of once per pixel.
+fn crossings_at(poly: &[Point], y: f32, out: &mut Vec<f32>) {
+    out.clear();
     let mut j = poly.len() - 1;
     for i in 0..poly.len() {
         let (a, b) = (poly[i], poly[j]);
-        if (a.y > q.y) != (b.y > q.y) && q.x < (b.x - a.x) * (q.y - a.y) / (b.y - a.y) + a.x {
-            odd = !odd;
+        if (a.y > y) != (b.y > y) {
+            out.push((b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x);
         }
         j = i;
     }
-    odd
+}
+
+/// Inside, by the even–odd rule: an odd number of the row's crossings lie right of `x`.
+fn odd_crossings_right_of(crossings: &[f32], x: f32) -> bool {
+    crossings.iter().filter(|&&c| x < c).count() % 2 == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The even–odd test for one point, edge by edge.
+    fn inside_by_point(poly: &[Point], q: Point) -> bool {
+        let mut odd = false;
+        let mut j = poly.len() - 1;
+        for i in 0..poly.len() {
+            let (a, b) = (poly[i], poly[j]);
+            if (a.y > q.y) != (b.y > q.y) && q.x < (b.x - a.x) * (q.y - a.y) / (b.y - a.y) + a.x {
+                odd = !odd;
+            }
+            j = i;
+        }
+        odd
+    }
+
+    #[test]
+    fn row_crossings_agree_with_the_test_point_by_point() {
+        // A concave star, so that rows cross it two and four times.
+        let poly: Vec<Point> = (0..14)
+            .map(|i| {
+                let a = i as f32 * std::f32::consts::TAU / 14.0;
+                let r = if i % 2 == 0 { 40.0 } else { 17.3 };
+                Point {
+                    x: 50.0 + r * a.cos(),
+                    y: 50.0 + r * a.sin(),
+                }
+            })
+            .collect();
+        let mut crossings = Vec::new();
+        let (mut inside, mut outside) = (0, 0);
+        for y in 0..100 {
+            let qy = y as f32 + 0.5;
+            crossings_at(&poly, qy, &mut crossings);
+            for x in 0..100 {
+                let q = Point {
+                    x: x as f32 + 0.5,
+                    y: qy,
+                };
+                let by_row = odd_crossings_right_of(&crossings, q.x);
+                assert_eq!(by_row, inside_by_point(&poly, q), "at {x}, {y}");
+                if by_row {
+                    inside += 1;
+                } else {
+                    outside += 1;
+                }
+            }
+        }
+        assert!(
+            inside > 2000 && outside > 2000,
+            "{inside} inside, {outside} outside"
+        );
+    }
 }

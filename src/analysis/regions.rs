@@ -50,21 +50,20 @@ pub fn label(
         mask.image_width as f32 / width as f32,
         mask.image_height as f32 / height as f32,
     );
+    let xs: Vec<f32> = (0..width).map(|x| (x as f32 + 0.5) * sx).collect();
+    let ys: Vec<f32> = (0..height).map(|y| (y as f32 + 0.5) * sy).collect();
+    let person = mask.grid(&xs, &ys);
     let mut labels = Vec::with_capacity((width * height) as usize);
     let mut crossings = Vec::new();
-    for y in 0..height {
-        let qy = (y as f32 + 0.5) * sy;
+    for (&qy, person) in ys.iter().zip(person.chunks_exact(xs.len().max(1))) {
         crossings_at(&oval, qy, &mut crossings);
-        for x in 0..width {
-            let q = Point {
-                x: (x as f32 + 0.5) * sx,
-                y: qy,
-            };
+        for (&qx, &person) in xs.iter().zip(person) {
+            let q = Point { x: qx, y: qy };
             // Height above the chin along the face's own vertical axis.
             let above_chin = (q.x - g.chin.x) * g.up.x + (q.y - g.chin.y) * g.up.y;
             let region = if odd_crossings_right_of(&crossings, q.x) {
                 Region::Face
-            } else if mask.at(q.x, q.y) < 0.5 {
+            } else if person < 0.5 {
                 Region::Background
             } else if above_chin > 0.0 {
                 Region::Hair

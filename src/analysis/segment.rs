@@ -66,15 +66,32 @@ impl PersonMask {
     }
 
     /// [`at`](Self::at) at every `(x, y)`, row by row, each column's and row's taps worked out
-    /// once.
+    /// once, and each column's value along the two mask rows a run of grid rows falls between
+    /// (a fine grid has several rows between two mask rows).
     pub fn grid(&self, xs: &[f32], ys: &[f32]) -> Vec<f32> {
         let cols: Vec<_> = xs.iter().map(|&x| self.tap_x(x)).collect();
         let mut out = Vec::with_capacity(xs.len() * ys.len());
+        let (mut top, mut bottom) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+        let mut between = None;
         for &y in ys {
-            let row = self.tap_y(y);
-            out.extend(cols.iter().map(|&col| match (col, row) {
-                (Some(tx), Some(ty)) => self.at_taps(tx, ty),
-                _ => 0.0,
+            let Some(ty) = self.tap_y(y) else {
+                out.resize(out.len() + xs.len(), 0.0);
+                continue;
+            };
+            if between != Some((ty.lo, ty.hi)) {
+                for ((col, t), b) in cols.iter().zip(&mut top).zip(&mut bottom) {
+                    if let Some(tx) = col {
+                        (*t, *b) = (self.along_row(*tx, ty.lo), self.along_row(*tx, ty.hi));
+                    }
+                }
+                between = Some((ty.lo, ty.hi));
+            }
+            out.extend(cols.iter().zip(&top).zip(&bottom).map(|((col, &t), &b)| {
+                if col.is_some() {
+                    t + (b - t) * ty.frac
+                } else {
+                    0.0
+                }
             }));
         }
         out
@@ -82,10 +99,14 @@ impl PersonMask {
 
     /// [`at`](Self::at) where the column's and the row's taps are known.
     pub fn at_taps(&self, tx: Tap, ty: Tap) -> f32 {
-        let a = |xx: usize, yy: usize| self.alpha[yy * self.width as usize + xx];
-        let top = a(tx.lo, ty.lo) + (a(tx.hi, ty.lo) - a(tx.lo, ty.lo)) * tx.frac;
-        let bottom = a(tx.lo, ty.hi) + (a(tx.hi, ty.hi) - a(tx.lo, ty.hi)) * tx.frac;
+        let (top, bottom) = (self.along_row(tx, ty.lo), self.along_row(tx, ty.hi));
         top + (bottom - top) * ty.frac
+    }
+
+    /// The mask along row `row`, interpolated between the column's two cells.
+    fn along_row(&self, tx: Tap, row: usize) -> f32 {
+        let a = |xx: usize| self.alpha[row * self.width as usize + xx];
+        a(tx.lo) + (a(tx.hi) - a(tx.lo)) * tx.frac
     }
 
     /// The mask resampled to `width × height` over the same image, as 8-bit alpha.

@@ -107,32 +107,48 @@ fn rephoto(ctx: &Context, out: &mut Vec<RuleResult>) {
         ));
         return;
     }
-    let luma = |x: u32, y: u32| crate::colour::luma(img.get_pixel(x0 + x, y0 + y).0);
+    // The window's luma, once per pixel (the high-pass reads each nine times).
+    let (x0, y0, n) = (x0 as usize, y0 as usize, n as usize);
+    let stride = img.width() as usize * 3;
+    let mut luma = Vec::with_capacity(n * n);
+    for y in 0..n {
+        let start = (y0 + y) * stride + x0 * 3;
+        luma.extend(
+            img.as_raw()[start..start + n * 3]
+                .chunks_exact(3)
+                .map(|p| crate::colour::luma([p[0], p[1], p[2]])),
+        );
+    }
     // High-pass: each pixel minus its 3×3 mean.
-    let mut hp = vec![0.0f32; (n * n) as usize];
+    let mut hp = vec![0.0f32; n * n];
     for y in 1..n - 1 {
+        let rows = [
+            &luma[(y - 1) * n..y * n],
+            &luma[y * n..(y + 1) * n],
+            &luma[(y + 1) * n..(y + 2) * n],
+        ];
         for x in 1..n - 1 {
             let mut sum = 0.0;
-            for dy in 0..3 {
-                for dx in 0..3 {
-                    sum += luma(x + dx - 1, y + dy - 1);
+            for row in rows {
+                for v in &row[x - 1..x + 2] {
+                    sum += v;
                 }
             }
-            hp[(y * n + x) as usize] = luma(x, y) - sum / 9.0;
+            hp[y * n + x] = rows[1][x] - sum / 9.0;
         }
     }
-    let at = |x: u32, y: u32| hp[(y * n + x) as usize];
     let energy: f32 = hp.iter().map(|v| v * v).sum::<f32>().max(1e-6);
-    let corr = |dx: u32, dy: u32| {
+    let corr = |dx: usize, dy: usize| {
         let mut s = 0.0;
         for y in 1..n - 1 - dy {
+            let (row, shifted) = (&hp[y * n..(y + 1) * n], &hp[(y + dy) * n + dx..]);
             for x in 1..n - 1 - dx {
-                s += at(x, y) * at(x + dx, y + dy);
+                s += row[x] * shifted[x];
             }
         }
         s / energy
     };
-    let rebound = |corrs: &dyn Fn(u32) -> f32| {
+    let rebound = |corrs: &dyn Fn(usize) -> f32| {
         let c: Vec<f32> = (2..=16).map(corrs).collect();
         let mut best = 0.0f32;
         for lag in 3..=16usize {

@@ -53,29 +53,24 @@ fn local_mean(
     (means, wm)
 }
 
-/// The mean of each channel over the pixels where `keep(alpha)`, if any.
+/// The mean of each channel over the pixels where `keep(alpha)`, if any. One pass keeps the four
+/// running sums side by side (each adds the same values in the same order as a pass of its own).
 fn global_mean(
     channels: &[Plane; 3],
     alpha: &Plane,
     keep: impl Fn(f32) -> bool + Copy,
 ) -> Option<[f32; 3]> {
-    let total: f32 = alpha
-        .data
-        .iter()
-        .map(|a| f32::from(u8::from(keep(*a))))
-        .sum();
-    (total > 0.0).then(|| {
-        std::array::from_fn(|c| {
-            channels[c]
-                .data
-                .iter()
-                .zip(&alpha.data)
-                .filter(|(_, a)| keep(**a))
-                .map(|(v, _)| v)
-                .sum::<f32>()
-                / total
-        })
-    })
+    let (mut total, mut sums) = (0.0f32, [0.0f32; 3]);
+    let [r, g, b] = channels.each_ref().map(|p| &p.data);
+    for (k, a) in alpha.data.iter().enumerate() {
+        if keep(*a) {
+            total += 1.0;
+            sums[0] += r[k];
+            sums[1] += g[k];
+            sums[2] += b[k];
+        }
+    }
+    (total > 0.0).then(|| sums.map(|s| s / total))
 }
 
 /// Linear chroma (distance from grey) of a wall saturated enough to spill onto everything near it.

@@ -524,11 +524,10 @@ pub fn pure_background(alpha: &boxfilter::Plane, width: u32, height: u32) -> Vec
     // Summed-area table of the matte pixels with any person in them.
     let mut sums = vec![0u32; (aw + 1) * (ah + 1)];
     for y in 0..ah {
+        let mut in_row = 0;
         for x in 0..aw {
-            let person = u32::from(alpha.data[y * aw + x] > 0.0);
-            sums[(y + 1) * (aw + 1) + x + 1] =
-                person + sums[y * (aw + 1) + x + 1] + sums[(y + 1) * (aw + 1) + x]
-                    - sums[y * (aw + 1) + x];
+            in_row += u32::from(alpha.data[y * aw + x] > 0.0);
+            sums[(y + 1) * (aw + 1) + x + 1] = in_row + sums[y * (aw + 1) + x + 1];
         }
     }
     let (fx, fy) = (aw as f32 / width as f32, ah as f32 / height as f32);
@@ -537,14 +536,16 @@ pub fn pure_background(alpha: &boxfilter::Plane, width: u32, height: u32) -> Vec
         let hi = (((i + 1) as f32 + 3.0) * f).ceil().min(n as f32) as usize;
         (lo, hi.max(lo))
     };
+    let columns: Vec<_> = (0..width).map(|x| span(x, fx, aw)).collect();
     let mut out = Vec::with_capacity(width as usize * height as usize);
     for y in 0..height {
         let (y0, y1) = span(y, fy, ah);
-        for x in 0..width {
-            let (x0, x1) = span(x, fx, aw);
-            let at = |xx: usize, yy: usize| sums[yy * (aw + 1) + xx];
-            out.push(at(x1, y1) + at(x0, y0) - at(x0, y1) - at(x1, y0) == 0);
-        }
+        let (above, below) = (&sums[y0 * (aw + 1)..], &sums[y1 * (aw + 1)..]);
+        out.extend(
+            columns
+                .iter()
+                .map(|&(x0, x1)| below[x1] + above[x0] - above[x1] - below[x0] == 0),
+        );
     }
     out
 }

@@ -80,6 +80,13 @@ pub fn luma(p: [u8; 3]) -> f32 {
     f32::from(p[0]) * 0.299 + f32::from(p[1]) * 0.587 + f32::from(p[2]) * 0.114
 }
 
+/// [`luma`] rounded to the nearest level, by adding a half and truncating (luma is never
+/// negative): the same as `round()` for every 8-bit colour, without the library call that
+/// `round()` is in WebAssembly.
+pub fn luma_u8(p: [u8; 3]) -> u8 {
+    (luma(p) + 0.5) as u8
+}
+
 /// CIE76 colour difference ΔE*ab.
 pub fn delta_e(p: Lab, q: Lab) -> f32 {
     ((p.l - q.l).powi(2) + (p.a - q.a).powi(2) + (p.b - q.b).powi(2)).sqrt()
@@ -116,6 +123,14 @@ pub fn mean(values: &[Lab]) -> Option<Lab> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_luma_is_round_for_every_colour() {
+        for rgb in 0..1u32 << 24 {
+            let p = [(rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8];
+            assert_eq!(luma_u8(p), luma(p).round() as u8, "{p:?}");
+        }
+    }
 
     #[test]
     fn known_values() {

@@ -22,7 +22,7 @@ fn luma_of(img: &RgbImage, x0: u32, y0: u32, width: u32, height: u32) -> GrayIma
         out.extend(
             img.as_raw()[start..start + width as usize * 3]
                 .chunks_exact(3)
-                .map(|p| crate::colour::luma([p[0], p[1], p[2]]).round() as u8),
+                .map(|p| crate::colour::luma_u8([p[0], p[1], p[2]])),
         );
     }
     GrayImage::from_raw(width, height, out).expect("one byte per pixel")

@@ -269,7 +269,9 @@ fn opening(values: &[f32], w: usize, h: usize) -> Vec<f32> {
     pass(&pass(&eroded, w, h, true, max), w, h, false, max)
 }
 
-/// One 1-D pass of `f` over a window of ±`OPEN_HALF`, along rows or columns.
+/// One 1-D pass of `f` (min or max) over a window of ±`OPEN_HALF`, along rows or columns. The
+/// window is clipped at the edges, which for a min or max is the same as replicating them;
+/// columns are passed a whole row at a time.
 fn pass(
     values: &[f32],
     w: usize,
@@ -277,19 +279,20 @@ fn pass(
     along_rows: bool,
     f: impl Fn(f32, f32) -> f32,
 ) -> Vec<f32> {
-    let mut out = vec![0f32; values.len()];
-    for y in 0..h {
-        for x in 0..w {
-            let mut acc = values[y * w + x];
-            for d in 1..=OPEN_HALF {
-                let (a, b) = if along_rows {
-                    (y * w + x.saturating_sub(d), y * w + (x + d).min(w - 1))
-                } else {
-                    (y.saturating_sub(d) * w + x, (y + d).min(h - 1) * w + x)
-                };
-                acc = f(f(acc, values[a]), values[b]);
+    let mut out = values.to_vec();
+    let window = |i: usize, n: usize| i.saturating_sub(OPEN_HALF)..=(i + OPEN_HALF).min(n - 1);
+    for (y, out_row) in out.chunks_exact_mut(w.max(1)).enumerate().take(h) {
+        if along_rows {
+            let row = &values[y * w..(y + 1) * w];
+            for (x, o) in out_row.iter_mut().enumerate() {
+                *o = row[window(x, w)].iter().fold(*o, |acc, &v| f(acc, v));
             }
-            out[y * w + x] = acc;
+        } else {
+            for yy in window(y, h) {
+                for (o, &v) in out_row.iter_mut().zip(&values[yy * w..(yy + 1) * w]) {
+                    *o = f(*o, v);
+                }
+            }
         }
     }
     out

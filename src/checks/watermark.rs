@@ -283,9 +283,15 @@ fn pass(
     let window = |i: usize, n: usize| i.saturating_sub(OPEN_HALF)..=(i + OPEN_HALF).min(n - 1);
     for (y, out_row) in out.chunks_exact_mut(w.max(1)).enumerate().take(h) {
         if along_rows {
+            // Each neighbour at distance d, for the whole row at once.
             let row = &values[y * w..(y + 1) * w];
-            for (x, o) in out_row.iter_mut().enumerate() {
-                *o = row[window(x, w)].iter().fold(*o, |acc, &v| f(acc, v));
+            for d in 1..=OPEN_HALF.min(w.saturating_sub(1)) {
+                for (o, &v) in out_row[d..].iter_mut().zip(row) {
+                    *o = f(*o, v);
+                }
+                for (o, &v) in out_row.iter_mut().zip(&row[d..]) {
+                    *o = f(*o, v);
+                }
             }
         } else {
             for yy in window(y, h) {
@@ -298,18 +304,22 @@ fn pass(
     out
 }
 
-/// `mask` grown by ±`reach.0` across and ±`reach.1` down.
+/// `mask` grown by ±`reach.0` across and ±`reach.1` down, a row at a time.
 fn dilate(mask: &[bool], w: usize, h: usize, reach: (usize, usize)) -> Vec<bool> {
-    let across: Vec<bool> = (0..w * h)
-        .map(|k| {
-            let (x, y) = (k % w, k / w);
-            (x.saturating_sub(reach.0)..=(x + reach.0).min(w - 1)).any(|i| mask[y * w + i])
-        })
-        .collect();
-    (0..w * h)
-        .map(|k| {
-            let (x, y) = (k % w, k / w);
-            (y.saturating_sub(reach.1)..=(y + reach.1).min(h - 1)).any(|j| across[j * w + x])
-        })
-        .collect()
+    let w1 = w.max(1);
+    let mut across = vec![false; w * h];
+    for (row, out) in mask.chunks_exact(w1).zip(across.chunks_exact_mut(w1)) {
+        for x in (0..w).filter(|&x| row[x]) {
+            out[x.saturating_sub(reach.0)..=(x + reach.0).min(w - 1)].fill(true);
+        }
+    }
+    let mut out = vec![false; w * h];
+    for (y, out_row) in out.chunks_exact_mut(w1).enumerate() {
+        for yy in y.saturating_sub(reach.1)..=(y + reach.1).min(h - 1) {
+            for (o, &a) in out_row.iter_mut().zip(&across[yy * w..(yy + 1) * w]) {
+                *o |= a;
+            }
+        }
+    }
+    out
 }

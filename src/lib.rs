@@ -21,6 +21,7 @@
 //! - [`flow`]: the collection flow (login → school → code → last 4 → pay → photo → review) as a
 //!   state machine the JS shell drives, with versioned save/resume.
 //! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
+//! - `float`: `f32` min and max without WebAssembly's library call, for pixel loops.
 //! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
 //! - `wasm_flow` (wasm32 only): the thin JS adapter over [`flow`].
 //! - `server` (feature `server`, native only): the sandbox backend behind `gradphoto serve`.
@@ -31,6 +32,7 @@ pub mod checks;
 pub mod colour;
 pub mod encode;
 pub mod error;
+mod float;
 pub mod flow;
 pub mod framing;
 pub mod guide;

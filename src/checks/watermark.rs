@@ -14,6 +14,7 @@ use image::RgbImage;
 use super::blobs::{blobs, Blob};
 use super::{not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::BoxF;
+use crate::float::{max, min};
 use crate::resample::{resample_shrinking, Rect};
 
 const ID: &str = "capture.watermark";
@@ -118,7 +119,7 @@ fn score(bottom: &Bottom) -> Option<(f32, (usize, usize, usize, usize))> {
         for x in 0..w {
             let [r, g, b] = copy.get_pixel(x as u32, y as u32).0.map(f32::from);
             luma[y * w + x] = 0.299 * r + 0.587 * g + 0.114 * b;
-            colour[y * w + x] = r.max(g).max(b) - r.min(g).min(b);
+            colour[y * w + x] = max(max(r, g), b) - min(min(r, g), b);
         }
     }
     let opened = opening(&luma, w, rows);
@@ -263,8 +264,6 @@ fn line_score(
 
 /// A grey opening (erosion, then dilation) with a square window, edges replicated.
 fn opening(values: &[f32], w: usize, h: usize) -> Vec<f32> {
-    let min = |a: f32, b: f32| a.min(b);
-    let max = |a: f32, b: f32| a.max(b);
     let eroded = pass(&pass(values, w, h, true, min), w, h, false, min);
     pass(&pass(&eroded, w, h, true, max), w, h, false, max)
 }

@@ -9,6 +9,7 @@ use image::RgbImage;
 
 use super::boxfilter::{Plane, Upsampler};
 use crate::colour::linear_table;
+use crate::float::{max, min};
 
 /// Alpha below which a pixel is surely background, for the local wall colour. Surely person is
 /// alpha exactly 1: the matte gives that only where the coarse mask is saturated, away from the
@@ -92,10 +93,7 @@ fn despill(f: [f32; 3], f_near: [f32; 3], wall: [f32; 3], min_chroma: f32) -> [f
         return f;
     }
     let u = u.map(|v| v / n);
-    let excess = (0..3)
-        .map(|c| (f[c] - f_near[c]) * u[c])
-        .sum::<f32>()
-        .max(0.0);
+    let excess = max((0..3).map(|c| (f[c] - f_near[c]) * u[c]).sum::<f32>(), 0.0);
     std::array::from_fn(|c| (f[c] - excess * u[c]).clamp(0.0, 1.0))
 }
 
@@ -154,7 +152,7 @@ pub fn composite(
             let f_near: [f32; 3] = std::array::from_fn(|c| up.at(&near_fg[c], x, y));
             if a < 1.0 {
                 f = std::array::from_fn(|c| {
-                    let solved = ((i[c] - (1.0 - a) * b[c]) / a.max(0.01)).clamp(0.0, 1.0);
+                    let solved = ((i[c] - (1.0 - a) * b[c]) / max(a, 0.01)).clamp(0.0, 1.0);
                     let t = smoothstep(0.3, 0.9, a);
                     t * solved + (1.0 - t) * f_near[c]
                 });
@@ -165,7 +163,7 @@ pub fn composite(
             }
         }
         for c in 0..3 {
-            channels[c].data[k] = a * (f[c] * gains[c]).min(1.0) + (1.0 - a) * background[c];
+            channels[c].data[k] = a * min(f[c] * gains[c], 1.0) + (1.0 - a) * background[c];
         }
     }
     channels

@@ -132,7 +132,7 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
         let (c00, c01, c02) = (gg * bb - gb * gb, gb * rb - rg * bb, rg * gb - gg * rb);
         let (c11, c12, c22) = (rr * bb - rb * rb, rg * rb - rr * gb, rr * gg - rg * rg);
         let det = rr * c00 + rg * c01 + rb * c02;
-        let inv = 1.0 / det.max(1e-12);
+        let inv = 1.0 / crate::float::max(det, 1e-12);
         let v = [cov_ip[0].data[k], cov_ip[1].data[k], cov_ip[2].data[k]];
         let ak = [
             (c00 * v[0] + c01 * v[1] + c02 * v[2]) * inv,

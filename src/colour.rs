@@ -40,20 +40,32 @@ pub fn luminance(l: f32) -> f32 {
 pub fn lab(rgb: [u8; 3]) -> Lab {
     let (r, g, b) = (linear(rgb[0]), linear(rgb[1]), linear(rgb[2]));
     let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
-    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
     let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-    let f = |t: f32| {
-        if t > 0.008856 {
-            t.cbrt()
-        } else {
-            7.787 * t + 16.0 / 116.0
-        }
-    };
-    let (fx, fy, fz) = (f(x), f(y), f(z));
+    let (fx, fy, fz) = (lab_f(x), lab_f(relative_luminance(r, g, b)), lab_f(z));
     Lab {
         l: 116.0 * fy - 16.0,
         a: 500.0 * (fx - fy),
         b: 200.0 * (fy - fz),
+    }
+}
+
+/// L* of an 8-bit sRGB pixel: [`lab`]'s `l` without its a* and b* (one cube root, not three).
+pub fn lightness(rgb: [u8; 3]) -> f32 {
+    let (r, g, b) = (linear(rgb[0]), linear(rgb[1]), linear(rgb[2]));
+    116.0 * lab_f(relative_luminance(r, g, b)) - 16.0
+}
+
+/// Y from linear R, G, B.
+fn relative_luminance(r: f32, g: f32, b: f32) -> f32 {
+    0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+/// CIELAB's companding of X/Xn, Y/Yn, Z/Zn.
+fn lab_f(t: f32) -> f32 {
+    if t > 0.008856 {
+        t.cbrt()
+    } else {
+        7.787 * t + 16.0 / 116.0
     }
 }
 

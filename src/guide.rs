@@ -254,7 +254,9 @@ fn face_lightness(image: &RgbImage, face: &Face) -> f32 {
             let x = x0 + (x1 - x0) * (0.2 + 0.6 * i as f32 / 15.0);
             let y = y0 + (y1 - y0) * (0.2 + 0.6 * j as f32 / 15.0);
             if x >= 0.0 && y >= 0.0 && (x as u32) < image.width() && (y as u32) < image.height() {
-                values.push(crate::colour::lab(image.get_pixel(x as u32, y as u32).0).l);
+                values.push(crate::colour::lightness(
+                    image.get_pixel(x as u32, y as u32).0,
+                ));
             }
         }
     }

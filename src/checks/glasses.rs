@@ -5,7 +5,7 @@ use image::RgbImage;
 
 use super::{no_single_face, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::{mesh, BoxF, Face};
-use crate::colour::{lab, luma};
+use crate::colour::{lightness, luma};
 use crate::resample::{resample, Rect};
 
 /// A patch of the photo resampled to `width` columns (height in proportion).
@@ -154,7 +154,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
                 16,
             )
         })
-        .flat_map(|p| p.pixels().map(|q| lab(q.0).l).collect::<Vec<_>>())
+        .flat_map(|p| p.pixels().map(|q| lightness(q.0)).collect::<Vec<_>>())
         .collect::<Vec<f32>>();
     let cheek = [g.eye_right, g.eye_left]
         .iter()
@@ -168,7 +168,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
                 16,
             )
         })
-        .flat_map(|p| p.pixels().map(|q| lab(q.0).l).collect::<Vec<_>>())
+        .flat_map(|p| p.pixels().map(|q| lightness(q.0)).collect::<Vec<_>>())
         .collect::<Vec<f32>>();
     let median = |mut v: Vec<f32>| {
         v.sort_by(f32::total_cmp);
@@ -207,7 +207,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     match around {
         Some(p) => {
             let n = (p.width() * p.height()) as f64;
-            let clipped = p.pixels().filter(|q| lab(q.0).l >= 95.0).count() as f64 / n;
+            let clipped = p.pixels().filter(|q| lightness(q.0) >= 95.0).count() as f64 / n;
             out.push(ctx.judge(
                 "glasses.glare",
                 clipped,
@@ -277,7 +277,7 @@ fn frame_over_eyes(img: &RgbImage, landmarks: &[[f32; 3]]) -> Option<f32> {
     let lightness = |x: f32, y: f32| -> Option<f32> {
         let (xi, yi) = (x.round(), y.round());
         (xi >= 0.0 && yi >= 0.0 && (xi as u32) < img.width() && (yi as u32) < img.height())
-            .then(|| lab(img.get_pixel(xi as u32, yi as u32).0).l)
+            .then(|| lightness(img.get_pixel(xi as u32, yi as u32).0))
     };
     let mut worst = 0.0f32;
     for (inner, outer, upper, lower) in eyes {

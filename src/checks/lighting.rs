@@ -13,16 +13,26 @@
 use super::face_frame::FaceFrame;
 use super::{no_single_face, not_evaluated, worse, Context, Hints, RuleResult};
 use crate::analysis::regions::Region;
-use crate::colour::{lab, luminance, Lab};
+use crate::colour::{lab, lightness, luminance, Lab};
 use crate::error::Result;
 
-fn percentile(sorted: &[f32], q: f32) -> f32 {
-    sorted[((sorted.len() - 1) as f32 * q).round() as usize]
+/// Where the `q` quantile sits among `len` sorted values.
+fn rank(len: usize, q: f32) -> usize {
+    ((len - 1) as f32 * q).round() as usize
 }
 
-fn median(mut v: Vec<f32>) -> f32 {
-    v.sort_by(f32::total_cmp);
-    percentile(&v, 0.5)
+fn percentile(sorted: &[f32], q: f32) -> f32 {
+    sorted[rank(sorted.len(), q)]
+}
+
+/// One quantile of unsorted values: the value [`percentile`] finds once they are sorted.
+fn quantile(mut v: Vec<f32>, q: f32) -> f32 {
+    let k = rank(v.len(), q);
+    *v.select_nth_unstable_by(k, f32::total_cmp).1
+}
+
+fn median(v: Vec<f32>) -> f32 {
+    quantile(v, 0.5)
 }
 
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
@@ -152,8 +162,7 @@ fn exposure(ctx: &Context, face_l: &[f32], region: Option<crate::analysis::BoxF>
         ),
     };
     let face = ctx.judge(ID, f64::from(percentile(face_l, 0.5)), "L*", &dark, region);
-    let mut frame_l: Vec<f32> = ctx.small.pixels().map(|p| lab(p.0).l).collect();
-    frame_l.sort_by(f32::total_cmp);
+    let frame_l: Vec<f32> = ctx.small.pixels().map(|p| lightness(p.0)).collect();
     // A part is judged against its own key and reported under the rule's id.
     let part = |key: &'static str, measured: f32, hints: &Hints, region| {
         let mut r = ctx.judge(key, f64::from(measured), "L*", hints, region);
@@ -162,7 +171,7 @@ fn exposure(ctx: &Context, face_l: &[f32], region: Option<crate::analysis::BoxF>
     };
     let highlights = part(
         "lighting.exposure.highlights",
-        percentile(&frame_l, 0.99),
+        quantile(frame_l, 0.99),
         &Hints {
             ok: dark.ok,
             low: (

@@ -3,7 +3,7 @@
 
 use super::{not_evaluated, worse, Context, Hints, RuleResult};
 use crate::analysis::regions::Region;
-use crate::colour::{delta_e, lab, mean, Lab};
+use crate::colour::{delta_e, lab, lightness, mean, Lab};
 use crate::error::Result;
 use crate::resample::average_within;
 
@@ -47,7 +47,8 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         ));
     } else if let Some(m) = mean(&background) {
         let mut d: Vec<f32> = background.iter().map(|v| delta_e(*v, m)).collect();
-        d.sort_by(f32::total_cmp);
+        let middle = d.len() / 2;
+        let median = *d.select_nth_unstable_by(middle, f32::total_cmp).1;
         let full = crate::analysis::BoxF {
             x: 0.0,
             y: 0.0,
@@ -56,7 +57,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         };
         out.push(ctx.judge(
             "background.uniform",
-            f64::from(d[d.len() / 2]),
+            f64::from(median),
             "ΔE",
             &Hints {
                 ok: ("背景均匀干净。", "The background is plain and even."),
@@ -172,7 +173,7 @@ fn shadow(ctx: &Context, out: &mut Vec<RuleResult>) {
                 if dist > 1.2 || (dist > 0.05 && mask.at(sx, sy) > 0.1) {
                     break;
                 }
-                let l = lab(ctx.small.get_pixel(xx as u32, y).0).l;
+                let l = lightness(ctx.small.get_pixel(xx as u32, y).0);
                 if (0.05..0.3).contains(&dist) {
                     near.push(l);
                 } else if (0.6..1.2).contains(&dist) {
@@ -244,7 +245,7 @@ fn pattern(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         );
         map.labels[(my * map.width + mx) as usize] == Region::Clothing
     };
-    let l = |x: u32, y: u32| lab(coarse.get_pixel(x, y).0).l;
+    let l = |x: u32, y: u32| lightness(coarse.get_pixel(x, y).0);
     let mut grads = Vec::new();
     for y in 1..ch.saturating_sub(1) {
         for x in 1..cw.saturating_sub(1) {
@@ -267,7 +268,8 @@ fn pattern(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         ));
         return Ok(());
     }
-    grads.sort_by(f32::total_cmp);
+    let middle = grads.len() / 2;
+    let median = *grads.select_nth_unstable_by(middle, f32::total_cmp).1;
     let region = ctx.face.map(|f| crate::analysis::BoxF {
         x: f.bbox.x - f.bbox.width,
         y: f.geometry.chin.y + f.bbox.height * 0.3,
@@ -276,7 +278,7 @@ fn pattern(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     });
     out.push(ctx.judge(
         "clothing.pattern",
-        f64::from(grads[grads.len() / 2]),
+        f64::from(median),
         "ΔL*",
         &Hints {
             ok: (

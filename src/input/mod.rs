@@ -149,10 +149,10 @@ impl Photo {
                 got: rgba.len() as u64,
             });
         }
-        let rgb: Vec<u8> = rgba
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
+        let mut rgb = vec![0u8; rgba.len() / 4 * 3];
+        for (to, from) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
+            to.copy_from_slice(&from[..3]);
+        }
         let image = RgbImage::from_raw(width, height, rgb).ok_or(Error::InvalidPixels {
             width,
             height,

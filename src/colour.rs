@@ -69,16 +69,37 @@ fn lab_f(t: f32) -> f32 {
     }
 }
 
-/// Linear light in [0, 1] (clamped) → 8-bit sRGB, rounded to the nearest level. A binary search
-/// over the 255 linear values where one level rounds up to the next (found once), instead of a
-/// `powf` per channel: the standardised photo converts every output pixel.
+/// Linear light in [0, 1] (clamped) → 8-bit sRGB, rounded to the nearest level: the number of
+/// the 255 linear values where one level rounds up to the next (found once) that `v` reaches,
+/// instead of a `powf` per channel (the standardised photo converts every output pixel). The
+/// count is read from a table at the start of `v`'s 1/4096 of the range and stepped from there to
+/// `v`, a step or two at most, not searched for among all 255.
 pub fn srgb(v: f32) -> u8 {
-    static BOUNDS: OnceLock<[f32; 255]> = OnceLock::new();
-    let bounds = BOUNDS.get_or_init(|| {
+    const BUCKETS: usize = 4096;
+    struct Levels {
+        bounds: [f32; 255],
+        at_bucket: Vec<u8>,
+    }
+    static LEVELS: OnceLock<Levels> = OnceLock::new();
+    let levels = LEVELS.get_or_init(|| {
         // Level k + 1 starts where the encoded value reaches (k + 0.5) / 255.
-        std::array::from_fn(|k| decode((k as f64 + 0.5) / 255.0) as f32)
+        let bounds: [f32; 255] = std::array::from_fn(|k| decode((k as f64 + 0.5) / 255.0) as f32);
+        let at_bucket = (0..=BUCKETS)
+            .map(|i| bounds.partition_point(|&b| b <= i as f32 / BUCKETS as f32) as u8)
+            .collect();
+        Levels { bounds, at_bucket }
     });
-    bounds.partition_point(|&b| b <= v) as u8
+    let b = &levels.bounds;
+    // NaN clamps to NaN, which casts to bucket 0.
+    let mut k =
+        usize::from(levels.at_bucket[(v * BUCKETS as f32).clamp(0.0, BUCKETS as f32) as usize]);
+    while k < b.len() && b[k] <= v {
+        k += 1;
+    }
+    while k > 0 && !(b[k - 1] <= v) {
+        k -= 1;
+    }
+    k as u8
 }
 
 /// The 256 linear values of the 8-bit sRGB levels, for converting whole images.
@@ -158,6 +179,29 @@ mod tests {
     #[test]
     fn srgb_round_trips_every_level() {
         assert!((0..=255u8).all(|c| srgb(linear(c)) == c));
+    }
+
+    #[test]
+    fn srgb_counts_the_level_bounds_reached() {
+        let bounds: Vec<f32> = (0..255)
+            .map(|k| decode((k as f64 + 0.5) / 255.0) as f32)
+            .collect();
+        let count = |v: f32| bounds.partition_point(|&b| b <= v) as u8;
+        let beside = |v: f32| {
+            [
+                v,
+                f32::from_bits(v.to_bits().saturating_sub(1)),
+                f32::from_bits(v.to_bits() + 1),
+            ]
+        };
+        let mut values: Vec<f32> = (0..=1_000_000)
+            .map(|i| i as f32 / 1_000_000.0 * 1.02 - 0.01)
+            .collect();
+        values.extend(bounds.iter().flat_map(|&b| beside(b)));
+        values.extend((0..=4096).flat_map(|i| beside(i as f32 / 4096.0)));
+        for v in values {
+            assert_eq!(srgb(v), count(v), "{v}");
+        }
     }
 
     #[test]

@@ -101,13 +101,13 @@ fn despill(f: [f32; 3], f_near: [f32; 3], wall: [f32; 3], min_chroma: f32) -> [f
 pub fn linear_channels(image: &RgbImage) -> [Plane; 3] {
     let table = linear_table();
     let (w, h) = (image.width() as usize, image.height() as usize);
-    std::array::from_fn(|c| {
-        Plane::new(
-            w,
-            h,
-            image.pixels().map(|p| table[p.0[c] as usize]).collect(),
-        )
-    })
+    let mut planes: [Vec<f32>; 3] = std::array::from_fn(|_| Vec::with_capacity(w * h));
+    for p in image.as_raw().chunks_exact(3) {
+        for (plane, &v) in planes.iter_mut().zip(p) {
+            plane.push(table[usize::from(v)]);
+        }
+    }
+    planes.map(|data| Plane::new(w, h, data))
 }
 
 /// Mean linear colour of the surely-background pixels (the old wall), if any.

@@ -308,11 +308,15 @@ fn cut_with(
     if rows == height {
         return Ok(part);
     }
-    let mut out = RgbImage::new(width, height);
-    for (x, y, p) in out.enumerate_pixels_mut() {
-        *p = *part.get_pixel(x, y.saturating_sub(first).min(rows - 1));
+    let stride = width as usize * 3;
+    let mut out = Vec::with_capacity(stride * height as usize);
+    for y in 0..height {
+        let from = y.saturating_sub(first).min(rows - 1) as usize * stride;
+        out.extend_from_slice(&part.as_raw()[from..from + stride]);
     }
-    Ok(out)
+    RgbImage::from_raw(width, height, out).ok_or(Error::Encode {
+        detail: "cut buffer has the wrong size".into(),
+    })
 }
 
 /// Working pixels per output pixel: up to 2 for the matte, never more than the source has.

@@ -96,7 +96,7 @@ pub fn srgb(v: f32) -> u8 {
     while k < b.len() && b[k] <= v {
         k += 1;
     }
-    while k > 0 && !(b[k - 1] <= v) {
+    while k > 0 && b[k - 1] > v {
         k -= 1;
     }
     k as u8

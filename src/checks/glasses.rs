@@ -142,7 +142,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
     // Glasses: compare the skin seen through the lenses (just below each eye) with the cheek
     // below the frame. Tinted lenses darken the first; glare shows as clipped pixels around the eyes.
     let ied = g.inter_eye_px;
-    let through = [g.eye_right, g.eye_left]
+    let mut through = [g.eye_right, g.eye_left]
         .iter()
         .filter_map(|e| {
             patch(
@@ -156,7 +156,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         })
         .flat_map(|p| p.pixels().map(|q| lightness(q.0)).collect::<Vec<_>>())
         .collect::<Vec<f32>>();
-    let cheek = [g.eye_right, g.eye_left]
+    let mut cheek = [g.eye_right, g.eye_left]
         .iter()
         .filter_map(|e| {
             patch(
@@ -170,11 +170,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) {
         })
         .flat_map(|p| p.pixels().map(|q| lightness(q.0)).collect::<Vec<_>>())
         .collect::<Vec<f32>>();
-    let median = |mut v: Vec<f32>| {
-        v.sort_by(f32::total_cmp);
-        v.get(v.len() / 2).copied()
-    };
-    match (median(through), median(cheek)) {
+    match (super::median(&mut through), super::median(&mut cheek)) {
         (Some(t), Some(c)) => out.push(ctx.judge(
             "glasses.tinted",
             f64::from(c - t),

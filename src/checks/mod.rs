@@ -200,6 +200,13 @@ impl Context<'_> {
     }
 }
 
+/// The upper middle of `values` (the one at `len / 2` once sorted), selected without sorting them
+/// all; `None` when there are none.
+pub(crate) fn median(values: &mut [f32]) -> Option<f32> {
+    let middle = values.len() / 2;
+    (!values.is_empty()).then(|| *values.select_nth_unstable_by(middle, f32::total_cmp).1)
+}
+
 /// Of two readings of one rule (parts measured apart, each against its own limit), the one the
 /// rule reports: a failure over a warning over `not_evaluated` over a pass (a pass must cover
 /// every part); of two alike, the one nearer its limit.

@@ -47,8 +47,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         ));
     } else if let Some(m) = mean(&background) {
         let mut d: Vec<f32> = background.iter().map(|v| delta_e(*v, m)).collect();
-        let middle = d.len() / 2;
-        let median = *d.select_nth_unstable_by(middle, f32::total_cmp).1;
+        let median = super::median(&mut d).expect("500 or more background pixels");
         let full = crate::analysis::BoxF {
             x: 0.0,
             y: 0.0,
@@ -268,8 +267,7 @@ fn pattern(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         ));
         return Ok(());
     }
-    let middle = grads.len() / 2;
-    let median = *grads.select_nth_unstable_by(middle, f32::total_cmp).1;
+    let median = super::median(&mut grads).expect("30 or more gradients");
     let region = ctx.face.map(|f| crate::analysis::BoxF {
         x: f.bbox.x - f.bbox.width,
         y: f.geometry.chin.y + f.bbox.height * 0.3,

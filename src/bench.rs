@@ -232,12 +232,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let (ow, oh) = (preset.output.width, preset.output.height);
     let framing_ms = time(&mut || crop::plan(face, w, h, preset).map(|_| ()))?;
     let framing = crop::plan(face, w, h, preset)?;
-    // Full quality's working factor: up to 2 working pixels per output pixel.
-    let f = (1.0 / framing.crop.scale).clamp(1.0, 2.0);
-    let (ww, wh) = (
-        (ow as f32 * f).round() as u32,
-        (oh as f32 * f).round() as u32,
-    );
+    let (_, ww, wh) = standardize::working_grid(&framing, Quality::Full, ow, oh);
     let cut_ms = time(&mut || cut(image, &framing, ww, wh).map(|_| ()))?;
     let work = cut(image, &framing, ww, wh)?;
     let matte_of = || {

@@ -31,10 +31,6 @@ fn quantile(mut v: Vec<f32>, q: f32) -> f32 {
     *v.select_nth_unstable_by(k, f32::total_cmp).1
 }
 
-fn median(v: Vec<f32>) -> f32 {
-    quantile(v, 0.5)
-}
-
 pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let ids = [
         ("lighting.exposure", "L*"),
@@ -82,7 +78,8 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     let face_box = Some(face.bbox);
     out.push(exposure(ctx, &l, face_box));
     // The cheeks' light ratio in stops: |log2(Y_left / Y_right)| of their median lightness.
-    let (yl, yr) = (luminance(median(left)), luminance(median(right)));
+    let median = |v: &mut [f32]| super::median(v).expect("20 or more cheek pixels");
+    let (yl, yr) = (luminance(median(&mut left)), luminance(median(&mut right)));
     let stops = (yl.max(1e-4) / yr.max(1e-4)).log2().abs();
     out.push(ctx.judge(
         "lighting.even",

@@ -319,12 +319,23 @@ fn cut_with(
     })
 }
 
-/// Working pixels per output pixel: up to 2 for the matte, never more than the source has.
-fn working_factor(framing: &Framing, quality: Quality) -> f32 {
-    match quality {
+/// The working grid for `framing`: working pixels per output pixel (up to 2 for the matte, never
+/// more than the source has), and the `ow × oh` output's size times that.
+pub(crate) fn working_grid(
+    framing: &Framing,
+    quality: Quality,
+    ow: u32,
+    oh: u32,
+) -> (f32, u32, u32) {
+    let f = match quality {
         Quality::Preview => 1.0,
         Quality::Full => (1.0 / framing.crop.scale).clamp(1.0, 2.0),
-    }
+    };
+    (
+        f,
+        (ow as f32 * f).round() as u32,
+        (oh as f32 * f).round() as u32,
+    )
 }
 
 /// Person-mask cells the photo's own mask must have across the face for the matte to start from
@@ -486,11 +497,7 @@ pub fn render(
     }
     let full = |face: &crate::analysis::Face| -> Result<Rendered> {
         let framing = crop::plan(face, image.width(), image.height(), preset)?;
-        let f = working_factor(&framing, quality);
-        let (ww, wh) = (
-            (ow as f32 * f).round() as u32,
-            (oh as f32 * f).round() as u32,
-        );
+        let (f, ww, wh) = working_grid(&framing, quality, ow, oh);
         let work = cut(image, &framing, ww, wh)?;
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;

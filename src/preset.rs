@@ -121,6 +121,13 @@ pub struct Threshold {
     /// alarms): out of range is a `warn`, never a `fail`.
     #[serde(default)]
     pub screening: bool,
+    /// The confident band of a screening measure: a value beyond `fail_min` or `fail_max` is one
+    /// no clearly acceptable photo of the tuning part reaches (scripts/eval), so it is a `fail`
+    /// with its fix, not a warning; between the allowed range and these it warns.
+    #[serde(default)]
+    pub fail_min: Option<f64>,
+    #[serde(default)]
+    pub fail_max: Option<f64>,
     /// Where the number comes from.
     #[serde(default)]
     pub note: String,

@@ -296,7 +296,7 @@ fn bare_shoulders_warn_the_neckline_rule() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn an_open_round_neck_warns_the_collar_rule() {
+fn an_open_round_neck_fails_the_collar_rule() {
     // Grace Hopper's collar and tie close the skin below her chin into a narrow V.
     let g = grace();
     let (s0, m0) = rule(&report(&g), "clothing.collar");
@@ -321,7 +321,9 @@ fn an_open_round_neck_warns_the_collar_rule() {
     }
     let r = report(&open);
     let (s1, m1) = rule(&r, "clothing.collar");
-    assert_eq!(s1, Status::Warn, "{m0} → {m1}");
+    // 0.6 is beyond the confident band (0.49: no clearly satisfied photo of the tuning part reads
+    // over 0.393), so it fails with its fix.
+    assert_eq!(s1, Status::Fail, "{m0} → {m1}");
     assert!(m1 > 0.5, "{m0} → {m1}");
     let collar = r.rule("clothing.collar").unwrap();
     assert!(collar.hint_zh.contains("有领") && collar.region.is_some());
@@ -335,7 +337,7 @@ fn an_open_round_neck_warns_the_collar_rule() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn lipstick_warns_the_makeup_rule() {
+fn lipstick_fails_the_makeup_rule() {
     // Grace Hopper's own lips: natural.
     let g = grace();
     let (s0, m0) = rule(&report(&g), "face.makeup");
@@ -359,7 +361,8 @@ fn lipstick_warns_the_makeup_rule() {
     }
     let r = report(&painted);
     let (s1, m1) = rule(&r, "face.makeup");
-    assert_eq!(s1, Status::Warn, "{m0} → {m1}");
+    // Beyond the confident band (19.4 C*ab: natural lips of the tuning part read up to 15.6).
+    assert_eq!(s1, Status::Fail, "{m0} → {m1}");
     assert!(m1 > 18.0 && m0 < 15.0, "{m0} → {m1}");
     assert!(r.rule("face.makeup").unwrap().hint_zh.contains("口红"));
     // In black and white the lips cannot be compared with the cheeks: not judged.
@@ -407,14 +410,15 @@ fn stamped(colour: [u8; 3]) -> RgbImage {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn white_text_in_a_corner_warns_the_watermark_rule() {
+fn white_text_in_a_corner_fails_the_watermark_rule() {
     // Grace Hopper as she is: nothing near the bottom edge looks like text.
     let (s0, m0) = rule(&report(&grace()), "capture.watermark");
     assert_eq!((s0, m0), (Status::Pass, 0.0));
     // White glyphs stamped on her dark uniform in the bottom-left corner: a warning, with where.
     let r = report(&stamped([250, 250, 250]));
     let (s1, m1) = rule(&r, "capture.watermark");
-    assert_eq!(s1, Status::Warn, "{m1}");
+    // No photo without a stamp reads near 125 on the tuning part (up to 91.8): a stamp fails.
+    assert_eq!(s1, Status::Fail, "{m1}");
     let found = r.rule("capture.watermark").unwrap();
     let region = found.region.expect("where the text is");
     assert!(region.x < 40.0 && region.y > 540.0, "{region:?}");
@@ -894,15 +898,16 @@ fn head_frame(img: &RgbImage) -> (gradphoto::analysis::FaceGeometry, f32) {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn grace_hoppers_cap_warns_head_covering_and_bare_hair_passes() {
+fn grace_hoppers_cap_fails_head_covering_and_bare_hair_passes() {
     let g0 = report(&grace());
     let a = astronaut();
     let (sa, ma) = rule(&report(&a), "head.covering");
     let (sg, mg) = rule(&g0, "head.covering");
-    // Screening: short dark hair reads like a cap on some real portraits, so a cap warns.
+    // Screening: short dark hair reads like a cap on some real portraits (up to 0.504 on the
+    // tuning part), so 0.25–0.63 only warns; her officer cap (0.743) is beyond that and fails.
     assert_eq!(
         (sg, sa),
-        (Status::Warn, Status::Pass),
+        (Status::Fail, Status::Pass),
         "cap {mg}, hair {ma}"
     );
     assert!(mg > ma + 0.3, "cap {mg}, hair {ma}");
@@ -917,7 +922,7 @@ fn head_covering_passes_black_hair_and_warns_a_painted_cap() {
     use gradphoto::analysis::regions::Region;
     assert_eq!(
         rule(&report(&grace_framed()), "head.covering").0,
-        Status::Warn
+        Status::Fail
     );
     let a = astronaut();
     let (_, ma) = rule(&report(&a), "head.covering");
@@ -960,13 +965,14 @@ fn head_covering_passes_black_hair_and_warns_a_painted_cap() {
         }
     });
     let (sc, mc) = rule(&report(&capped), "head.covering");
+    // 0.53: a likely cap, but inside what short dark hair reads on real portraits, so it warns.
     assert_eq!(sc, Status::Warn, "painted cap {ma} → {mc}");
     assert!(mc > ma + 0.3);
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn ears_pass_on_grace_hopper_and_warn_under_hair() {
+fn ears_read_lower_under_hair_but_warn_only_with_no_ear_skin_at_all() {
     let g = grace();
     let r0 = report(&g);
     let (s0, v0) = rule(&r0, "ears.visible");
@@ -998,13 +1004,30 @@ fn ears_pass_on_grace_hopper_and_warn_under_hair() {
     });
     let r2 = report(&covered);
     let (s2, v2) = rule(&r2, "ears.visible");
+    // The reading falls under hair, but not below what clearly visible ears read on the real
+    // portraits (0–0.586: the measure hardly separates them, ROC AUC 0.61), so the default
+    // preset warns only where a side has no ear skin at all, and these pass.
     assert_eq!(
         (s0, s1, s2),
-        (Status::Pass, Status::Warn, Status::Warn),
+        (Status::Pass, Status::Pass, Status::Pass),
         "{v0} {v1} {v2}"
     );
     assert!(v1 < v0 && v2 < v0, "{v0} {v1} {v2}");
-    // The covered ear is the one the report points at.
+    // With the earlier bound of 0.08 (a preset may set it), the covered ear is the one the report
+    // points at.
+    let mut strict = gradphoto::Preset::builtin("chsi-graduation").unwrap();
+    strict.checks.insert(
+        "ears.visible".into(),
+        gradphoto::preset::Threshold {
+            min: Some(0.08),
+            screening: true,
+            ..Default::default()
+        },
+    );
+    let photo = gradphoto::Photo::from_rgb(covered.clone());
+    let analysis = analyzer().analyze(&photo.image).unwrap();
+    let r2 = gradphoto::check(&photo, &analysis, &strict).unwrap();
+    assert_eq!(r2.rule("ears.visible").unwrap().status, Status::Warn);
     let region = r2.rule("ears.visible").unwrap().region.unwrap();
     assert!(region.x + region.width < f.geometry.eye_mid.x, "{region:?}");
     assert!(r2

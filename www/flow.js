@@ -8,7 +8,7 @@ import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, takeS
 import { isPaymentReturn, isScanReturn } from './bridge-protocol.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, verdictText, showError } from './report.js';
-import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs } from './store.js';
+import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
@@ -351,7 +351,16 @@ function setStdUrl(jpeg) {
 
 // --- submit, review
 
+/** Whether the graduate ticked the pre-submit confirmation for the photo standardised now. */
+function confirmed() {
+  const ref = flow.state().standardised;
+  return Boolean(ref) && loadConfirmed() === ref;
+}
+
 async function submit() {
+  // What no pixel can tell (make-up, 美瞳, who took it) is confirmed once, here, not warned on
+  // every photo; the words are the check report's own.
+  if (!confirmed()) throw { code: 'submit.unconfirmed', message_zh: t('confirm_needed'), message_en: text.en.confirm_needed };
   const jpeg = view.jpeg ?? await loadJpeg(flow.state().standardised);
   if (!jpeg) throw { code: 'photo.missing', message_zh: t('std_missing'), message_en: text.en.std_missing };
   apply({ type: 'submitted' });
@@ -655,6 +664,11 @@ function render() {
   // Only what allowed() offers and the page can carry out: no submit without the photo.
   show('submit', al.can_submit && Boolean(view.jpeg));
   enable('submit', al.can_submit && Boolean(view.jpeg));
+  const report = view.result?.report;
+  $('confirm-text').textContent = report ? (lang === 'zh' ? report.confirm_zh : report.confirm_en) : t('confirm_fallback');
+  show('confirm-row', al.can_submit && Boolean(view.jpeg));
+  $('confirm').checked = confirmed();
+  enable('confirm', al.can_submit && Boolean(view.jpeg));
   show('withdraw', al.can_withdraw);
   enable('withdraw', al.can_withdraw);
   if (view.scanAbort) $('scan').disabled = false; // stopping a scan is always possible
@@ -810,6 +824,7 @@ async function main() {
   $('camera-switch').addEventListener('click', action(switchCamera, 'photo-msg'));
   $('photo-file').addEventListener('change', pickPhoto);
   $('submit').addEventListener('click', action(submit, 'submit-msg'));
+  $('confirm').addEventListener('change', (e) => { saveConfirmed(e.target.checked ? flow.state().standardised : null); render(); });
   $('upload-cancel').addEventListener('click', () => view.uploadAbort?.abort()); // not an action: one is running
   $('withdraw').addEventListener('click', action(withdraw, 'review-msg'));
 

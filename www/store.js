@@ -21,8 +21,20 @@ export function saveFlow(json) {
   try { localStorage.setItem(FLOW_KEY, json); } catch { /* private mode: progress lives in memory */ }
 }
 
+// The photo (its ref) whose pre-submit confirmation the graduate ticked: a reload keeps the tick,
+// a new photo asks again.
+const CONFIRMED_KEY = 'gradphoto.confirmed';
+export function loadConfirmed() {
+  try { return localStorage.getItem(CONFIRMED_KEY); } catch { return null; }
+}
+export function saveConfirmed(ref) {
+  try {
+    if (ref) localStorage.setItem(CONFIRMED_KEY, ref); else localStorage.removeItem(CONFIRMED_KEY);
+  } catch { /* private mode: the tick lives in memory */ }
+}
+
 export async function forgetFlow() {
-  try { localStorage.removeItem(FLOW_KEY); } catch { /* nothing kept */ }
+  try { localStorage.removeItem(FLOW_KEY); localStorage.removeItem(CONFIRMED_KEY); } catch { /* nothing kept */ }
   await clearJpegs();
 }
 

@@ -1,7 +1,7 @@
 //! How a rule's outcome reads to people: its title (`presets/rules.json`), the measured value with
 //! a sensible precision and a unit people know ("74 %", "262 px", "1.3 档"), the allowed range as
-//! "≤ 25 %" or "50–110 px", and a summary of a report that says what to do ("2 项需要修改，1 项请
-//! 自行确认"). The id and the raw numbers stay in the report for the details view and the JSON.
+//! "≤ 25 %" or "50–110 px", a summary of a report that says what to do ("2 项需要修改；1 项可能
+//! 不合格，请对照提示检查"), and the confirmation asked before submitting. The id and the raw numbers stay in the report for the details view and the JSON.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -194,24 +194,86 @@ pub fn shown(r: &RuleResult) -> Shown {
     }
 }
 
-/// What a set of rules asks of the user, in both languages: how many to fix (`fail`) and how
-/// many to check by eye (`warn`, or not judged).
-pub fn summary(rules: &[RuleResult]) -> (String, String) {
-    let count = |f: fn(Status) -> bool| rules.iter().filter(|r| f(r.status)).count();
-    let fix = count(|s| s == Status::Fail);
-    let check = count(|s| matches!(s, Status::Warn | Status::NotEvaluated));
-    match (fix, check) {
-        (0, 0) => ("全部通过。".into(), "Everything passes.".into()),
-        (0, c) => (
-            format!("无需修改，{c} 项请自行确认。"),
-            format!("Nothing to fix; {c} to check yourself."),
-        ),
-        (f, 0) => (format!("{f} 项需要修改。"), format!("{f} to fix.")),
-        (f, c) => (
-            format!("{f} 项需要修改，{c} 项请自行确认。"),
-            format!("{f} to fix, {c} to check yourself."),
-        ),
+/// What no pixel can tell, asked of the graduate once before submitting instead of warned on
+/// every photo: each rule that says so when it could not judge (美瞳; an album photo without EXIF
+/// naming its camera or app), with what the graduate confirms, in both languages. Eye make-up is
+/// never measured, so "no make-up" is always asked.
+const CONFIRMED_BY_THE_GRADUATE: [(&str, &str, &str); 3] = [
+    (
+        "eyes.coloured_lenses",
+        "未佩戴美瞳",
+        "I wear no coloured contact lenses",
+    ),
+    (
+        "capture.beautified",
+        "未使用美颜或修图",
+        "no beauty filter or retouching was used",
+    ),
+    (
+        "capture.selfie",
+        "由他人用后置摄像头拍摄",
+        "someone else took it with the rear camera",
+    ),
+];
+
+/// Whether `r` is a rule the graduate confirms before submitting (left unjudged, for want of
+/// evidence no pixel holds): it is then neither a warning nor a rule to check by eye.
+pub fn confirmed_by_the_graduate(r: &RuleResult) -> bool {
+    r.status == Status::NotEvaluated && CONFIRMED_BY_THE_GRADUATE.iter().any(|(id, ..)| *id == r.id)
+}
+
+/// The confirmation the graduate ticks before submitting ("我确认：未化妆、未佩戴美瞳……"),
+/// in both languages: make-up always, and each rule of [`CONFIRMED_BY_THE_GRADUATE`] the report
+/// left unjudged.
+pub fn confirmation(rules: &[RuleResult]) -> (String, String) {
+    let mut zh = vec!["未化妆"];
+    let mut en = vec!["I wear no make-up"];
+    for (id, z, e) in CONFIRMED_BY_THE_GRADUATE {
+        if rules
+            .iter()
+            .any(|r| r.id == id && confirmed_by_the_graduate(r))
+        {
+            zh.push(z);
+            en.push(e);
+        }
     }
+    (
+        format!("我确认：{}。", zh.join("、")),
+        format!("I confirm: {}.", en.join("; ")),
+    )
+}
+
+/// What a set of rules asks of the user, in both languages: how many to fix (`fail`), how many
+/// may not meet the standard (`warn`: a likely violation, never "nothing to fix"), and how many
+/// to check by eye (not judged, other than what the graduate confirms before submitting).
+pub fn summary(rules: &[RuleResult]) -> (String, String) {
+    let count = |f: &dyn Fn(&RuleResult) -> bool| rules.iter().filter(|r| f(r)).count();
+    let fix = count(&|r| r.status == Status::Fail);
+    let likely = count(&|r| r.status == Status::Warn);
+    let look = count(&|r| r.status == Status::NotEvaluated && !confirmed_by_the_graduate(r));
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if fix > 0 {
+        zh.push(format!("{fix} 项需要修改"));
+        en.push(format!("{fix} to fix"));
+    }
+    if likely > 0 {
+        zh.push(format!("{likely} 项可能不合格，请对照提示检查"));
+        en.push(format!(
+            "{likely} may not meet the standard: check them against the hints"
+        ));
+    }
+    if look > 0 {
+        zh.push(format!("{look} 项无法自动判断，请自行确认"));
+        en.push(format!("{look} could not be judged: check them yourself"));
+    }
+    if zh.is_empty() {
+        return ("全部通过。".into(), "Everything passes.".into());
+    }
+    (
+        format!("{}。", zh.join("；")),
+        format!("{}.", en.join("; ")),
+    )
 }
 
 #[cfg(test)]
@@ -293,8 +355,39 @@ mod tests {
         ];
         assert_eq!(summary(&rules).0, "全部通过。");
         rules[1].status = Status::Warn;
-        assert_eq!(summary(&rules).1, "Nothing to fix; 1 to check yourself.");
+        assert_eq!(
+            summary(&rules).1,
+            "1 may not meet the standard: check them against the hints."
+        );
+        assert!(!summary(&rules).0.contains("无需修改"));
         rules[0].status = Status::Fail;
-        assert_eq!(summary(&rules).0, "1 项需要修改，1 项请自行确认。");
+        assert_eq!(
+            summary(&rules).0,
+            "1 项需要修改；1 项可能不合格，请对照提示检查。"
+        );
+        rules[2].status = Status::NotEvaluated;
+        assert_eq!(
+            summary(&rules).0,
+            "1 项需要修改；1 项可能不合格，请对照提示检查；1 项无法自动判断，请自行确认。"
+        );
+    }
+
+    #[test]
+    fn what_no_pixel_tells_is_confirmed_not_warned() {
+        let mut lenses = rule("eyes.coloured_lenses", "", 0.0, None, None);
+        lenses.status = Status::NotEvaluated;
+        let mut selfie = rule("capture.selfie", "", 0.0, None, Some(0.0));
+        selfie.status = Status::NotEvaluated;
+        let beauty = rule("capture.beautified", "", 0.0, None, Some(0.0));
+        let rules = vec![lenses, selfie, beauty];
+        assert_eq!(summary(&rules).0, "全部通过。");
+        assert_eq!(
+            confirmation(&rules).0,
+            "我确认：未化妆、未佩戴美瞳、由他人用后置摄像头拍摄。"
+        );
+        assert_eq!(
+            confirmation(&rules).1,
+            "I confirm: I wear no make-up; I wear no coloured contact lenses; someone else took it with the rear camera."
+        );
     }
 }

@@ -102,9 +102,14 @@ pub struct Report {
     pub preset: String,
     pub faces: usize,
     pub verdict: Verdict,
-    /// What to do, in a sentence ("2 项需要修改，1 项请自行确认。").
+    /// What to do, in a sentence ("2 项需要修改；1 项可能不合格，请对照提示检查。").
     pub summary_zh: String,
     pub summary_en: String,
+    /// What the graduate confirms before submitting, for what no pixel can tell ("我确认：未化妆、
+    /// 未佩戴美瞳。"): those rules stay `not_evaluated` in `rules` but count in neither the summary
+    /// nor the verdict.
+    pub confirm_zh: String,
+    pub confirm_en: String,
     pub rules: Vec<RuleResult>,
 }
 
@@ -164,9 +169,19 @@ impl Context<'_> {
             region,
         );
         if t.screening {
-            // A screening measure points at something to look at; it never rejects.
-            if result.status == Status::Fail {
+            // A screening measure points at something to look at; it rejects only in its
+            // confident band, where no acceptable photo it was tuned on reads.
+            let confident = t.fail_min.is_some_and(|m| measured < m)
+                || t.fail_max.is_some_and(|m| measured > m);
+            if result.status == Status::Fail && !confident {
                 result.status = Status::Warn;
+            } else if result.status == Status::Fail {
+                result
+                    .hint_zh
+                    .push_str("（读数远超合格照片的范围：请按此修改后重拍。）");
+                result.hint_en.push_str(
+                    " (The reading is far beyond what acceptable photos read: change this and retake.)",
+                );
             }
         } else if let Some(tol) = t.tolerance {
             let near = t.min.is_none_or(|m| measured >= m - tol)
@@ -372,12 +387,13 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
     }
     show(&mut rules);
     let (summary_zh, summary_en) = display::summary(&rules);
+    let (confirm_zh, confirm_en) = display::confirmation(&rules);
     let verdict = if rules.iter().any(|r| r.status == Status::Fail) {
         Verdict::Fail
-    } else if rules
-        .iter()
-        .any(|r| matches!(r.status, Status::Warn | Status::NotEvaluated))
-    {
+    } else if rules.iter().any(|r| {
+        r.status == Status::Warn
+            || (r.status == Status::NotEvaluated && !display::confirmed_by_the_graduate(r))
+    }) {
         Verdict::Warn
     } else {
         Verdict::Pass
@@ -388,6 +404,8 @@ pub fn check(photo: &Photo, analysis: &Analysis, preset: &Preset) -> Result<Repo
         verdict,
         summary_zh,
         summary_en,
+        confirm_zh,
+        confirm_en,
         rules,
     })
 }

@@ -263,8 +263,8 @@ fn closed_loop_summary(rules: &[RuleResult]) -> (String, String) {
         )
     } else {
         (
-            "标准照已生成，自检全部通过。".into(),
-            "The standard photo is ready and passes its own check.".into(),
+            "标准照已生成：尺寸、头部位置、背景和文件均符合规格（照片本身的检查见下方清单）。".into(),
+            "The standard photo is ready: its size, head position, background and file meet the spec (the photo's own checks are in the list below).".into(),
         )
     }
 }

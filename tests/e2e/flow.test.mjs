@@ -239,6 +239,13 @@ async function captureFromCamera(page, timings, shot = null) {
 }
 
 async function submitPhoto(page, timings) {
+  // Unticked, the pre-submit confirmation (its words from the check report) stops the submit.
+  assert.equal(await page.isChecked('#confirm'), false);
+  assert.match(await page.textContent('#confirm-text'), /^我确认：未化妆/);
+  await page.click('#submit');
+  await page.waitForSelector('#submit-msg[data-code="submit.unconfirmed"]');
+  assert.equal(await stageOf(page), 'standardised');
+  await page.check('#confirm');
   const t0 = Date.now();
   await page.click('#submit');
   await waitStage(page, 'under_review', 240_000);

@@ -56,12 +56,16 @@ test('uploading a real photo gives a 480×640, 300 dpi, 20–40 KB JPEG', async 
   assert.equal(analysis.faces, 1);
   assert.ok(analysis.geometry.inter_eye_px > 80 && analysis.geometry.inter_eye_px < 100, `eyes ${analysis.geometry.inter_eye_px}`);
   assert.ok(analysis.geometry.crown.y < analysis.geometry.eye_mid.y);
-  // The checklist: Rust's report rendered in Chinese; the busy flag background and her cap are
-  // flagged (screening rules: warnings to check, since the background is replaced anyway).
+  // The checklist: Rust's report rendered in Chinese. Her officer cap reads beyond the head
+  // covering rule's confident band, so it fails with its fix and the summary says what to change;
+  // the busy flag background only warns (the background is replaced anyway).
   await page.waitForSelector('#report:not([hidden])');
-  assert.equal(await page.getAttribute('#report', 'data-verdict'), 'warn');
+  assert.equal(await page.getAttribute('#report', 'data-verdict'), 'fail');
   assert.equal(await page.getAttribute('#rules li[data-id="background.uniform"]', 'data-status'), 'warn');
-  assert.equal(await page.getAttribute('#rules li[data-id="head.covering"]', 'data-status'), 'warn');
+  assert.equal(await page.getAttribute('#rules li[data-id="head.covering"]', 'data-status'), 'fail');
+  assert.match(await page.textContent('#rules li[data-id="head.covering"] .hint'), /摘下帽子/);
+  assert.match(await page.textContent('#verdict'), /需要修改/);
+  assert.doesNotMatch(await page.textContent('#verdict'), /无需修改|全部通过/);
   assert.match(await page.textContent('#rules li[data-id="background.uniform"] .hint'), /背景/);
   const painted = await page.$eval('#overlay', (c) => [c.width, c.height]);
   assert.deepEqual(painted, [512, 600]);

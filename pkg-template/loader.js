@@ -26,6 +26,7 @@ export const MODEL_FILES = {
   landmarks: 'face_landmark_w16.onnx',
   segmenter: 'selfie_segmentation_fixed_w16.onnx',
   detectorFullRange: 'face_detection_full_range_w16.onnx',
+  iris: 'iris_landmark_w16.onnx',
 };
 
 /** Fetch model files by name, with one progress callback over all of them. */
@@ -60,17 +61,24 @@ const cached = new Map();
  * `fullRange: 'later'` leaves out the full-range detector (a quarter of the download), which only
  * photos with no face at close range need: such a photo is then refused with
  * `model.full_range_needed` until `loadFullRange(analyzer)` has run (the worker does that itself
- * and tries the photo again). The default, `'now'`, loads all four models.
- * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void, fullRange?: 'now' | 'later' }} options
+ * and tries the photo again). `iris: 'later'` leaves out the iris model (the eyelids of a checked
+ * photo, which live frames never need): `eyes.open` then says `not_evaluated` until
+ * `loadIris(analyzer)` has run (the worker fetches it with the first photo). The defaults,
+ * `'now'`, load all five models.
+ * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void, fullRange?: 'now' | 'later', iris?: 'now' | 'later' }} options
  * @returns {Promise<Analyzer>}
  */
-export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress, fullRange = 'now' } = {}) {
-  const key = `${baseUrl} ${fullRange}`;
+export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), onProgress, fullRange = 'now', iris = 'now' } = {}) {
+  const key = `${baseUrl} ${fullRange} ${iris}`;
   if (!cached.has(key)) {
     const names = [MODEL_FILES.detector, MODEL_FILES.landmarks, MODEL_FILES.segmenter];
     if (fullRange !== 'later') names.push(MODEL_FILES.detectorFullRange);
+    if (iris !== 'later') names.push(MODEL_FILES.iris);
     const loading = fetchModels(names, baseUrl, onProgress)
-      .then((bytes) => new Analyzer(bytes[0], bytes[1], bytes[2], bytes[3]))
+      .then((bytes) => {
+        const named = Object.fromEntries(names.map((n, i) => [n, bytes[i]]));
+        return new Analyzer(bytes[0], bytes[1], bytes[2], named[MODEL_FILES.detectorFullRange], named[MODEL_FILES.iris]);
+      })
       .catch((e) => { cached.delete(key); throw e; });
     cached.set(key, loading);
   }
@@ -95,6 +103,25 @@ export function loadFullRange(analyzer, { baseUrl = new URL('./models/', import.
       .catch((e) => { fullRangeLoads.delete(analyzer); throw e; }));
   }
   return fullRangeLoads.get(analyzer);
+}
+
+const irisLoads = new WeakMap();
+
+/**
+ * Fetch the iris model and load it into `analyzer` (once per analyzer; at once if it has it
+ * already). For an analyzer from `loadAnalyzer({ iris: 'later' })`, before checking a photo.
+ * @param {Analyzer} analyzer
+ * @param {{ baseUrl?: string | URL, onProgress?: (loaded: number, total: number) => void }} options
+ * @returns {Promise<void>}
+ */
+export function loadIris(analyzer, { baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
+  if (analyzer.hasIris()) return Promise.resolve();
+  if (!irisLoads.has(analyzer)) {
+    irisLoads.set(analyzer, fetchModels([MODEL_FILES.iris], baseUrl, onProgress)
+      .then(([bytes]) => { if (!analyzer.hasIris()) analyzer.loadIris(bytes); })
+      .catch((e) => { irisLoads.delete(analyzer); throw e; }));
+  }
+  return irisLoads.get(analyzer);
 }
 
 /**

@@ -5,8 +5,9 @@
 // `{ id, error }` (the typed error as Rust made it), `{ id, progress: [loaded, total] }` while the
 // models load, or `{ id, stage }` as a photo enters each stage (decode, analyse, check,
 // standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered. The
-// full-range detector is fetched only for a photo with no face at close range.
-import { initBest, loadAnalyzer, loadFullRange } from './loader.js';
+// full-range detector is fetched only for a photo with no face at close range, the iris model
+// (the eyelids) with the first photo.
+import { initBest, loadAnalyzer, loadFullRange, loadIris } from './loader.js';
 
 let analyzer = null;
 let modelsUrl = null;
@@ -89,11 +90,13 @@ self.onmessage = async ({ data }) => {
   try {
     if (op === 'init') {
       await initBest();
-      // The full-range detector comes only when a photo needs it (no face at close range).
+      // The full-range detector comes only when a photo needs it (no face at close range), the
+      // iris model (the eyelids) with the first photo: live frames need neither.
       modelsUrl = data.baseUrl;
       analyzer = await loadAnalyzer({
         baseUrl: data.baseUrl,
         fullRange: 'later',
+        iris: 'later',
         onProgress: (loaded, total) => self.postMessage({ id, progress: [loaded, total] }),
       });
       self.postMessage({ id, result: true });
@@ -105,6 +108,7 @@ self.onmessage = async ({ data }) => {
     if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba' || op === 'checkAndStandardizeBitmap') {
       photoArrived = true;
       self.postMessage({ id, stage: 'decode' });
+      await loadIris(analyzer, { baseUrl: modelsUrl });
       await yieldToMessages();
       if (dropped(id)) { data.bitmap?.close(); return; }
       const pixels = op === 'checkAndStandardizeBitmap' ? pixelsOf(data.bitmap, false) : null;

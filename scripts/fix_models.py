@@ -55,6 +55,6 @@ def to_w16(model):
 
 selfie = fix_transpose_conv(onnx.load(f"{work}/selfie_segmentation.onnx"))
 onnx.save(selfie, f"{work}/selfie_segmentation_fixed.onnx")
-for name in ["face_detection_short_range", "face_landmark", "selfie_segmentation_fixed", "face_detection_full_range"]:
+for name in ["face_detection_short_range", "face_landmark", "selfie_segmentation_fixed", "face_detection_full_range", "iris_landmark"]:
     model = onnx.load(f"{work}/{name}.onnx")
     onnx.save(to_w16(model), f"{work}/{name}_w16.onnx")

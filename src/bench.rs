@@ -108,11 +108,12 @@ pub fn measure(
         Ok(median(samples))
     };
     let mut load_ms = BTreeMap::new();
-    let files: [(&'static str, Option<&Vec<u8>>); 4] = [
+    let files: [(&'static str, Option<&Vec<u8>>); 5] = [
         ("detector", Some(&models.detector)),
         ("landmarks", Some(&models.landmarks)),
         ("segmenter", Some(&models.segmenter)),
         ("detector_full_range", models.detector_full_range.as_ref()),
+        ("iris", models.iris.as_ref()),
     ];
     for (name, bytes) in files {
         if let Some(bytes) = bytes {
@@ -127,6 +128,7 @@ pub fn measure(
         landmarks: models.landmarks.clone(),
         segmenter: models.segmenter.clone(),
         detector_full_range: models.detector_full_range.clone(),
+        iris: models.iris.clone(),
     })?;
     let photo = decode(jpeg, &Limits::default())?;
     let image = &photo.image;

@@ -254,19 +254,22 @@ fn standardized_to_js(s: &crate::Standardized) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_class = Analyzer)]
 impl JsAnalyzer {
     /// Load the models: short-range detector, face mesh, person segmentation, and optionally the
-    /// full-range detector (used only when the short-range one finds no face).
+    /// full-range detector (used only when the short-range one finds no face) and the iris model
+    /// (the eyelids of a checked photo; without it `eyes.open` says `not_evaluated`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         detector: Vec<u8>,
         landmarks: Vec<u8>,
         segmenter: Vec<u8>,
         detector_full_range: Option<Vec<u8>>,
+        iris: Option<Vec<u8>>,
     ) -> Result<JsAnalyzer, JsValue> {
         let models = crate::ModelBytes {
             detector,
             landmarks,
             segmenter,
             detector_full_range,
+            iris,
         };
         crate::Analyzer::new(models)
             .map(|inner| JsAnalyzer {
@@ -288,6 +291,18 @@ impl JsAnalyzer {
     #[wasm_bindgen(js_name = hasFullRange)]
     pub fn has_full_range(&self) -> bool {
         self.inner.has_full_range()
+    }
+
+    /// Load the iris model later (the eyelids of a checked photo; live frames never need it).
+    #[wasm_bindgen(js_name = loadIris)]
+    pub fn load_iris(&mut self, bytes: Vec<u8>) -> Result<(), JsValue> {
+        self.inner.load_iris(bytes).map_err(err)
+    }
+
+    /// Whether the iris model is loaded.
+    #[wasm_bindgen(js_name = hasIris)]
+    pub fn has_iris(&self) -> bool {
+        self.inner.has_iris()
     }
 
     /// Decode a file and analyse it.
@@ -672,6 +687,7 @@ pub fn bench_stages(
     landmarks: Vec<u8>,
     segmenter: Vec<u8>,
     detector_full_range: Option<Vec<u8>>,
+    iris: Option<Vec<u8>>,
     runs: usize,
 ) -> Result<JsValue, JsValue> {
     // `performance` of a window or a worker alike (web-sys reaches it only through one of them).
@@ -683,6 +699,7 @@ pub fn bench_stages(
         landmarks,
         segmenter,
         detector_full_range,
+        iris,
     };
     to_js(&crate::bench::measure(&models, jpeg, runs, &now).map_err(err)?)
 }

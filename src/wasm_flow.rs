@@ -153,7 +153,8 @@ mod tests {
         let mut flow = JsFlow::new(None).unwrap();
         let allowed = flow.allowed().unwrap();
         assert_eq!(get(&allowed, "can_sign_in"), JsValue::TRUE);
-        assert_eq!(get(&allowed, "prechecks_left").as_f64(), Some(10.0));
+        // CHSI (the default preset) sets no pre-check limit: no count left to show.
+        assert_eq!(get(&allowed, "prechecks_left").as_f64(), None);
 
         let state = flow
             .apply(obj(r#"{"type":"signed_in","session":"s1"}"#))

@@ -326,3 +326,32 @@ fn app_watermarks_fail_and_clothing_prints_do_not() {
         "{got:?}"
     );
 }
+
+/// 两肩平齐: level shoulders pass; the same photo turned 15° either way moves the reading the
+/// turn's way (by about half the turn: the shoulders' tops are read in fixed columns, where a
+/// turned slope rises less than a flat line would); real photos with one shoulder raised or the
+/// body leaning fail.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_shoulder_line_follows_a_tilt_and_uneven_shoulders_fail() {
+    let (Some(level), Some(strapless), Some(leaning)) = (
+        portrait!("ppp-000.jpg"),
+        portrait!("hpcdavid-strapless.jpg"),
+        portrait!("deepface-img34.jpg"),
+    ) else {
+        return;
+    };
+    let (s0, v0) = status(&level, "pose.shoulders");
+    assert_eq!(s0, Status::Pass, "level {v0}");
+    for turn in [-15.0f32, 15.0] {
+        let (_, v) = status(&rotate(&level, turn), "pose.shoulders");
+        // A counter-clockwise turn (as seen) raises the shoulder on the image's right: the tilt
+        // (positive when the right one is lower) falls.
+        let moved = (v0 - v) * f64::from(turn.signum());
+        assert!(moved >= 0.3 * 15.0, "turned {turn}°: {v0} → {v}");
+    }
+    for (name, img) in [("strapless", strapless), ("leaning", leaning)] {
+        let (s, v) = status(&img, "pose.shoulders");
+        assert_eq!(s, Status::Fail, "{name}: {v}");
+    }
+}

@@ -29,6 +29,10 @@ pub struct FaceGeometry {
     /// Lid gap ÷ eye width per eye: ≈ 0.25–0.35 open, < 0.1 closed.
     pub eye_open_right: f32,
     pub eye_open_left: f32,
+    /// Lid gap ÷ eye width of the narrower-open eye from the iris model's eye contour (which
+    /// follows closing lids, where the mesh does not): `None` without that model (a live frame,
+    /// or an analyzer that has not loaded it).
+    pub eyelid_gap: Option<f32>,
     pub pose: Option<HeadPose>,
     /// Unit vector from the chin towards the top of the head.
     pub up: Point,
@@ -118,6 +122,7 @@ pub fn measure(points: &[[f32; 3]], mask: Option<&PersonMask>) -> FaceGeometry {
             mesh::LEFT_EYE_OUTER,
             mesh::LEFT_EYE_INNER,
         ),
+        eyelid_gap: None,
         pose: pose::estimate(points),
         up,
         crown,

@@ -8,11 +8,13 @@
 //! - `segment`: the selfie person mask.
 //! - `pose`: yaw / pitch / roll by fitting a canonical 3-D face to the mesh.
 //! - `geometry`: eye centres, face width, chin, mouth and eye opening, crown.
+//! - `eyes`: the eyelids from the iris model, which follows closing lids where the mesh does not.
 //! - `regions`: background / face / hair / neck / clothing labels.
 //! - `runtime`: the inference runtime behind one small trait.
 //! - `mesh`: named mesh indices.
 
 pub mod detect;
+pub mod eyes;
 pub mod geometry;
 pub mod landmarks;
 pub mod mesh;
@@ -88,6 +90,10 @@ pub struct ModelBytes {
     /// a photo with no face at close range is [`Error::FullRangeNeeded`](crate::Error) (load it
     /// with [`Analyzer::load_full_range`] and analyse again) and a live frame has no face.
     pub detector_full_range: Option<Vec<u8>>,
+    /// MediaPipe's iris model, for the eyelids (`eyes.open`). It may come later too: without it
+    /// a photo's eyelids are not measured (`eyes.open` says `not_evaluated`); load it with
+    /// [`Analyzer::load_iris`]. Live frames never use it.
+    pub iris: Option<Vec<u8>>,
 }
 
 #[cfg(feature = "embed-models")]
@@ -101,6 +107,7 @@ impl ModelBytes {
             detector_full_range: Some(
                 include_bytes!("../../models/face_detection_full_range_w16.onnx").to_vec(),
             ),
+            iris: Some(include_bytes!("../../models/iris_landmark_w16.onnx").to_vec()),
         }
     }
 }
@@ -214,6 +221,14 @@ fn face_from(
     })
 }
 
+fn load_iris(bytes: Vec<u8>) -> Result<RtenNetwork> {
+    RtenNetwork::load(
+        "iris_landmark",
+        bytes,
+        &["output_eyes_contours_and_brows", "output_iris"],
+    )
+}
+
 fn load_full_range(bytes: Vec<u8>) -> Result<RtenNetwork> {
     RtenNetwork::load(
         "face_detection_full_range",
@@ -228,6 +243,7 @@ pub struct Analyzer {
     detector_full_range: Option<RtenNetwork>,
     landmarks: RtenNetwork,
     segmenter: RtenNetwork,
+    iris: Option<RtenNetwork>,
 }
 
 /// Analysis runs on a copy no larger than this on its long side: the models' inputs are 128–256
@@ -258,6 +274,7 @@ impl Analyzer {
                 models.segmenter,
                 &["activation_10"],
             )?,
+            iris: models.iris.map(load_iris).transpose()?,
         })
     }
 
@@ -265,6 +282,17 @@ impl Analyzer {
     pub fn load_full_range(&mut self, bytes: Vec<u8>) -> Result<()> {
         self.detector_full_range = Some(load_full_range(bytes)?);
         Ok(())
+    }
+
+    /// Load the iris model after the others (see [`ModelBytes::iris`]).
+    pub fn load_iris(&mut self, bytes: Vec<u8>) -> Result<()> {
+        self.iris = Some(load_iris(bytes)?);
+        Ok(())
+    }
+
+    /// Whether the iris model (the eyelids) is loaded.
+    pub fn has_iris(&self) -> bool {
+        self.iris.is_some()
     }
 
     /// Whether the full-range detector is loaded.
@@ -419,14 +447,18 @@ impl Analyzer {
         let mut faces = Vec::new();
         for d in detections.iter().take(MAX_FACES) {
             let mesh = self.mesh(&work, d, mode)?;
-            faces.extend(face_from(
-                d.score,
-                d.bbox,
-                d.keypoints,
-                &mesh,
-                k,
-                mask.as_ref(),
-            ));
+            let lids = match (&self.iris, mode) {
+                (Some(net), Mode::Full) if mesh.points.len() >= 468 => {
+                    Some(eyes::narrower_lid_gap(net, &work, &mesh.points)?)
+                }
+                _ => None,
+            };
+            faces.extend(
+                face_from(d.score, d.bbox, d.keypoints, &mesh, k, mask.as_ref()).map(|mut f| {
+                    f.geometry.eyelid_gap = lids;
+                    f
+                }),
+            );
         }
         Ok(Analysis {
             image_width: image.width(),

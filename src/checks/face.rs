@@ -10,6 +10,7 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
             ("pose.yaw", "°"),
             ("pose.pitch", "°"),
             ("pose.roll", "°"),
+            ("pose.shoulders", "°"),
             ("eyes.open", "ratio"),
             ("mouth.closed", "ratio"),
             ("expression.neutral", "ratio"),
@@ -91,20 +92,32 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
             }
         }
     }
-    out.push(ctx.judge(
-        "eyes.open",
-        f64::from(g.eye_open_right.min(g.eye_open_left)),
-        "ratio",
-        &Hints {
-            ok: ("双眼自然睁开。", "Both eyes are open."),
-            low: (
-                "眼睛闭上或半闭：请自然睁开双眼，注视镜头。",
-                "Eyes closed or half closed: open them naturally and look at the camera.",
-            ),
-            high: ("双眼自然睁开。", "Both eyes are open."),
-        },
-        bbox_of(&[g.eye_right, g.eye_left], 0.4),
-    ));
+    super::shoulders::run(ctx, face, out);
+    // The eyelids from the iris model's eye contour: the mesh's own lids stay open on closed
+    // eyes (src/analysis/eyes.rs).
+    let eyes_box = bbox_of(&[g.eye_right, g.eye_left], 0.4);
+    out.push(match g.eyelid_gap {
+        Some(gap) => ctx.judge(
+            "eyes.open",
+            f64::from(gap),
+            "ratio",
+            &Hints {
+                ok: ("双眼自然睁开。", "Both eyes are open."),
+                low: (
+                    "眼睛闭上或半闭：请自然睁开双眼，注视镜头。",
+                    "Eyes closed or half closed: open them naturally and look at the camera.",
+                ),
+                high: ("双眼自然睁开。", "Both eyes are open."),
+            },
+            eyes_box,
+        ),
+        None => not_evaluated(
+            "eyes.open",
+            "ratio",
+            "眼部模型尚未加载，未测量眼睑：请确认双眼自然睁开。",
+            "The eye model is not loaded, so the eyelids were not measured: make sure both eyes are open.",
+        ),
+    });
     let mouth_box = bbox_of(
         &[
             p(mesh::MOUTH_RIGHT),

@@ -4,7 +4,7 @@
 //!
 //! Rule groups, one module each:
 //! - `framing`: face.count, input.resolution, framing.margins, geometry.*
-//! - `face`: pose.*, eyes.open, mouth.closed, expression.neutral
+//! - `face`: pose.* (pose.shoulders in `shoulders`), eyes.open, mouth.closed, expression.neutral
 //! - `lighting`: lighting.*, color.cast
 //! - `quality`: image.sharpness, image.noise, image.compression
 //! - `scene`: background.*, clothing.*
@@ -35,6 +35,7 @@ mod makeup;
 mod neckline;
 mod quality;
 mod scene;
+mod shoulders;
 mod watermark;
 
 use std::collections::BTreeMap;

@@ -241,6 +241,7 @@ pub fn models() -> gradphoto::ModelBytes {
         detector_full_range: Some(
             include_bytes!("../../models/face_detection_full_range_w16.onnx").to_vec(),
         ),
+        iris: Some(include_bytes!("../../models/iris_landmark_w16.onnx").to_vec()),
     }
 }
 

@@ -28,7 +28,7 @@ import init, {
   type RuleResult,
   type StandardizedPhoto,
 } from '../../pkg/gradphoto.js';
-import { createWorkerAnalyzer, initBest, loadAnalyzer, loadFullRange, simdSupported } from '../../pkg/loader.js';
+import { createWorkerAnalyzer, initBest, loadAnalyzer, loadFullRange, loadIris, simdSupported } from '../../pkg/loader.js';
 
 declare const bytes: Uint8Array;
 declare const rgba: Uint8Array;
@@ -72,10 +72,14 @@ export async function main(): Promise<void> {
   const analyzer: Analyzer = await loadAnalyzer({ onProgress: (loaded, total) => void (loaded / total) });
   const later: Analyzer = await loadAnalyzer({ fullRange: 'later' });
   if (!later.hasFullRange()) await loadFullRange(later, { onProgress: (loaded, total) => void (loaded / total) });
+  const noLids: Analyzer = await loadAnalyzer({ iris: 'later' });
+  if (!noLids.hasIris()) await loadIris(noLids, { onProgress: (loaded, total) => void (loaded / total) });
+  const lids: number | null | undefined = noLids.analyze(bytes).faces[0]?.geometry.eyelid_gap;
   const analysis: Analysis = analyzer.analyze(bytes);
   const live: Analysis = analyzer.analyzeRgba(rgba, 640, 480, true);
   const eyeLine: number | undefined = analysis.faces[0]?.geometry.eye_line_deg;
   const report: Report = analyzer.check(bytes, chsi.id);
+  const confirm: string = report.confirm_zh + report.confirm_en;
   const reportRgba: Report = analyzer.checkRgba(rgba, 640, 480, chsi.id);
   const hint: string = rule(report, 'pose.yaw')?.hint_zh ?? '';
   const standard: StandardizedPhoto = analyzer.standardize(bytes, chsi.id, '#438EDB');
@@ -129,5 +133,5 @@ export async function main(): Promise<void> {
     eyeLine, reportRgba.verdict, hint, standard.transform.crop, preview.rgba, describe(both), bothRgba.summary.verdict,
     guideText, drawn, fromFrame.faces.length, frameReport.summary_en, frameStandard.height,
     frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stagesSeen, stepped.summary.verdict, captured?.report.verdict, stage,
-    canPay, photoKey];
+    canPay, photoKey, lids, confirm];
 }

@@ -81,6 +81,53 @@ fn a_half_lit_face_fails_evenness_and_side_light_passes() {
     assert!(e0 > 2.5 && e1 < 1.6, "{e0} {e1}");
 }
 
+/// 阴阳脸 made to measure: one half of an evenly lit real face (the image's left of the eyes'
+/// midpoint, with a soft edge a tenth of the face wide) darkened by 1, 2 and 3 stops in linear
+/// light. The reading follows the shade one for one; soft side light (1 EV, a 2:1 ratio) passes,
+/// a half-lit face (2 EV and more) fails.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn controlled_half_shade_fails_from_two_stops_and_soft_side_light_passes() {
+    let Some(even) = portrait!("ppp-000.jpg") else {
+        return;
+    };
+    let g = analyzer().analyze(&even).unwrap().faces[0].geometry.clone();
+    let (mid, fw) = (g.eye_mid.x, g.face_width_px);
+    let shaded = |ev: f32| {
+        map(&even, |x, _, p| {
+            let t = ((mid - x as f32) / (0.1 * fw) + 0.5).clamp(0.0, 1.0);
+            let k = 2f32.powf(-ev * t);
+            p.map(|c| {
+                let v = f32::from(c) / 255.0;
+                let lin = if v <= 0.04045 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                } * k;
+                let s = if lin <= 0.003_130_8 {
+                    lin * 12.92
+                } else {
+                    1.055 * lin.powf(1.0 / 2.4) - 0.055
+                };
+                (s * 255.0 + 0.5).clamp(0.0, 255.0) as u8
+            })
+        })
+    };
+    let (s0, e0) = status(&even, "lighting.even");
+    let got: Vec<(Status, f64)> = [1.0, 2.0, 3.0]
+        .map(|ev| status(&shaded(ev), "lighting.even"))
+        .to_vec();
+    assert_eq!(s0, Status::Pass, "as taken {e0}");
+    assert_eq!(
+        got.iter().map(|g| g.0).collect::<Vec<_>>(),
+        [Status::Pass, Status::Fail, Status::Fail],
+        "{e0} {got:?}"
+    );
+    for (ev, (_, e)) in [1.0, 2.0, 3.0].iter().zip(&got) {
+        assert!((e - e0 - ev).abs() < 0.2, "{ev} EV reads {e} from {e0}");
+    }
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn sharpness_is_judged_at_the_output_scale() {

@@ -375,7 +375,10 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.ok(['pass', 'warn', 'fail'].includes(await page.getAttribute('#report', 'data-verdict')));
   const left = await allowed(page);
   assert.equal(left.prechecks_used, 1);
-  assert.equal(await page.getAttribute('#prechecks', 'data-left'), String(left.prechecks_left));
+  // CHSI sets no pre-check limit (the on-device check costs the collector nothing).
+  assert.ok(left.prechecks_left == null, String(left.prechecks_left));
+  assert.equal(await page.getAttribute('#prechecks', 'data-left'), '');
+  assert.match(await page.textContent('#prechecks'), /不限次数/);
   assert.equal((await flowState(page)).check != null, true);
   assert.equal((await keptPhoto(page))?.ref, (await flowState(page)).standardised);
 
@@ -618,6 +621,9 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   assert.deepEqual([std.width, std.height, std.verdict], [480, 640, 'pass']);
   assert.equal(await page.getAttribute('#rules li[data-id="background.uniform"]', 'data-status'), 'warn');
 
+  // The pre-submit confirmation, ticked once for this photo: it stays ticked through the
+  // retries, withdrawals and the reload below.
+  await page.check('#confirm');
   // The upload survives a lost connection: the first PUT is cut off, the retry goes through.
   let puts = 0;
   await page.route('**/api/v1/orders/*/photo', (route) => {

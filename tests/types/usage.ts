@@ -102,7 +102,7 @@ export async function main(): Promise<void> {
   const frameStandard: StandardizedPhoto = analyzer.standardizeImageData(frame, chsi.id, null, true);
   const frameBoth: CheckedAndStandardized = analyzer.checkAndStandardizeImageData(frame, chsi.id, undefined, 'user');
   const frameGuide = analyzer.guideImageData(frame, chsi.id, 'environment');
-  const timings = benchStages(bytes, bytes, bytes, bytes, null, 3);
+  const timings = benchStages(bytes, bytes, bytes, bytes, null, null, 3);
   const analyseMs: number = timings.analyze_ms;
 
   const worker = await createWorkerAnalyzer();

@@ -54,6 +54,11 @@ pub(super) const SKIN_CHROMA: f32 = 22.0;
 /// …and this much darker (a neck is in the chin's shadow) to this much lighter than the cheeks.
 pub(super) const SKIN_DARKER: f32 = 45.0;
 pub(super) const SKIN_LIGHTER: f32 = 15.0;
+/// …and at least this share of the cheeks' own chroma: dark fabric next to the neck is nearly
+/// grey, while skin in the chin's shadow keeps much of its colour. Relative to the person's own
+/// cheeks, so that a dark neck is told from a dark collar as a light one is (without it, a navy polo
+/// passed as the skin of a dark-skinned neck and its zip pull read as a pendant).
+const SKIN_CHROMA_SHARE: f32 = 0.4;
 /// A neck highlight counts when this share of its window is skin: it lies on the skin, not on
 /// the skin's edge against a collar or the background.
 const ON_SKIN: f32 = 0.9;
@@ -357,7 +362,8 @@ fn neck_highlight(ctx: &Context, frame: &FaceFrame, skin: Option<Lab>) -> Result
             let person = mask.at(x, y) > 0.5;
             let chroma = (c.a - skin.a).hypot(c.b - skin.b);
             let tone = c.l > skin.l - SKIN_DARKER && c.l < skin.l + SKIN_LIGHTER;
-            f32::from(u8::from(person && chroma < SKIN_CHROMA && tone))
+            let coloured = c.chroma() >= SKIN_CHROMA_SHARE * skin.chroma();
+            f32::from(u8::from(person && chroma < SKIN_CHROMA && tone && coloured))
         })
         .collect();
     // Opening drops specks of skin-coloured fabric or hair; closing then fills the holes that a

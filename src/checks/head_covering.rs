@@ -114,8 +114,8 @@ pub(crate) fn run(ctx: &Context, skin: Option<Lab>, out: &mut Vec<RuleResult>) {
             ok: ("未戴帽子或头饰。", "No hat or headwear."),
             low: ("未戴帽子或头饰。", "No hat or headwear."),
             high: (
-                "头顶或额头有与头发、皮肤不同的颜色，可能戴了帽子或头饰：请摘下帽子、头巾、发箍后重拍（短发或发色不均也可能这样读数，未戴则可忽略）。",
-                "Something on the head or forehead is unlike both the hair and the skin, perhaps a hat or headwear: take off caps, scarves and hair bands and retake (short or uneven hair may read so; if you wear none, ignore this).",
+                "头顶或额头有与头发、皮肤不同的颜色，可能戴了帽子或头饰：请摘下帽子、头巾、发箍后重拍。",
+                "Something on the head or forehead is unlike both the hair and the skin, perhaps a hat or headwear: take off caps, scarves and hair bands and retake.",
             ),
         },
         region,

@@ -85,6 +85,20 @@ export function loadAnalyzer({ baseUrl = new URL('./models/', import.meta.url), 
   return cached.get(key);
 }
 
+/**
+ * Fetch one model that came later and load it into `analyzer`, once per analyzer and model
+ * (`loads` remembers the loads in flight; a failed one may be tried again).
+ */
+function loadLater(loads, analyzer, file, has, load, baseUrl, onProgress) {
+  if (has()) return Promise.resolve();
+  if (!loads.has(analyzer)) {
+    loads.set(analyzer, fetchModels([file], baseUrl, onProgress)
+      .then(([bytes]) => { if (!has()) load(bytes); })
+      .catch((e) => { loads.delete(analyzer); throw e; }));
+  }
+  return loads.get(analyzer);
+}
+
 const fullRangeLoads = new WeakMap();
 
 /**
@@ -96,13 +110,8 @@ const fullRangeLoads = new WeakMap();
  * @returns {Promise<void>}
  */
 export function loadFullRange(analyzer, { baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
-  if (analyzer.hasFullRange()) return Promise.resolve();
-  if (!fullRangeLoads.has(analyzer)) {
-    fullRangeLoads.set(analyzer, fetchModels([MODEL_FILES.detectorFullRange], baseUrl, onProgress)
-      .then(([bytes]) => { if (!analyzer.hasFullRange()) analyzer.loadFullRange(bytes); })
-      .catch((e) => { fullRangeLoads.delete(analyzer); throw e; }));
-  }
-  return fullRangeLoads.get(analyzer);
+  return loadLater(fullRangeLoads, analyzer, MODEL_FILES.detectorFullRange, () => analyzer.hasFullRange(),
+    (bytes) => analyzer.loadFullRange(bytes), baseUrl, onProgress);
 }
 
 const irisLoads = new WeakMap();
@@ -115,13 +124,8 @@ const irisLoads = new WeakMap();
  * @returns {Promise<void>}
  */
 export function loadIris(analyzer, { baseUrl = new URL('./models/', import.meta.url), onProgress } = {}) {
-  if (analyzer.hasIris()) return Promise.resolve();
-  if (!irisLoads.has(analyzer)) {
-    irisLoads.set(analyzer, fetchModels([MODEL_FILES.iris], baseUrl, onProgress)
-      .then(([bytes]) => { if (!analyzer.hasIris()) analyzer.loadIris(bytes); })
-      .catch((e) => { irisLoads.delete(analyzer); throw e; }));
-  }
-  return irisLoads.get(analyzer);
+  return loadLater(irisLoads, analyzer, MODEL_FILES.iris, () => analyzer.hasIris(),
+    (bytes) => analyzer.loadIris(bytes), baseUrl, onProgress);
 }
 
 /**

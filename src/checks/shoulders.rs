@@ -4,7 +4,7 @@
 //! other (a raised arm, a body leaning or turned to one side). The mask knows no colours, so
 //! neither skin nor clothing enters.
 
-use super::{not_evaluated, Context, Hints, RuleResult};
+use super::{median, not_evaluated, Context, Hints, RuleResult};
 use crate::analysis::{BoxF, Face, PersonMask, Point};
 
 const ID: &str = "pose.shoulders";
@@ -53,12 +53,6 @@ fn top(mask: &PersonMask, x: f32, from: f32, to: f32, solid: f32) -> Option<f32>
         y += step;
     }
     None
-}
-
-/// The median of `v`, which must not be empty.
-fn middle(v: &mut [f32]) -> f32 {
-    v.sort_by(f32::total_cmp);
-    v[v.len() / 2]
 }
 
 pub(super) fn run(ctx: &Context, face: &Face, out: &mut Vec<RuleResult>) {
@@ -115,9 +109,12 @@ pub(super) fn run(ctx: &Context, face: &Face, out: &mut Vec<RuleResult>) {
                 ys.push(y);
             }
         }
-        (xs.len() > COLUMNS / 2).then(|| Point {
-            x: middle(&mut xs),
-            y: middle(&mut ys),
+        if xs.len() <= COLUMNS / 2 {
+            return None;
+        }
+        Some(Point {
+            x: median(&mut xs)?,
+            y: median(&mut ys)?,
         })
     };
     let (Some(left), Some(right)) = (side(-1.0), side(1.0)) else {

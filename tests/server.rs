@@ -84,24 +84,7 @@ impl Api {
             std::env::temp_dir().join(format!("gradphoto-server-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        let config = Config {
-            data_dir: dir.clone(),
-            www: "www".into(),
-            pkg: dir.join("pkg"),
-            models: "models".into(),
-            reviewer_token: TOKEN.into(),
-            preset: Preset::builtin("chsi-graduation").unwrap(),
-            test_clock,
-            timeouts,
-        };
-        let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded()).unwrap();
-        let state = AppState::open(
-            config,
-            Some(analyzer),
-            Arc::new(move |line| sink.lock().unwrap().push(line)),
-        )
-        .unwrap();
+        let state = open_state(&dir, test_clock, timeouts, log.clone());
         Api {
             app: router(state.clone()),
             state,
@@ -235,6 +218,32 @@ impl Api {
     fn log_text(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
+}
+
+/// The server's state over the data directory `dir` (as a restart would open it).
+fn open_state(
+    dir: &std::path::Path,
+    test_clock: bool,
+    timeouts: gradphoto::server::Timeouts,
+    log: Arc<Mutex<Vec<String>>>,
+) -> AppState {
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        www: "www".into(),
+        pkg: dir.join("pkg"),
+        models: "models".into(),
+        reviewer_token: TOKEN.into(),
+        preset: Preset::builtin("chsi-graduation").unwrap(),
+        test_clock,
+        timeouts,
+    };
+    let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded()).unwrap();
+    AppState::open(
+        config,
+        Some(analyzer),
+        Arc::new(move |line| log.lock().unwrap().push(line)),
+    )
+    .unwrap()
 }
 
 /// Files inside the byte window that are not the preset's JPEG, each with the code that refuses
@@ -1172,6 +1181,125 @@ fn concurrent_calls_never_lose_a_photo() {
     let stored = assert_photos_consistent(&api._dir.0);
     assert_eq!(stored, 4, "every order ended with a photo");
     eprintln!("{calls} calls, answers by kind and status: {statuses:?}");
+}
+
+/// A small tmpfs mounted over a folder for one test, unmounted when dropped.
+struct SmallVolume(std::path::PathBuf);
+
+impl SmallVolume {
+    /// `None` where this machine cannot mount one (not root, or in a container that forbids it).
+    fn mount(at: &std::path::Path, kib: u32) -> Option<SmallVolume> {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallVolume(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallVolume {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_refuses_the_upload_and_keeps_the_previous_photo() {
+    let api = Api::new("full-disk");
+    let photos = api._dir.0.join("photos");
+    // Room for one photo and not two (tmpfs counts whole 4 KiB pages).
+    let room = (standard_photo().len() / 1024 + 12) as u32;
+    let Some(_volume) = SmallVolume::mount(&photos, room) else {
+        eprintln!(
+            "skipped: cannot mount a tmpfs here (needs root); \
+             photos::tests covers a disk that fills up with an injected writer"
+        );
+        return;
+    };
+    let (s, order) = api.paid_order();
+    let first = api.upload(
+        &order,
+        &s,
+        standard_photo(),
+        &sha(standard_photo()),
+        "image/jpeg",
+    );
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.json());
+    let second = api.upload(&order, &s, other_photo(), &sha(other_photo()), "image/jpeg");
+    assert_eq!(second.status, StatusCode::INSUFFICIENT_STORAGE);
+    assert_eq!(second.code(), "storage.full");
+    assert!(second.json()["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("earlier photo is kept"));
+    // The order still names the first photo, whose file is whole; nothing half-written is left.
+    let now = api.call("GET", &format!("/orders/{order}"), Some(&s), None);
+    assert_eq!(now.json()["photo"]["sha256"], sha(standard_photo()));
+    assert_eq!(assert_photos_consistent(&api._dir.0), 1);
+    let served = api.send(
+        Request::builder()
+            .uri(format!("/api/v1/review/submissions/{order}/photo"))
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(Body::empty())
+            .unwrap(),
+    );
+    if served.status == StatusCode::OK {
+        assert_eq!(served.bytes, standard_photo());
+    }
+    // Submitting the refused photo is refused; the kept one goes through.
+    let refused = api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": sha(other_photo()) })),
+    );
+    assert!(refused.status.is_client_error());
+    let kept = api.call(
+        "POST",
+        &format!("/orders/{order}/submit"),
+        Some(&s),
+        Some(json!({ "sha256": sha(standard_photo()) })),
+    );
+    assert_eq!(kept.json()["status"], "under_review");
+}
+
+#[test]
+fn a_stored_photo_that_no_longer_matches_is_quarantined_at_start() {
+    let api = Api::new("quarantine");
+    let (s, order) = api.paid_order();
+    api.upload_and_submit(&order, &s, standard_photo());
+    let name = format!("{order}-{}.jpg", sha(standard_photo()));
+    let file = api._dir.0.join("photos").join(&name);
+    // Cut short, as a full disk once left it.
+    std::fs::write(&file, &standard_photo()[..20_480]).unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let restarted = open_state(&api._dir.0, true, Default::default(), log.clone());
+    let app = router(restarted);
+    let get = Request::builder()
+        .uri(format!("/api/v1/orders/{order}"))
+        .header("authorization", format!("Bearer {s}"))
+        .body(Body::empty())
+        .unwrap();
+    let order_now: Value = api.runtime.block_on(async {
+        let r = app.clone().oneshot(get).await.unwrap();
+        serde_json::from_slice(&r.into_body().collect().await.unwrap().to_bytes()).unwrap()
+    });
+    assert_eq!(order_now["status"], "rejected");
+    assert!(order_now["photo"].is_null());
+    assert!(order_now["rejection_reason"]
+        .as_str()
+        .unwrap()
+        .contains("重新上传"));
+    assert!(!file.exists(), "the damaged file is no longer served");
+    assert!(api._dir.0.join("photos/quarantine").join(&name).exists());
+    let said = log.lock().unwrap().join("\n");
+    assert!(said.contains("quarantine"), "{said}");
+    assert!(
+        !said.contains(&sha(standard_photo())),
+        "the log names no photo"
+    );
 }
 
 fn upload_request(order: &str, session: &str, jpeg: &[u8]) -> Request<Body> {

@@ -374,6 +374,24 @@ pub fn set_photo(conn: &Connection, id: &str, sha: &str, bytes: i64) -> rusqlite
     Ok(())
 }
 
+/// The order's stored photo `sha` was found damaged: the order no longer names a photo, and one
+/// past the upload steps goes back to `rejected` with `reason`, so the graduate uploads again.
+pub fn drop_damaged_photo(
+    conn: &Connection,
+    id: &str,
+    sha: &str,
+    reason: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE orders SET photo_sha = NULL, photo_bytes = NULL, report = NULL,
+         status = CASE WHEN status = 'paid' THEN 'paid' ELSE 'rejected' END,
+         rejection_reason = ?3, updated_at = ?4
+         WHERE id = ?1 AND photo_sha = ?2",
+        params![id, sha, reason, now()],
+    )?;
+    Ok(())
+}
+
 /// Every order's stored photo, or only those without a report yet: (order, sha256).
 pub fn stored_photos(
     conn: &Connection,

@@ -132,6 +132,38 @@ impl ApiError {
         }
     }
 
+    /// Storing a photo failed: `storage.full` when the disk (or quota) is full, which an operator
+    /// fixes and a retry later succeeds, `storage.failed` for any other write error.
+    pub fn storage(error: &std::io::Error) -> ApiError {
+        use std::io::ErrorKind;
+        let full = matches!(
+            error.kind(),
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded
+        ) || matches!(error.raw_os_error(), Some(28 | 122));
+        if full {
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage.full",
+                "服务器存储空间已满，照片未保存：请稍后重试。之前的照片仍然保留。",
+                "The server's storage is full and the photo was not saved: try again later. \
+                 Any earlier photo is kept.",
+            )
+        } else {
+            ApiError::storage_failed()
+        }
+    }
+
+    /// A photo could not be written completely, or did not read back as sent.
+    pub fn storage_failed() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage.failed",
+            "服务器保存照片失败，照片未保存：请稍后重试。之前的照片仍然保留。",
+            "The server could not save the photo completely, so it was not saved: try again \
+             later. Any earlier photo is kept.",
+        )
+    }
+
     pub fn internal() -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

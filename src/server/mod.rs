@@ -119,6 +119,15 @@ impl AppState {
         .and_then(|state| {
             // What a crash may have left: temporary files and photos no order names.
             photos::tidy(&state).map_err(|e| format!("tidying the photos: {e}"))?;
+            let damaged = photos::quarantine_damaged(&state)
+                .map_err(|e| format!("checking the stored photos: {e}"))?;
+            if !damaged.is_empty() {
+                (state.log)(format!(
+                    "{} stored photo(s) did not match their hash: moved to photos/quarantine, \
+                     their orders need a new upload",
+                    damaged.len()
+                ));
+            }
             Ok(state)
         })
     }

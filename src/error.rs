@@ -76,6 +76,10 @@ pub enum Error {
         min: f32,
         max: f32,
     },
+    /// The watermark rule is confident (its `fail`): standardising would carry the app's stamp
+    /// into a file that looks clean, so no file is made.
+    #[error("the photo carries an app's watermark (text lightness {measured:.0}, clean photos stay under {limit:.0}): it would stay in the standardised photo")]
+    Watermarked { measured: f64, limit: f64 },
     #[error("the analysis does not belong to this photo: {detail}")]
     AnalysisMismatch { detail: String },
     #[error("the photo's job was asked for its outcome before its {next} stage ran")]
@@ -111,6 +115,7 @@ impl Error {
             Error::NotOneFace { .. } => "standardize.not_one_face",
             Error::NoCrown => "standardize.no_crown",
             Error::CannotFrame { .. } => "standardize.cannot_frame",
+            Error::Watermarked { .. } => "standardize.watermarked",
             Error::AnalysisMismatch { .. } => "analysis.mismatch",
             Error::JobUnfinished { .. } => "job.unfinished",
             Error::QrNotFound => "qr.not_found",
@@ -162,6 +167,9 @@ impl Error {
                 min,
                 ..
             } => frame_hint(constraint, measured < min).1,
+            Error::Watermarked { .. } => {
+                "Upload the original photo from the camera, not one saved by a beauty or social app."
+            }
             Error::AnalysisMismatch { .. } => "This is a bug in the program that called gradphoto.",
             Error::JobUnfinished { .. } => {
                 "This is a bug in the program that called gradphoto: run every stage first."
@@ -229,6 +237,9 @@ impl Error {
                 "无法裁剪出合格的照片：{} 将为 {measured:.0} 像素，要求 {min:.0}–{max:.0} 像素。{}",
                 constraint_zh(constraint),
                 frame_hint(constraint, measured < min).0
+            ),
+            Error::Watermarked { measured, limit } => format!(
+                "照片底部有美颜或社交 App 的水印（文字亮度 {measured:.0}，无水印的照片低于 {limit:.0}），标准照会带着它，因此不生成。请上传相机直接拍摄的原图，不要用 App 保存的照片。"
             ),
             Error::AnalysisMismatch { .. } => "人脸分析结果与照片不符（调用程序的错误）。".into(),
             Error::JobUnfinished { .. } => "照片尚未处理完就取结果（调用程序的错误）。".into(),

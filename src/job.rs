@@ -89,13 +89,16 @@ impl Job {
         if self.report.is_none() {
             self.report = Some(crate::check(&self.photo, analysis, &self.preset)?);
         } else if self.standardized.is_none() {
-            self.standardized = Some(standardize_analyzed(
-                analyzer,
-                &self.photo,
-                analysis,
-                &self.preset,
-                &self.options,
-            ));
+            self.standardized = Some(match self.report.as_ref().and_then(watermarked) {
+                Some(refused) => Err(refused),
+                None => standardize_analyzed(
+                    analyzer,
+                    &self.photo,
+                    analysis,
+                    &self.preset,
+                    &self.options,
+                ),
+            });
         }
         Ok(self.next())
     }
@@ -117,4 +120,18 @@ impl Job {
             _ => Err(Error::JobUnfinished { next }),
         }
     }
+}
+
+/// A photo whose watermark rule fails (its confident band) is not standardised: the stamp would
+/// stay in a file that looks clean. The other failing rules are the graduate's to fix, and the
+/// standardised photo still shows what the crop and background make of the rest.
+fn watermarked(report: &Report) -> Option<Error> {
+    let rule = report
+        .rules
+        .iter()
+        .find(|r| r.id == "capture.watermark" && r.status == crate::checks::Status::Fail)?;
+    Some(Error::Watermarked {
+        measured: rule.measured?,
+        limit: rule.allowed.as_ref()?.max?,
+    })
 }

@@ -157,14 +157,31 @@ pub struct OutputSpec {
     pub dpi: u16,
     /// Lowest acceptable JPEG quality factor (1–100).
     pub min_quality: u8,
-    /// File-size window in KB of 1024 bytes, the unit Windows and the collectors' upload pages
-    /// display.
+    /// File-size window in KB; which KB is `size_unit`'s.
     pub min_kb: Option<u32>,
     pub max_kb: Option<u32>,
+    /// How `min_kb` / `max_kb` are read. Collectors' notices say "20–40 KB" without saying which
+    /// KB, and their upload pages differ, so CHSI's file must satisfy both readings.
+    #[serde(default)]
+    pub size_unit: SizeUnit,
     /// Only baseline JPEG is accepted (some collectors' systems refuse progressive files); the
     /// standardised photo is always baseline.
     #[serde(default)]
     pub baseline: bool,
+}
+
+/// Which kilobyte a preset's file-size window is in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum SizeUnit {
+    /// 1024 bytes, the unit Windows' file properties show.
+    #[default]
+    Kib,
+    /// 1000 bytes, the unit macOS, phones and SI show.
+    Kb,
+    /// Inside both readings: at least `min_kb` × 1024 and at most `max_kb` × 1000 bytes.
+    Both,
 }
 
 /// Head geometry on the output canvas, in output pixels from the top edge. `None` where the
@@ -207,10 +224,15 @@ pub struct PoseSpec {
 }
 
 impl OutputSpec {
-    /// The byte window from `min_kb` / `max_kb` (see there for the units).
+    /// The byte window from `min_kb` / `max_kb`, read as `size_unit` says.
     pub fn byte_range(&self) -> (u64, u64) {
-        let min = self.min_kb.map_or(0, |kb| u64::from(kb) * 1024);
-        let max = self.max_kb.map_or(u64::MAX, |kb| u64::from(kb) * 1024);
+        let (per_min, per_max) = match self.size_unit {
+            SizeUnit::Kib => (1024, 1024),
+            SizeUnit::Kb => (1000, 1000),
+            SizeUnit::Both => (1024, 1000),
+        };
+        let min = self.min_kb.map_or(0, |kb| u64::from(kb) * per_min);
+        let max = self.max_kb.map_or(u64::MAX, |kb| u64::from(kb) * per_max);
         (min, max)
     }
 }
@@ -289,7 +311,7 @@ impl Preset {
             ));
         }
         if let (Some(min), Some(max)) = (o.min_kb, o.max_kb) {
-            if min >= max {
+            if min >= max || o.byte_range().0 >= o.byte_range().1 {
                 return fail(format!("output.min_kb {min} is not below max_kb {max}"));
             }
         }
@@ -379,7 +401,8 @@ mod tests {
             (480, 640, 300)
         );
         assert_eq!(p.output.min_quality, 60);
-        assert_eq!(p.output.byte_range(), (20 * 1024, 40 * 1024));
+        // "20–40 KB" in either reading: at least 20 KiB, at most 40 000 bytes.
+        assert_eq!(p.output.byte_range(), (20_480, 40_000));
         assert_eq!(p.geometry.crown_px, Some([50.0, 110.0]));
         assert_eq!(p.geometry.eye_line_px, Some([200.0, 300.0]));
         assert_eq!(p.geometry.face_width_px, Some([180.0, 300.0]));

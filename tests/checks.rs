@@ -430,6 +430,34 @@ fn white_text_in_a_corner_fails_the_watermark_rule() {
     );
 }
 
+/// A photo whose watermark rule fails is not standardised as if it were clean: the stamp would
+/// stay in the file. The job says why instead; the same photo without the stamp is standardised.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_confidently_watermarked_photo_gets_no_standardised_file() {
+    use gradphoto::job::Job;
+    use gradphoto::standardize::Options;
+    let run = |img: RgbImage| {
+        Job::new(
+            Photo::from_rgb(img),
+            Preset::builtin("chsi-graduation").unwrap(),
+            Options::default(),
+        )
+        .run(analyzer())
+        .unwrap()
+    };
+    let stamped = run(stamped([250, 250, 250]));
+    assert_eq!(
+        stamped.report.rule("capture.watermark").unwrap().status,
+        Status::Fail
+    );
+    let refused = stamped.standardized.unwrap_err();
+    assert_eq!(refused.code(), "standardize.watermarked");
+    assert!(refused.message_zh().contains("水印") && refused.message_zh().contains("原图"));
+    assert!(refused.message_en().contains("original photo"));
+    assert!(run(grace()).standardized.is_ok());
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn too_few_pixels_fail_resolution() {

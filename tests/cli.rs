@@ -60,7 +60,7 @@ fn encode_turns_a_12_megapixel_photo_into_the_chsi_file() {
     assert_eq!(report["height"], 640);
     let bytes = std::fs::read(&out).unwrap();
     assert!(
-        (20 * 1024..=40 * 1024).contains(&bytes.len()),
+        (20_480..=40_000).contains(&bytes.len()),
         "{} bytes",
         bytes.len()
     );

@@ -275,7 +275,7 @@ fn damaged_and_off_spec(photo: &[u8]) -> Vec<(&'static str, Vec<u8>, &'static st
                 enc.encode(image.as_raw(), 480, 640, jpeg_encoder::ColorType::Rgb)
             };
             result.unwrap();
-            if (20 * 1024..40 * 1024).contains(&out.len()) {
+            if (20_480..=40_000).contains(&out.len()) {
                 return out;
             }
         }
@@ -457,6 +457,12 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         None,
     );
     assert_eq!(stored.bytes, photo);
+    // The hash of the bytes sent, so the page binds its decision to what it shows.
+    assert_eq!(stored.headers["x-content-sha256"], sha(photo).as_str());
+    assert_eq!(
+        stored.headers["etag"],
+        format!("\"{}\"", sha(photo)).as_str()
+    );
     assert_eq!(
         api.call(
             "GET",

@@ -44,7 +44,7 @@ fn both_shared_photos_meet_the_chsi_file_spec_and_geometry() {
         assert_eq!(decoded.image.dimensions(), (480, 640), "{name}");
         assert_eq!(jfif_density(jpeg), Some((1, 300, 300)), "{name}");
         assert!(
-            (20 * 1024..=40 * 1024).contains(&jpeg.len()),
+            (20_480..=40_000).contains(&jpeg.len()),
             "{name}: {} bytes",
             jpeg.len()
         );

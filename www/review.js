@@ -6,7 +6,7 @@
 // name, school and category, the report's summary and the rules that need a look, then the
 // decision (the preset's common rejection reasons as buttons that fill the reason, and the
 // decisions the server allows for its status), and the whole checklist folded below.
-import { createApi } from './api.js';
+import { createApi, sha256Hex } from './api.js';
 import { renderChecklist, outlineFailures, verdictText, showError } from './report.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,6 +18,7 @@ const text = {
     approve: '通过', reject: '不通过', publish: '上网', reason: '不通过原因（学生可见）', need_reason: '请填写不通过的原因。',
     no_report: '没有自动检查报告。', report: '自动检查', all_rules: '全部检查项', common: '常见原因（点选填入）：',
     s_under_review: '待审核', s_rejected: '审核未通过', s_approved: '审核通过', s_published: '已上网', s_paid: '已撤回', s_pending: '待支付',
+    not_shown: '照片尚未显示，请等照片加载后再审核。',
   },
   en: {
     title: 'Photo review', lang: '中文', nav_flow: 'Collection', nav_check: 'Checker', nav_review: 'Review',
@@ -26,6 +27,7 @@ const text = {
     approve: 'Approve', reject: 'Reject', publish: 'Publish', reason: 'Reason for rejecting (shown to the student)', need_reason: 'Give the reason for rejecting.',
     no_report: 'No automatic report.', report: 'Automatic check', all_rules: 'Every check', common: 'Common reasons (tap to add):',
     s_under_review: 'Under review', s_rejected: 'Rejected', s_approved: 'Approved', s_published: 'Published', s_paid: 'Withdrawn', s_pending: 'Unpaid',
+    not_shown: 'The photo is not shown yet: wait for it before deciding.',
   },
 };
 let lang = (() => { try { return localStorage.getItem('gradphoto.lang') === 'en' ? 'en' : 'zh'; } catch { return 'zh'; } })();
@@ -98,14 +100,23 @@ async function load() {
   await Promise.all(submissions.map((s) => showPhoto(s).catch((e) => { errors.set(s.order, e); renderCard(s); })));
 }
 
+/** Fetch the submission's photo when the list names another one than the page shows. The hash
+ *  kept is of the bytes received, so a decision binds to the photo on screen, even where the
+ *  student replaced it between the list and the fetch. */
 async function showPhoto(s) {
   const known = photos.get(s.order);
-  if (!known || known.sha256 !== s.sha256) {
-    if (known) URL.revokeObjectURL(known.url);
+  if (!known || known.listed !== s.sha256) {
     const blob = await api.submissionPhoto(s.order);
-    photos.set(s.order, { url: URL.createObjectURL(blob), sha256: s.sha256 });
+    const sha256 = await sha256Hex(new Uint8Array(await blob.arrayBuffer()));
+    if (known) URL.revokeObjectURL(known.url);
+    photos.set(s.order, { url: URL.createObjectURL(blob), sha256, listed: s.sha256 });
   }
-  await drawPhoto(s);
+  await drawPhoto(current(s.order) ?? s);
+}
+
+/** The latest listed submission of `order` (cards and their listeners outlive a refresh). */
+function current(order) {
+  return submissions.find((x) => x.order === order);
 }
 
 async function drawPhoto(s) {
@@ -120,13 +131,16 @@ async function drawPhoto(s) {
   canvas.getContext('2d').drawImage(img, 0, 0);
   if (s.report?.rules) outlineFailures(canvas, s.report, 1, lang);
   canvas.dataset.loaded = `${img.naturalWidth}x${img.naturalHeight}`;
+  canvas.dataset.sha256 = p.sha256;
 }
 
 function decide(s, decision) {
   return guarded(s, async () => {
     const reason = reasons.get(s.order)?.trim() ?? '';
     if (decision === 'reject' && !reason) throw { code: 'review.reason_required', message_zh: t('need_reason'), message_en: text.en.need_reason };
-    await api.decide(s.order, decision, decision === 'reject' ? reason : '', s.sha256); // bound to the photo shown
+    const shown = photos.get(s.order)?.sha256;
+    if (!shown) throw { code: 'review.photo_not_shown', message_zh: t('not_shown'), message_en: text.en.not_shown };
+    await api.decide(s.order, decision, decision === 'reject' ? reason : '', shown); // bound to the photo shown
     reasons.delete(s.order);
   });
 }
@@ -182,10 +196,13 @@ function cardOf(s) {
       <p class="error" hidden></p>
     </div>
     <details class="all"><summary class="report-title"></summary><ul class="rules rules-compact"></ul></details>`;
-  card.querySelector('.approve').addEventListener('click', () => decide(s, 'approve')());
-  card.querySelector('.reject').addEventListener('click', () => decide(s, 'reject')());
-  card.querySelector('.publish').addEventListener('click', () => guarded(s, () => api.publish(s.order))());
-  card.querySelector('.reason').addEventListener('input', (ev) => { reasons.set(s.order, ev.target.value); renderCard(s, card); });
+  // The listeners outlive refreshes: each acts on the submission listed now, never on `s`.
+  const { order } = s;
+  const now = () => current(order) ?? s;
+  card.querySelector('.approve').addEventListener('click', () => decide(now(), 'approve')());
+  card.querySelector('.reject').addEventListener('click', () => decide(now(), 'reject')());
+  card.querySelector('.publish').addEventListener('click', () => guarded(now(), () => api.publish(order))());
+  card.querySelector('.reason').addEventListener('input', (ev) => { reasons.set(order, ev.target.value); renderCard(now(), card); });
   return card;
 }
 
@@ -239,7 +256,7 @@ function renderCard(s, card = document.querySelector(`.submission[data-order="${
     b.title = lang === 'zh' ? r.zh : r.en;
     b.setAttribute('aria-pressed', String(chosen));
     b.disabled = busy || !review;
-    b.addEventListener('click', () => toggleReason(s, r.zh)); // the graduate reads Chinese
+    b.addEventListener('click', () => toggleReason(s, r.zh)); // the graduate reads Chinese (chips are redrawn with each render)
     return b;
   }));
   common.hidden = !review;
@@ -259,7 +276,7 @@ function render() {
   const list = $('submissions');
   const existing = new Map([...list.children].map((c) => [c.dataset.order, c]));
   const cards = submissions.map((s) => {
-    const card = existing.get(s.order) ?? cardOf(s); // its listeners use only the order id
+    const card = existing.get(s.order) ?? cardOf(s); // its listeners look the submission up by order
     renderCard(s, card);
     return card;
   });

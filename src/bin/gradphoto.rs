@@ -249,8 +249,14 @@ fn run(command: Command) -> Result<bool, Failure> {
             if json {
                 print_json(&encoded);
             } else {
+                let smoothed = encoded.smoothed_sigma.map_or(String::new(), |s| {
+                    format!(
+                        ", smoothed σ {s} px to fit under the maximum at quality ≥ {}",
+                        preset.output.min_quality
+                    )
+                });
                 println!(
-                    "wrote {} ({}×{}, {} dpi, quality {}, {} bytes, {} encodes)",
+                    "wrote {} ({}×{}, {} dpi, quality {}, {} bytes, {} encodes{smoothed})",
                     output.display(),
                     encoded.width,
                     encoded.height,
@@ -504,12 +510,8 @@ fn standardize_file(
 fn summary(r: &StandardizeReport) -> String {
     let file = r.file.as_ref().map_or(String::new(), |f| {
         format!(
-            "{}×{}, {:.1} KB, quality {}, {} dpi",
-            f.width,
-            f.height,
-            f.size_bytes as f64 / 1024.0,
-            f.quality,
-            f.dpi
+            "{}×{}, {} bytes, quality {}, {} dpi",
+            f.width, f.height, f.size_bytes, f.quality, f.dpi
         )
     });
     let geometry = r.measured.map_or("geometry not re-detected".into(), |m| {

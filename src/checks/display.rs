@@ -109,6 +109,12 @@ fn unit(u: &str) -> Unit {
             en: "",
         },
         "KB" => suffix(1, " KB"),
+        "bytes" => Unit {
+            factor: 1.0,
+            decimals: 0,
+            zh: " 字节",
+            en: " bytes",
+        },
         "dpi" => suffix(0, " dpi"),
         "σ" => suffix(1, ""),
         "glasses score" => plain(0),

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::api::mask_name;
 use super::error::ApiError;
 use super::extract::Body;
-use super::{db, AppState};
+use super::{db, hex, AppState};
 
 /// Longest rejection reason (the collectors' reasons are a sentence each; a reviewer may give a
 /// few).
@@ -82,10 +82,14 @@ pub async fn photo(
     let bytes = tokio::fs::read(state.photo_path(&id, &sha))
         .await
         .map_err(|_| ApiError::no_order())?;
+    // The hash of these very bytes, so a page can bind its decision to what it shows.
+    let sha = hex(&Sha256::digest(&bytes));
     Ok((
         [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, "image/jpeg".to_string()),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (header::ETAG, format!("\"{sha}\"")),
+            (header::HeaderName::from_static("x-content-sha256"), sha),
         ],
         bytes,
     ))

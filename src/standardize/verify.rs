@@ -200,11 +200,11 @@ pub fn verify(
     let (min_b, max_b) = out.byte_range();
     rules.push(judge_range(
         "output.file_size",
-        file.bytes.len() as f64 / 1024.0,
-        "KB",
+        file.bytes.len() as f64,
+        "bytes",
         AllowedRange {
-            min: out.min_kb.map(|_| min_b as f64 / 1024.0),
-            max: out.max_kb.map(|_| max_b as f64 / 1024.0),
+            min: out.min_kb.map(|_| min_b as f64),
+            max: out.max_kb.map(|_| max_b as f64),
         },
         &BUG,
         None,

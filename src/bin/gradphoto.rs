@@ -520,9 +520,14 @@ fn summary(r: &StandardizeReport) -> String {
             .map_or("crown not seen against the background".into(), |c| {
                 format!("crown {c:.0} px")
             });
+        let figure = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
         format!(
-            "{crown}, eyes {:.0} px, face {:.0} px wide",
-            m.eye_line_px, m.face_width_px
+            "{crown}, eyes {:.0} px, face {:.0} px wide; edge steps {} px, band {} over {} columns",
+            m.eye_line_px,
+            m.face_width_px,
+            figure(m.edges.steps_px),
+            figure(m.edges.band_share),
+            m.edges.columns
         )
     });
     format!("{file}; {geometry}; verdict {:?}", r.verdict)

@@ -18,9 +18,9 @@ const SURE_BACKGROUND: f32 = 0.1;
 /// The local estimates average over a window of this radius, in working pixels: wide enough to
 /// reach across the matte's transition band into sure pixels on both sides.
 const LOCAL_RADIUS: usize = 24;
-const SUBSAMPLE: usize = 4;
+pub(super) const SUBSAMPLE: usize = 4;
 
-fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
+pub(super) fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
     let t = ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
@@ -37,7 +37,7 @@ fn sure_person(a: f32) -> bool {
 /// The local mean of each channel over the pixels where `keep(alpha)`, with `fallback` where
 /// none is near, and the share of such pixels in each window; all on the grid shrunk by
 /// `SUBSAMPLE` (sample them with an [`Upsampler`]).
-fn local_mean(
+pub(super) fn local_mean(
     channels: &[Plane; 3],
     alpha: &Plane,
     keep: impl Fn(f32) -> bool + Copy,

@@ -5,6 +5,8 @@
 //! - `crop`: the crop that puts crown, eye line and face width in range, or a typed refusal.
 //! - cut (here): the crop resampled (Lanczos3) onto a working grid up to twice the output's size.
 //! - `matte`: the person mask refined against the photo (colour guided filter).
+//! - `colourline`: the matte's transition band decided by colour where the person's and the
+//!   wall's colours are far enough apart.
 //! - `correct`: bounded global exposure and white balance, recorded.
 //! - `foreground`: colour decontamination and compositing over the flat background, in linear light.
 //! - finish (here): Lanczos3 down to the output size in linear light, then sRGB.
@@ -14,11 +16,15 @@
 //! - `crown`: the crown as a composite over a flat colour shows it (the plan and the closed loop
 //!   both read it so).
 //! - `boxfilter`: the mean filters the matte and the colour estimates are built on.
+//! - `edges`: how clean the cut-out's edge is on the file (steps, a band of blended colour),
+//!   reported by the closed loop and benchmarked by `scripts/edges.mjs`.
 
 pub mod boxfilter;
+pub mod colourline;
 pub mod correct;
 pub mod crop;
 pub mod crown;
+pub mod edges;
 pub mod foreground;
 pub mod matte;
 pub mod verify;
@@ -500,6 +506,7 @@ pub fn render(
         let (f, ww, wh) = working_grid(&framing, quality, ow, oh);
         let work = cut(image, &framing, ww, wh)?;
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
+        let alpha = colourline::decide(&work, &alpha);
         let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
             image,

@@ -109,6 +109,8 @@ pub struct Measured {
     pub centre_offset_px: f32,
     /// The largest difference between these and the planned values.
     pub prediction_error_px: f32,
+    /// How clean the cut-out's edge is along the shoulders ([`super::edges`]).
+    pub edges: super::edges::EdgeQuality,
 }
 
 const BUG: Hints = Hints {
@@ -256,6 +258,13 @@ pub fn verify(
             face_width_px: g.face_width_px,
             centre_offset_px: g.eye_mid.x - out.width as f32 / 2.0,
             prediction_error_px: 0.0,
+            edges: super::edges::measure(
+                &photo.image,
+                background,
+                [g.chin.x, g.chin.y],
+                g.eye_mid.x,
+                g.face_width_px,
+            ),
         };
         // How far each point the standard measures sits from where the plan put it: the crown,
         // the eye line, the face's centre, and each cheek edge (half the width's difference).

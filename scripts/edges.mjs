@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The edge benchmark (#31): standardise every photo in a folder on each of the preset's
+// backgrounds with `gradphoto batch`, and print how clean the cut-out's edge is along the
+// shoulders (src/standardize/edges.rs): `steps`, the edge against its smoothed self (RMS px; a
+// coarse grid's staircase reads ≥ 0.5), and `band`, the share of the edge's columns where a
+// plateau of blended colour sits between background and shoulder. Limits as in
+// presets/checks.json (output.edge_steps, output.edge_band).
+//
+//   node scripts/edges.mjs [BIN] [DIR] [--before BIN]
+//
+// BIN defaults to target/release/gradphoto (built with --features cli), DIR to
+// ../shared/portraits (evaluation only: the photos are read, never copied). With --before, the
+// same is run with a second binary (an older build) and both are printed side by side.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const beforeAt = args.indexOf('--before');
+const before = beforeAt >= 0 ? args.splice(beforeAt, 2)[1] : null;
+const [bin = 'target/release/gradphoto', dir = '../shared/portraits'] = args;
+if (!existsSync(dir)) {
+  console.log(`skipped: ${dir} is not here (the evaluation photos are only on CI and developer machines)`);
+  process.exit(0);
+}
+const checks = JSON.parse(readFileSync('presets/checks.json', 'utf8'));
+const limit = { steps: checks['output.edge_steps']?.max ?? 0.5, band: checks['output.edge_band']?.max ?? 0.2 };
+const preset = JSON.parse(readFileSync('presets/chsi-graduation.json', 'utf8'));
+const backgrounds = [preset.background.color, ...preset.background.alternatives];
+
+function run(binary, background) {
+  const out = mkdtempSync(join(tmpdir(), 'gradphoto-edges-'));
+  const r = spawnSync(binary, ['batch', dir, '-o', out, '--background', background], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  rmSync(out, { recursive: true, force: true });
+  const rows = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = line.match(/^ok\s+(\S+)\s.*edge steps (\S+) px, band (\S+) over (\d+) columns/);
+    if (m) rows[m[1]] = { steps: m[2] === '–' ? null : Number(m[2]), band: m[3] === '–' ? null : Number(m[3]), columns: Number(m[4]) };
+  }
+  return rows;
+}
+
+const quantile = (xs, q) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : null;
+};
+const f = (v) => (v == null ? '–' : v.toFixed(2));
+function summary(rows) {
+  const all = Object.values(rows);
+  const steps = all.map((r) => r.steps);
+  const band = all.map((r) => r.band);
+  return {
+    photos: all.length,
+    read: all.filter((r) => r.steps != null || r.band != null).length,
+    steps: `${f(quantile(steps, 0.5))} / ${f(quantile(steps, 0.9))} / ${f(quantile(steps, 1))}`,
+    stepsOver: steps.filter((v) => v != null && v > limit.steps).length,
+    band: `${f(quantile(band, 0.5))} / ${f(quantile(band, 0.9))} / ${f(quantile(band, 1))}`,
+    bandOver: band.filter((v) => v != null && v > limit.band).length,
+  };
+}
+
+console.log(`edge benchmark over ${dir}: steps (RMS px, limit ${limit.steps}) and band (share of columns, limit ${limit.band}); median / 90th percentile / max`);
+const header = '| background | build | framed | read | steps | steps > limit | band | band > limit |';
+console.log(`\n${header}\n|---|---|---|---|---|---|---|---|`);
+const details = [];
+for (const background of backgrounds) {
+  for (const [name, binary] of before ? [['before', before], ['after', bin]] : [['', bin]]) {
+    const rows = run(binary, background);
+    const s = summary(rows);
+    console.log(`| ${background} | ${name || '–'} | ${s.photos} | ${s.read} | ${s.steps} | ${s.stepsOver} | ${s.band} | ${s.bandOver} |`);
+    for (const [photo, r] of Object.entries(rows)) {
+      if ((r.steps ?? 0) > limit.steps || (r.band ?? 0) > limit.band) details.push(`${background} ${name || ''} ${photo}: steps ${f(r.steps)}, band ${f(r.band)}`);
+    }
+  }
+}
+if (details.length) console.log(`\nover a limit:\n${details.join('\n')}`);

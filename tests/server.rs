@@ -654,6 +654,27 @@ fn uploads_must_be_the_presets_jpeg_intact() {
         code(api.upload(&order, &s, &wide, &ok(&wide), "image/jpeg")).1,
         "upload.bad_dimensions"
     );
+    // Lying frame headers (a decompression bomb declaring 16384² px in 40 KB, the sides
+    // swapped, zero): refused from the header, before any pixel is decoded.
+    let sof = photo
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    for (what, height, width, expected) in [
+        ("16384 × 16384", 16384u16, 16384u16, "upload.bad_dimensions"),
+        ("640 × 480", 480, 640, "upload.bad_dimensions"),
+        ("0 × 0", 0, 0, "upload.damaged"),
+    ] {
+        let mut lying = photo.to_vec();
+        lying[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        lying[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        let (status, got) = code(api.upload(&order, &s, &lying, &ok(&lying), "image/jpeg"));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        assert!(
+            got == expected || got == "upload.bad_dimensions",
+            "{what}: {got}"
+        );
+    }
     // Nothing was stored by any of them, in the database or on disk.
     assert_eq!(
         api.call("GET", &format!("/orders/{order}"), Some(&s), None)

@@ -221,8 +221,8 @@ pub async fn verify(
         db::set_login_failures(&conn, &session, f)?;
         return Err(mismatch(
             "verify.code_unknown",
-            "图像采集码无效或已失效：请重新扫描学校提供的采集码。",
-            "The collection code is not valid: scan the code from your school again.",
+            "图像采集码无效或已失效：请在学信网 App 中重新获取图像采集码后再扫描。",
+            "The collection code is not valid: get it again in the 学信网 (CHSI) app and scan it.",
             login.verdict(f, now),
             now,
         ));

@@ -77,19 +77,11 @@ pub fn accept(
     })?;
     let (w, h) = (preset.output.width, preset.output.height);
     if photo.info.format != SourceFormat::Jpeg || photo.info.width != w || photo.info.height != h {
-        return Err(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "upload.bad_dimensions",
-            message_zh: format!(
-                "照片为 {}×{} 像素，应为 {w}×{h}。",
-                photo.info.width, photo.info.height
-            ),
-            message_en: format!(
-                "The photo is {}×{} px; it must be {w}×{h}.",
-                photo.info.width, photo.info.height
-            ),
-            ..ApiError::default()
-        });
+        return Err(bad_dimensions(
+            photo.info.width as usize,
+            photo.info.height as usize,
+            preset,
+        ));
     }
     Ok(Accepted {
         sha256,
@@ -97,6 +89,17 @@ pub fn accept(
         height: h,
         photo,
     })
+}
+
+fn bad_dimensions(width: usize, height: usize, preset: &Preset) -> ApiError {
+    let (w, h) = (preset.output.width, preset.output.height);
+    ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "upload.bad_dimensions",
+        message_zh: format!("照片为 {width}×{height} 像素，应为 {w}×{h}。"),
+        message_en: format!("The photo is {width}×{height} px; it must be {w}×{h}."),
+        ..ApiError::default()
+    }
 }
 
 /// The JPEG's structure as the collector's standard asks for it (see the module comment).
@@ -131,6 +134,16 @@ fn strict_jpeg(body: &[u8], preset: &Preset) -> Result<(), ApiError> {
         let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
         decoder.decode().ok().and(decoder.info())
     };
+    // The frame header first: a file declaring other dimensions than the preset's (a 16384 ×
+    // 16384 "bomb" in 30 KB would take ~800 MB and seconds to decode) is refused before any
+    // pixel is decoded.
+    let (w, h) = (preset.output.width as usize, preset.output.height as usize);
+    let mut header = zune_jpeg::JpegDecoder::new(ZCursor::new(body));
+    match header.decode_headers().ok().and(header.dimensions()) {
+        Some(size) if size == (w, h) => {}
+        Some((dw, dh)) => return Err(bad_dimensions(dw, dh, preset)),
+        None => return damaged(),
+    }
     let Some(info) = strict(body) else {
         return damaged();
     };

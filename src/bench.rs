@@ -61,7 +61,8 @@ pub struct StandardizeTimings {
     pub framing_ms: f64,
     /// `standardize::cut`: crop and Lanczos3 resample onto the working grid.
     pub cut_ms: f64,
-    /// `matte::coarse` + `matte::refine` (guided filter) on the working grid.
+    /// `matte::coarse` + `matte::refine` (guided filter) + `colourline::decide` on the working
+    /// grid.
     pub matte_ms: f64,
     /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
     pub composite_ms: f64,
@@ -238,11 +239,12 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let cut_ms = time(&mut || cut(image, &framing, ww, wh).map(|_| ()))?;
     let work = cut(image, &framing, ww, wh)?;
     let matte_of = || {
-        matte::refine(
+        let refined = matte::refine(
             &work,
             &matte::coarse(mask, &framing.crop, ww, wh),
             &matte::FULL,
-        )
+        );
+        standardize::colourline::decide(&work, &refined)
     };
     let matte_ms = time(&mut || {
         matte_of();

@@ -70,3 +70,45 @@ pub fn decide(guide: &RgbImage, alpha: &Plane) -> Plane {
         .collect();
     Plane::new(w, h, data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 96×96 guide: wall colour above row 48, shirt colour from it; and a matte that is sure
+    /// far from the edge but, over rows 40–56, a ramp that leaves the shirt's first rows at 0.75
+    /// and gives the wall's last rows some alpha (a coarse mask a few pixels off the edge).
+    fn scene(wall: [u8; 3], shirt: [u8; 3]) -> (RgbImage, Plane) {
+        let guide = RgbImage::from_fn(96, 96, |_, y| image::Rgb(if y < 48 { wall } else { shirt }));
+        let alpha = (0..96 * 96)
+            .map(|k| match k / 96 {
+                y if y < 40 => 0.0,
+                y if y >= 56 => 1.0,
+                y => 0.1 + 0.75 * (y - 40) as f32 / 16.0,
+            })
+            .collect();
+        (guide, Plane::new(96, 96, alpha))
+    }
+
+    #[test]
+    fn a_dark_shirt_on_a_light_wall_is_decided_by_colour() {
+        let (guide, alpha) = scene([150, 190, 230], [20, 20, 24]);
+        let out = decide(&guide, &alpha);
+        let at = |y: usize| out.data[y * 96 + 48];
+        for y in 40..48 {
+            assert!(at(y) < 0.05, "wall row {y}: {}", at(y));
+        }
+        for y in 48..56 {
+            assert!(at(y) > 0.95, "shirt row {y}: {}", at(y));
+        }
+        // Sure pixels are left as they are.
+        assert_eq!((at(10), at(80)), (0.0, 1.0));
+    }
+
+    #[test]
+    fn where_colour_cannot_decide_the_matte_stays() {
+        let (guide, alpha) = scene([238, 238, 238], [242, 242, 240]);
+        let out = decide(&guide, &alpha);
+        assert_eq!(out.data, alpha.data);
+    }
+}

@@ -41,7 +41,7 @@ for (const photo of photos) {
       // Hair: the head's left outline a little below the crown. Shoulder: beside the neck.
       const crops = {
         hair: [centre - 0.55 * w - CROP / 2, (m.crown_px ?? 60) + 10],
-        shoulder: [centre - 0.85 * w - CROP / 2, m.eye_line_px + 1.3 * w],
+        shoulder: [centre - 0.75 * w - CROP / 2, m.eye_line_px + 0.8 * w - CROP / 2],
       };
       tiles.push({ photo: photo.split('/').pop(), background, build, jpeg: readFileSync(file).toString('base64'), crops });
     }

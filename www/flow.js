@@ -8,7 +8,7 @@ import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, takeS
 import { isPaymentReturn, isScanReturn } from './bridge-protocol.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, verdictText, showError } from './report.js';
-import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
+import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, loadChecked, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
@@ -400,7 +400,8 @@ async function withdraw() {
   const { order } = flow.state();
   await api.withdraw(order);
   apply({ type: 'withdrawn' });
-  if (view.jpeg) keepJpeg(flow.state().standardised, view.jpeg); // needed again for the next upload
+  // Needed again for the next upload, with its check.
+  if (view.jpeg) keepJpeg(flow.state().standardised, view.jpeg, view.result?.report ? { report: view.result.report, summary: view.result.summary } : null);
 }
 
 const SUBMITTED_STATUSES = ['under_review', 'rejected', 'approved', 'published'];
@@ -496,6 +497,12 @@ async function recover() {
   if (['standardised', 'submitted', ...SUBMITTED_STATUSES].includes(stage)) {
     view.jpeg = await loadJpeg(standardised);
     if (view.jpeg) { view.restored = true; setStdUrl(view.jpeg); }
+    // Before submitting, the checklist that came with the photo is shown again as it was.
+    const checked = stage === 'standardised' && view.jpeg ? await loadChecked(standardised) : null;
+    if (checked?.report) {
+      view.result = { report: checked.report, summary: checked.summary, standardized: null, standardizeError: null };
+      view.prechecked = true;
+    }
   }
   if (stage === 'standardised' && !view.jpeg) {
     // Gone (another browser, cleared data): say so at the step; the photo step is the way back.
@@ -565,7 +572,7 @@ function renderResult() {
     $('std-info').dataset.result = JSON.stringify({ width: s.width, height: s.height, file: f, verdict: s.report.verdict, bytes: s.jpeg?.length ?? null });
   } else if (hasStd && view.restored) {
     const submitted = SUBMITTED_STATUSES.includes(flow.state().stage);
-    $('std-info').textContent = `${submitted ? t('std_submitted') : t('restored')}${view.fromServer ? t('from_server') : ''}`;
+    $('std-info').textContent = `${submitted ? t('std_submitted') : t(r?.report ? 'restored_checked' : 'restored')}${view.fromServer ? t('from_server') : ''}`;
     delete $('std-info').dataset.result;
   } else {
     $('std-info').textContent = '';

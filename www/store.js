@@ -1,7 +1,8 @@
 // What the page keeps between visits, and nothing more:
 // - the flow's progress (`flow.save()`, from Rust) in localStorage: no ID characters, no names
 //   besides the server's masked record;
-// - the standardised JPEG (≤ 40 KB) in IndexedDB, from standardisation until the order is
+// - the standardised JPEG (≤ 40 000 bytes) and its check report (measures and verdicts, no
+//   pixels) in IndexedDB, from standardisation until the order is
 //   published: closing the browser between standardising and submitting loses nothing, and the
 //   submitted photo can be shown and downloaded while it is reviewed. One photo at a time: a new
 //   one replaces it; it is deleted once the order is published, or when the flow is forgotten.
@@ -63,10 +64,23 @@ async function run(mode, fn) {
   });
 }
 
-/** Keep the standardised JPEG under its photo reference (replacing any earlier one). */
-export async function keepJpeg(ref, bytes) {
-  memory = { ref, bytes };
-  try { await run('readwrite', (s) => s.put({ ref, bytes }, KEY)); } catch { /* kept in memory only */ }
+/** Keep the standardised JPEG under its photo reference (replacing any earlier one), with the
+ *  check that came with it (`{ report, summary }`: measures and verdicts, no pixels), so a
+ *  reload at the result step shows the checklist again instead of asking for a new photo. */
+export async function keepJpeg(ref, bytes, checked = null) {
+  memory = { ref, bytes, checked };
+  try { await run('readwrite', (s) => s.put({ ref, bytes, checked }, KEY)); } catch { /* kept in memory only */ }
+}
+
+/** The check kept with this reference's JPEG, or null. */
+export async function loadChecked(ref) {
+  if (memory?.ref === ref) return memory.checked ?? null;
+  try {
+    const kept = await run('readonly', (s) => s.get(KEY));
+    return kept?.ref === ref ? kept.checked ?? null : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The kept JPEG of this reference, or null. */

@@ -390,6 +390,11 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   ({ page, errors, logs, context } = await studentPage(kept));
   assert.equal(await stageOf(page), 'standardised');
   assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  // The checklist came back with the photo: nothing to retake to see it.
+  assert.equal(await page.isVisible('#report'), true);
+  assert.ok(await page.$$eval('#rules li', (li) => li.length) > 5);
+  assert.equal(await page.getAttribute('#rules li[data-id="capture.selfie"]', 'data-status'), 'pass');
+  assert.match(await page.textContent('#std-info'), /标准照和检查报告/);
   assert.equal(await page.isEnabled('#submit'), true);
   assert.equal(await page.isHidden('#submit-msg'), true);
 

@@ -134,6 +134,8 @@ function forgetAfterPublished() {
   clearJpegs();
   view.jpeg = null;
   try { sessionStorage.removeItem(HOST_SESSION_KEY); } catch { /* nothing kept */ }
+  // The graduate still sees (and may download) the published photo: the server's copy, in memory.
+  showServerCopy().catch(() => {});
 }
 
 function say(id, value) {
@@ -466,11 +468,11 @@ async function paymentReturned() {
   }
 }
 
-/** After a reload: finish what was in flight. */
-/** Submitted, but this device no longer keeps the photo: show the server's copy. */
+/** Submitted, but this device no longer keeps the photo (another device, cleared data, or
+ *  published: the device forgets it then): show the server's copy, held in memory only. */
 async function showServerCopy() {
   const { stage, order } = flow.state();
-  if (view.jpeg || !SUBMITTED_STATUSES.slice(0, 3).includes(stage)) return;
+  if (view.jpeg || !SUBMITTED_STATUSES.includes(stage)) return;
   try {
     view.jpeg = await api.orderPhoto(order);
     view.fromServer = true;
@@ -482,6 +484,7 @@ async function showServerCopy() {
   }
 }
 
+/** After a reload: finish what was in flight. */
 async function recover() {
   const { stage, order, standardised } = flow.state();
   if (stage === 'verifying') {

@@ -519,6 +519,15 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.equal(await page.textContent('#stage'), '已上网');
   assert.equal(await keptPhoto(page), null, 'published: the photo is no longer kept on the device');
   assert.deepEqual(await page.$$eval('[data-action]:not([disabled])', (els) => els.map((e) => e.id || e.className)), []);
+  // …but still shown and downloadable, from the server's copy, also after a reload.
+  await page.waitForFunction(() => Boolean(document.getElementById('std-download').getAttribute('href')));
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  await waitStage(page, 'published');
+  await page.waitForFunction(() => Boolean(document.getElementById('std-download').getAttribute('href')));
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  assert.equal(await keptPhoto(page), null);
 
   assert.deepEqual(errors, [], logs.join('\n'));
   assert.deepEqual(reviewer.errors, []);

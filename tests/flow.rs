@@ -532,6 +532,40 @@ fn inconsistent_check_summaries_are_refused() {
     .unwrap();
 }
 
+/// Confirming the same school again (the school card stays open after verification) keeps the
+/// code and the verification; another school keeps the code and asks for the last 4 again; before
+/// any code, the school is simply replaced.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn reconfirming_the_school_keeps_what_was_done() {
+    let mut flow = at(Some(10), &[&TO_PAID[..5]]);
+    assert_eq!(flow.stage(), Stage::EligibilityShown);
+    let before = flow.state().clone();
+    flow.apply(sample(EventKind::SchoolEntered)).unwrap();
+    assert_eq!(flow.stage(), Stage::EligibilityShown);
+    assert_eq!(flow.state().code, before.code);
+    assert!(flow.state().last4_verified && flow.state().record.is_some());
+    flow.apply(Event::SchoolEntered {
+        name: "北京大学".into(),
+        category: "普通高等教育".into(),
+        suggestions: vec![],
+    })
+    .unwrap();
+    assert_eq!(flow.stage(), Stage::CodeRecognised);
+    assert_eq!(flow.state().code, before.code);
+    assert!(!flow.state().last4_verified && flow.state().record.is_none());
+    let mut fresh = at(Some(10), &[&TO_PAID[..2]]);
+    fresh
+        .apply(Event::SchoolEntered {
+            name: "北京大学".into(),
+            category: "普通高等教育".into(),
+            suggestions: vec![],
+        })
+        .unwrap();
+    assert_eq!(fresh.stage(), Stage::SchoolEntered);
+    assert_eq!(fresh.state().school.as_ref().unwrap().name, "北京大学");
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn verification_and_payment_can_fail_and_be_retried() {
@@ -541,11 +575,17 @@ fn verification_and_payment_can_fail_and_be_retried() {
     flow.apply(Event::VerificationFailed).unwrap();
     assert_eq!(flow.stage(), Stage::CodeRecognised);
     assert!(!flow.state().last4_verified);
-    // Fix the school name (a wrong name cannot match), which clears the code: rescan.
-    flow.apply(sample(EventKind::SchoolEntered)).unwrap();
-    assert_eq!(flow.stage(), Stage::SchoolEntered);
-    assert!(flow.state().code.is_none());
-    run(&mut flow, &TO_PAID[2..6]);
+    // Fix the school name (a wrong name cannot match): the code stays, the last 4 are asked
+    // again.
+    flow.apply(Event::SchoolEntered {
+        name: "国家开放大学北京分部".into(),
+        category: "开放教育".into(),
+        suggestions: vec![],
+    })
+    .unwrap();
+    assert_eq!(flow.stage(), Stage::CodeRecognised);
+    assert!(flow.state().code.is_some() && !flow.state().last4_verified);
+    run(&mut flow, &TO_PAID[1..6]);
     assert_eq!(flow.stage(), Stage::PaymentPending);
     flow.apply(Event::PaymentFailed).unwrap();
     assert_eq!(flow.stage(), Stage::EligibilityShown);

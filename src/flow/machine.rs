@@ -167,15 +167,27 @@ fn transition(st: &mut State, event: Event) -> Result<(), FlowError> {
         } => {
             let name = check_name(Field::SchoolName, &name, MAX_SCHOOL_NAME_CHARS)?;
             let category = check_name(Field::Category, &category, MAX_CATEGORY_CHARS)?;
+            // The same school confirmed again changes nothing: the code and the verification
+            // stay. Another school (a typo fixed, a suggestion picked) needs the last 4 again,
+            // but the scanned code is the graduate's whatever the school was typed as: it stays.
+            let changed = st
+                .school
+                .as_ref()
+                .is_none_or(|s| s.name != name || s.category != category);
             st.school = Some(School {
                 name,
                 category,
                 suggestions: clean_suggestions(&suggestions),
             });
-            st.code = None;
-            st.last4_verified = false;
-            st.record = None;
-            st.stage = Stage::SchoolEntered;
+            if changed {
+                st.last4_verified = false;
+                st.record = None;
+                st.stage = if st.code.is_some() {
+                    Stage::CodeRecognised
+                } else {
+                    Stage::SchoolEntered
+                };
+            }
         }
         Event::CodeRecognised { code } => {
             check_code(&code)?;

@@ -315,6 +315,12 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   await page.click('#verify');
   await waitStage(page, 'eligibility_shown');
   assert.equal(await page.textContent('#masked-name'), '张*明');
+  // 确定 on the school card, still open, with the same school: nothing done is thrown away.
+  await page.click('#school-ok');
+  await page.waitForTimeout(300);
+  assert.equal(await stageOf(page), 'eligibility_shown');
+  assert.equal((await flowState(page)).code, 'GP1-2026-000001');
+  assert.equal(await page.textContent('#masked-name'), '张*明');
 
   // Pay in the sandbox cashier.
   await page.click('#pay');

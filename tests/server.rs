@@ -894,6 +894,32 @@ fn static_files_go_gzipped_where_prepared_and_say_how_to_cache() {
     assert_eq!(bytes, module);
 }
 
+/// Every answer: no sniffing, no referrer, no framing; pages also a content security policy that
+/// allows WebAssembly and the camera's blobs but no other site's scripts (WeChat's JS-SDK apart).
+#[test]
+fn every_answer_carries_the_security_headers() {
+    let api = Api::new("headers");
+    let page = api.send(Request::builder().uri("/").body(Body::empty()).unwrap());
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    for part in [
+        "'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+        "img-src 'self' blob:",
+        "https://res.wx.qq.com",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(!csp.contains("'unsafe-eval'") && !csp.contains("'unsafe-inline'"));
+    let call = api.call("GET", "/schools", None, None);
+    for reply in [&page, &call] {
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+        assert_eq!(reply.headers["referrer-policy"], "no-referrer");
+        assert_eq!(reply.headers["x-frame-options"], "DENY");
+    }
+    assert!(!call.headers.contains_key("content-security-policy"));
+}
+
 #[test]
 fn a_decision_binds_to_the_photo_the_reviewer_saw() {
     let api = Api::new("stale");

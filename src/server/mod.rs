@@ -206,6 +206,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/models", ServeDir::new(&config.models))
         .fallback_service(ServeDir::new(&config.www))
         .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn(security_headers))
         .layer(RequestBodyDeadlineLayer::new(t.body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -248,6 +249,42 @@ async fn cache_control(request: Request, next: Next) -> Response {
             .headers_mut()
             .entry(header::CACHE_CONTROL)
             .or_insert(HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// The content security policy of the pages: their own scripts and styles, WeChat's JS-SDK (the
+/// mini-program bridge loads it in the web-view), WebAssembly compilation, the camera's stream and
+/// the photos' blob URLs; nothing else, and never inside another site's frame (the reviewer's page
+/// acts with a token). Workers carry no policy of their own and inherit nothing from it.
+const PAGE_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' \
+     https://res.wx.qq.com; style-src 'self'; img-src 'self' blob: data:; \
+     media-src 'self' blob: mediastream:; worker-src 'self' blob:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Headers every answer carries: no MIME sniffing, no referrer (a page's address never leaves
+/// with a request), no framing; pages also get [`PAGE_POLICY`].
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    if html {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(PAGE_POLICY));
     }
     response
 }

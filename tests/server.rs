@@ -1141,6 +1141,20 @@ fn slow_clients_are_cut_off() {
         "{:?}",
         started.elapsed()
     );
+    // A body nobody may send (no session): answered 401 as soon as the headers are in, its bytes
+    // neither waited for nor held (before, the route read the whole body, then refused it).
+    let mut anon = std::net::TcpStream::connect(addr).unwrap();
+    anon.write_all(
+        b"PUT /api/v1/orders/o_x/photo HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 1000000\r\n\r\n\xff\xd8\xff",
+    )
+    .unwrap();
+    anon.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = anon.read(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("auth.required"), "{answer}");
     // Meanwhile the server answers others.
     let mut ok = std::net::TcpStream::connect(addr).unwrap();
     ok.write_all(b"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

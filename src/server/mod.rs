@@ -194,6 +194,11 @@ pub fn router(state: AppState) -> Router {
         .route("/review/submissions/{order}/photo", get(review::photo))
         .route("/review/submissions/{order}/decision", post(review::decide))
         .route("/review/submissions/{order}/publish", post(review::publish))
+        // Only on the routes: an unknown path stays a 404 for everyone.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            api::authenticate_first,
+        ))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(refuse_announced_oversize))

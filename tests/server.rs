@@ -486,6 +486,18 @@ fn an_order_goes_through_review_and_is_locked_once_approved() {
         decide(json!({ "decision": "reject", "sha256": sha(photo) })).code(),
         "review.reason_required"
     );
+    // A direction override or an isolate would make the reason read otherwise than it is.
+    for reason in [
+        "背景\u{202E}匀不",
+        "背景\u{2066}不均匀\u{2069}",
+        "\u{E0041}背景",
+    ] {
+        assert_eq!(
+            decide(json!({ "decision": "reject", "reason": reason, "sha256": sha(photo) })).code(),
+            "review.reason_required",
+            "{reason:?}"
+        );
+    }
     assert_eq!(
         decide(json!({ "decision": "reject", "reason": "背景不均匀", "sha256": sha(photo) }))
             .json()["status"],
@@ -1029,6 +1041,10 @@ fn sessions_end_and_logins_must_be_visible() {
         "\u{200B}\u{200B}",
         "  ",
         "a\u{200D}b",
+        "a\u{2066}b",
+        "\u{3164}",
+        "a\u{00AD}b",
+        "a\u{E0062}b",
         &"x".repeat(129),
     ] {
         let r = api.call("POST", "/session", None, Some(json!({ "login": login })));

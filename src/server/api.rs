@@ -83,18 +83,41 @@ fn login_identity(value: &str) -> ApiResult<&str> {
 
 /// Control characters, and the format characters that render as nothing (zero-width space and
 /// joiners, word joiner, byte-order mark, direction marks).
-fn invisible(c: char) -> bool {
+/// Characters that show nothing or turn the text around them: controls, zero-width and
+/// direction marks, isolates, the soft hyphen, Hangul fillers, the Mongolian vowel separator,
+/// the combining grapheme joiner and tag characters. Two strings that differ only in these look
+/// the same, and a direction override (U+202E) makes a reason read differently from what it is.
+pub(super) fn invisible(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 fn field<'a>(value: &'a str, name: &str) -> ApiResult<&'a str> {
-    if value.trim().is_empty() || value.chars().count() > MAX_FIELD_CHARS {
+    if value.trim().is_empty()
+        || value.chars().count() > MAX_FIELD_CHARS
+        || value.chars().any(invisible)
+    {
         return Err(ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "request.invalid",
-            message_zh: format!("字段 {name} 为空或过长。"),
-            message_en: format!("The field '{name}' is empty or too long."),
+            message_zh: format!("字段 {name} 为空、过长或含有不可见字符。"),
+            message_en: format!(
+                "The field '{name}' is empty, too long or holds invisible characters."
+            ),
             ..ApiError::default()
         });
     }

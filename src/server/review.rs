@@ -126,12 +126,12 @@ pub async fn decide(
                 .unwrap_or_default();
             if reason.is_empty()
                 || reason.chars().count() > MAX_REASON_CHARS
-                || reason.chars().any(char::is_control)
+                || reason.chars().any(super::api::invisible)
             {
                 return Err(ApiError::bad_request(
                     "review.reason_required",
-                    "退回需要填写原因（不超过 500 字）。",
-                    "A rejection needs a reason of at most 500 characters.",
+                    "退回需要填写原因（不超过 500 字，不含不可见或改变文字方向的字符）。",
+                    "A rejection needs a reason of at most 500 characters, without invisible or direction characters.",
                 ));
             }
             db::decide(&conn, &id, &seen, "rejected", Some(reason))?

@@ -1079,6 +1079,60 @@ fn sessions_end_and_logins_must_be_visible() {
     );
 }
 
+/// At most so many connections at once: with a cap of 2 and two clients that send nothing, a third
+/// client waits in the backlog (not refused, not answered) until the header timeout frees a slot,
+/// and is then served; the descriptors the process holds stay bounded by the cap.
+#[test]
+fn connections_are_capped_and_the_rest_wait_their_turn() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let api = Api::with_timeouts(
+        "capped",
+        gradphoto::server::Timeouts {
+            headers: Duration::from_millis(800),
+            body: Duration::from_millis(800),
+            request: Duration::from_secs(5),
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(gradphoto::server::serve_with(
+        listener,
+        api.state.clone(),
+        std::future::pending(),
+        2,
+    ));
+    let idle: Vec<_> = (0..2)
+        .map(|_| std::net::TcpStream::connect(addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let mut third = std::net::TcpStream::connect(addr).unwrap();
+    third
+        .write_all(b"GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut reply = String::new();
+    third.read_to_string(&mut reply).unwrap();
+    assert!(reply.contains("request.not_found"), "{reply}");
+    // Served only once the idle two were closed by the header timeout.
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "served after {:?}, before a slot was free",
+        started.elapsed()
+    );
+    drop(idle);
+}
+
 /// The real connection loop on 127.0.0.1 with short timeouts: a client that never finishes its
 /// headers is disconnected, one that stalls its body gets a typed error, and meanwhile others
 /// are served.

@@ -334,27 +334,65 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, shutdown, MAX_CONNECTIONS).await
+}
+
+/// Connections served at once. One more waits in the kernel's backlog until one ends, so a crowd
+/// of slow clients cannot take every descriptor the process has (at a 256-descriptor limit, 118
+/// slow readers once made every request fail for 30 s).
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// How long one connection may last, however slowly its client reads: twice the request timeout.
+/// A client reading a large file at a trickle is cut off then, and its descriptor freed.
+fn connection_lifetime(timeouts: &Timeouts) -> Duration {
+    timeouts.request * 2
+}
+
+/// [`serve`] with at most `max_connections` connections at once.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+    max_connections: usize,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     photos::backfill_reports(&state);
     let headers = state.config.timeouts.headers;
+    let lifetime = connection_lifetime(&state.config.timeouts);
     let app = router(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
+    // After a failed accept (out of descriptors, above all), wait before the next: 10 ms, doubling
+    // to 1 s while it keeps failing, instead of spinning on the error.
+    let mut backoff = Duration::ZERO;
     tokio::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.map_err(std::io::Error::other)?,
+            () = &mut shutdown => return Ok(()),
+        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue, // a connection that failed before it began
+                Ok((stream, _)) => {
+                    backoff = Duration::ZERO;
+                    stream
+                }
+                Err(_) => {
+                    backoff = (backoff * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
+                    tokio::time::sleep(backoff).await;
+                    continue;
+                }
             },
             () = &mut shutdown => return Ok(()),
         };
         let service = TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
-            let _ = hyper::server::conn::http1::Builder::new()
+            let _slot = slot;
+            let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(headers)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = tokio::time::timeout(lifetime, connection).await;
         });
     }
 }

@@ -363,3 +363,45 @@ fn two_hundred_simultaneous_uploads_stay_within_a_memory_bound() {
     assert_eq!(settled_and_consistent(&data.0), 1);
     server.kill();
 }
+
+/// The reviewer token: one given (here by the environment, as an operator should give it) is
+/// never printed, only the page's address; one shorter than 12 characters is refused at start.
+#[test]
+fn a_given_reviewer_token_is_never_printed_and_a_short_one_is_refused() {
+    let data = std::env::temp_dir().join(format!("gradphoto-token-{}", std::process::id()));
+    let token = "operator-chosen-token-7f3a";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradphoto"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .env("GRADPHOTO_REVIEWER_TOKEN", token)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.starts_with("gradphoto serve: http://"), "{first}");
+    assert!(second.contains("/review.html"), "{second}");
+    assert!(
+        !first.contains(token) && !second.contains(token),
+        "{second}"
+    );
+    let short = Command::new(env!("CARGO_BIN_EXE_gradphoto"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--reviewer-token",
+            "short",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -114,9 +114,14 @@ enum Command {
         pkg: PathBuf,
         #[arg(long, default_value = "models")]
         models: PathBuf,
-        /// The reviewer page's token (default: a random one, printed).
-        #[arg(long, env = "GRADPHOTO_REVIEWER_TOKEN")]
+        /// The reviewer page's token, at least 12 characters (default: a random one, printed
+        /// with the reviewer's link). Prefer the environment variable or a file: a command-line
+        /// argument is visible to every user of the machine.
+        #[arg(long, env = "GRADPHOTO_REVIEWER_TOKEN", hide_env_values = true)]
         reviewer_token: Option<String>,
+        /// A file whose first line is the reviewer token.
+        #[arg(long, conflicts_with = "reviewer_token")]
+        reviewer_token_file: Option<PathBuf>,
         /// The preset uploads are checked against.
         #[arg(long, default_value = gradphoto::DEFAULT_PRESET)]
         preset: String,
@@ -442,40 +447,72 @@ fn run(command: Command) -> Result<bool, Failure> {
             pkg,
             models,
             reviewer_token,
+            reviewer_token_file,
             preset,
             test_clock,
-        } => serve(
-            addr,
-            gradphoto::server::Config {
-                data_dir: data,
-                www,
-                pkg,
-                models,
-                reviewer_token: reviewer_token_or_random(reviewer_token)?,
-                preset: load_preset(&preset)?,
-                test_clock,
-                timeouts: Default::default(),
-            },
-        )?,
+        } => {
+            let (reviewer_token, generated) =
+                reviewer_token_or_random(reviewer_token, reviewer_token_file)?;
+            serve(
+                addr,
+                gradphoto::server::Config {
+                    data_dir: data,
+                    www,
+                    pkg,
+                    models,
+                    reviewer_token,
+                    preset: load_preset(&preset)?,
+                    test_clock,
+                    timeouts: Default::default(),
+                },
+                generated,
+            )?
+        }
     }
     Ok(true)
 }
 
-/// The reviewer token given, or a random one (printed by the server at start).
+/// Shortest reviewer token accepted: the token is the reviewer's only key.
 #[cfg(feature = "server")]
-fn reviewer_token_or_random(given: Option<String>) -> Result<String, Failure> {
-    match given {
-        Some(t) if !t.trim().is_empty() => Ok(t),
-        _ => {
+const MIN_TOKEN_CHARS: usize = 12;
+
+/// The reviewer token given (argument, environment or file), or a random one, and whether it was
+/// made here (then the server prints the reviewer's link with it; a given one is never printed).
+#[cfg(feature = "server")]
+fn reviewer_token_or_random(
+    given: Option<String>,
+    file: Option<PathBuf>,
+) -> Result<(String, bool), Failure> {
+    let given = match file {
+        Some(path) => Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        None => given,
+    };
+    match given.map(|t| t.trim().to_string()) {
+        Some(t) if t.chars().count() >= MIN_TOKEN_CHARS => Ok((t, false)),
+        Some(_) => Err(Failure::Io(format!(
+            "the reviewer token must be at least {MIN_TOKEN_CHARS} characters"
+        ))),
+        None => {
             let mut bytes = [0u8; 12];
             getrandom::fill(&mut bytes).map_err(|e| Failure::Io(e.to_string()))?;
-            Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+            Ok((bytes.iter().map(|b| format!("{b:02x}")).collect(), true))
         }
     }
 }
 
 #[cfg(feature = "server")]
-fn serve(addr: std::net::SocketAddr, config: gradphoto::server::Config) -> Result<(), Failure> {
+fn serve(
+    addr: std::net::SocketAddr,
+    config: gradphoto::server::Config,
+    show_token: bool,
+) -> Result<(), Failure> {
     use gradphoto::server::AppState;
     use std::sync::Arc;
     let analyzer = gradphoto::Analyzer::new(gradphoto::ModelBytes::embedded())?;
@@ -486,7 +523,7 @@ fn serve(addr: std::net::SocketAddr, config: gradphoto::server::Config) -> Resul
         .build()
         .map_err(|e| Failure::Io(e.to_string()))?;
     runtime
-        .block_on(gradphoto::server::run(addr, state))
+        .block_on(gradphoto::server::run(addr, state, show_token))
         .map_err(|e| Failure::Io(format!("serve {addr}: {e}")))
 }
 

@@ -311,15 +311,21 @@ async fn log_request(State(state): State<AppState>, request: Request, next: Next
     response
 }
 
-/// Serve until Ctrl-C. Prints `gradphoto serve: http://ADDR/` once listening (tests read it).
-pub async fn run(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+/// Serve until Ctrl-C. Prints `gradphoto serve: http://ADDR/` once listening (tests read it),
+/// and the reviewer's page: with its token in the link when `show_token` (a token made for this
+/// run, which nobody else knows), without it when the token was given (it is never printed).
+pub async fn run(addr: SocketAddr, state: AppState, show_token: bool) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     println!("gradphoto serve: http://{local}/");
-    println!(
-        "reviewer page:   http://{local}/review.html#token={}",
-        state.config.reviewer_token
-    );
+    if show_token {
+        println!(
+            "reviewer page:   http://{local}/review.html#token={}",
+            state.config.reviewer_token
+        );
+    } else {
+        println!("reviewer page:   http://{local}/review.html (the token you gave)");
+    }
     serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -125,10 +125,9 @@ const SMOOTHING_SIGMAS: [f32; 3] = [0.5, 0.8, 1.2];
 /// quality step jumps over it, the error says which.
 pub fn encode_to_spec(image: &RgbImage, spec: &OutputSpec) -> Result<EncodedJpeg> {
     let first = search(image, spec);
-    let Err(SearchError::TooBigAtLowest(why)) = first else {
+    let Err(SearchError::TooBigAtLowest(why, mut attempts)) = first else {
         return first.map_err(|e| e.into_error(spec));
     };
-    let mut attempts = 0;
     for sigma in SMOOTHING_SIGMAS {
         let smoothed = image::imageops::blur(image, sigma);
         match search(&smoothed, spec) {
@@ -137,20 +136,24 @@ pub fn encode_to_spec(image: &RgbImage, spec: &OutputSpec) -> Result<EncodedJpeg
                 out.smoothed_sigma = Some(sigma);
                 return Ok(out);
             }
-            Err(SearchError::TooBigAtLowest(_)) => attempts += 1,
+            Err(SearchError::TooBigAtLowest(_, n)) => attempts += n,
             Err(e) => return Err(e.into_error(spec)),
         }
     }
-    Err(SearchError::TooBigAtLowest(format!(
-        "{why}, and still after smoothing with σ {} px",
-        SMOOTHING_SIGMAS[SMOOTHING_SIGMAS.len() - 1]
-    ))
+    Err(SearchError::TooBigAtLowest(
+        format!(
+            "{why}, and still after smoothing with σ {} px",
+            SMOOTHING_SIGMAS[SMOOTHING_SIGMAS.len() - 1]
+        ),
+        attempts,
+    )
     .into_error(spec))
 }
 
-/// Why a size search found no file, before it becomes the public error.
+/// Why a size search found no file, before it becomes the public error. Too big even at the
+/// lowest quality carries the encodes it took, for the count of a search that smooths and goes on.
 enum SearchError {
-    TooBigAtLowest(String),
+    TooBigAtLowest(String, u32),
     Other(String),
     Encode(Error),
 }
@@ -159,7 +162,7 @@ impl SearchError {
     fn into_error(self, spec: &OutputSpec) -> Error {
         let detail = match self {
             SearchError::Encode(e) => return e,
-            SearchError::TooBigAtLowest(d) | SearchError::Other(d) => d,
+            SearchError::TooBigAtLowest(d, _) | SearchError::Other(d) => d,
         };
         Error::SizeUnreachable {
             min_quality: spec.min_quality,
@@ -188,9 +191,12 @@ fn search(image: &RgbImage, spec: &OutputSpec) -> std::result::Result<EncodedJpe
             (None, Some((h, size))) if h <= lowest => match over_aim.take() {
                 Some(b) => break (lowest, b),
                 None => {
-                    return Err(SearchError::TooBigAtLowest(format!(
-                        "quality {lowest} already gives {size} bytes, above the {max_bytes}-byte maximum"
-                    )))
+                    return Err(SearchError::TooBigAtLowest(
+                        format!(
+                            "quality {lowest} already gives {size} bytes, above the {max_bytes}-byte maximum"
+                        ),
+                        attempts,
+                    ))
                 }
             },
             _ => {}

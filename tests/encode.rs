@@ -147,6 +147,8 @@ fn a_photo_too_busy_for_the_window_is_smoothed_not_spoiled() {
     );
     let out = encode_to_spec(&grainy, &spec).unwrap();
     let sigma = out.smoothed_sigma.expect("smoothed");
+    // The encodes of the search as it was and of each smoothing tried are all counted.
+    assert!(out.attempts >= 2, "{} encodes", out.attempts);
     assert!((0.4..=1.2).contains(&sigma), "σ {sigma}");
     assert!(out.quality >= 60);
     assert!(

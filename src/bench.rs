@@ -61,8 +61,8 @@ pub struct StandardizeTimings {
     pub framing_ms: f64,
     /// `standardize::cut`: crop and Lanczos3 resample onto the working grid.
     pub cut_ms: f64,
-    /// `matte::coarse` + `matte::refine` (guided filter) + `colourline::decide` on the working
-    /// grid.
+    /// `matte::coarse` + `matte::refine` (guided filter) + `colourline::decide` (with the linear
+    /// channels it reads, which the pipeline then hands on to the composite) on the working grid.
     pub matte_ms: f64,
     /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
     pub composite_ms: f64,
@@ -244,7 +244,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
             &matte::coarse(mask, &framing.crop, ww, wh),
             &matte::FULL,
         );
-        standardize::colourline::decide(&work, &refined)
+        standardize::colourline::decide(&foreground::linear_channels(&work), &refined)
     };
     let matte_ms = time(&mut || {
         matte_of();

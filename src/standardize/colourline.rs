@@ -13,8 +13,7 @@
 //! photo's scale.)
 
 use super::boxfilter::{Plane, Upsampler};
-use super::foreground::{linear_channels, local_mean, smoothstep, SUBSAMPLE};
-use image::RgbImage;
+use super::foreground::{local_mean, smoothstep, SUBSAMPLE};
 
 /// Alpha at or above which a pixel counts as the person's colour, and at or below which as the
 /// wall's, for the local estimates.
@@ -29,12 +28,12 @@ const CONTRAST: (f32, f32) = (0.06, 0.15);
 /// model does not hold (a third colour: a collar, a strap, a shadow of another hue).
 const OFF_LINE: (f32, f32) = (0.35, 0.2);
 
-/// `alpha` (on the grid of `guide`) with its transition band decided by colour where it can be.
-pub fn decide(guide: &RgbImage, alpha: &Plane) -> Plane {
+/// `alpha` with its transition band decided by colour where it can be; `channels` are the cut's
+/// on the same grid, in linear light ([`super::foreground::linear_channels`]).
+pub fn decide(channels: &[Plane; 3], alpha: &Plane) -> Plane {
     let (w, h) = (alpha.width, alpha.height);
-    let channels = linear_channels(guide);
-    let (person, person_share) = local_mean(&channels, alpha, |a| a >= SURE_PERSON, [0.0; 3]);
-    let (wall, wall_share) = local_mean(&channels, alpha, |a| a <= SURE_WALL, [0.0; 3]);
+    let (person, person_share) = local_mean(channels, alpha, |a| a >= SURE_PERSON, [0.0; 3]);
+    let (wall, wall_share) = local_mean(channels, alpha, |a| a <= SURE_WALL, [0.0; 3]);
     let up = Upsampler::new(SUBSAMPLE, wall_share.width, wall_share.height, w, h);
     let data = (0..w * h)
         .map(|k| {
@@ -73,7 +72,9 @@ pub fn decide(guide: &RgbImage, alpha: &Plane) -> Plane {
 
 #[cfg(test)]
 mod tests {
+    use super::super::foreground::linear_channels;
     use super::*;
+    use image::RgbImage;
 
     /// A 96×96 guide: wall colour above row 48, shirt colour from it; and a matte that is sure
     /// far from the edge but, over rows 40–56, a ramp that leaves the shirt's first rows at 0.75
@@ -93,7 +94,7 @@ mod tests {
     #[test]
     fn a_dark_shirt_on_a_light_wall_is_decided_by_colour() {
         let (guide, alpha) = scene([150, 190, 230], [20, 20, 24]);
-        let out = decide(&guide, &alpha);
+        let out = decide(&linear_channels(&guide), &alpha);
         let at = |y: usize| out.data[y * 96 + 48];
         for y in 40..48 {
             assert!(at(y) < 0.05, "wall row {y}: {}", at(y));
@@ -108,7 +109,7 @@ mod tests {
     #[test]
     fn where_colour_cannot_decide_the_matte_stays() {
         let (guide, alpha) = scene([238, 238, 238], [242, 242, 240]);
-        let out = decide(&guide, &alpha);
+        let out = decide(&linear_channels(&guide), &alpha);
         assert_eq!(out.data, alpha.data);
     }
 }

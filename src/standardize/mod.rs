@@ -472,7 +472,7 @@ pub fn render(
         &matte::PREVIEW,
     );
     let (probe_image, probe_corrections) = finish(
-        &probe,
+        foreground::linear_channels(&probe),
         &probe_alpha,
         &face,
         &probe_framing,
@@ -506,8 +506,10 @@ pub fn render(
         let (f, ww, wh) = working_grid(&framing, quality, ow, oh);
         let work = cut(image, &framing, ww, wh)?;
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
-        let alpha = colourline::decide(&work, &alpha);
-        let (image, corrections) = finish(&work, &alpha, face, &framing, f, background, preset)?;
+        // In linear light once: the colour line reads them, then the composite takes them over.
+        let channels = foreground::linear_channels(&work);
+        let alpha = colourline::decide(&channels, &alpha);
+        let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
             image,
             framing,
@@ -568,10 +570,11 @@ pub fn pure_background(alpha: &boxfilter::Plane, width: u32, height: u32) -> Vec
     out
 }
 
-/// From the cut and its matte on a working grid `f` times the output's size to the output's
-/// pixels: corrections, decontamination and composite in linear light, resampling, sRGB.
+/// From the cut (its `channels` in linear light, [`foreground::linear_channels`]) and its matte
+/// on a working grid `f` times the output's size to the output's pixels: corrections,
+/// decontamination and composite in linear light, resampling, sRGB.
 fn finish(
-    work: &RgbImage,
+    channels: [boxfilter::Plane; 3],
     alpha: &boxfilter::Plane,
     face: &crate::analysis::Face,
     framing: &Framing,
@@ -580,8 +583,7 @@ fn finish(
     preset: &Preset,
 ) -> Result<(RgbImage, Corrections)> {
     let (ow, oh) = (preset.output.width, preset.output.height);
-    let (ww, wh) = work.dimensions();
-    let channels = foreground::linear_channels(work);
+    let (ww, wh) = (alpha.width as u32, alpha.height as u32);
     let old = foreground::old_background(&channels, alpha);
     let corrections = correct::decide(
         &channels,

@@ -83,8 +83,7 @@ pub fn measure(
         }
         let first = (top..h - 10).find(|&y| distance(x, y) >= 2.0 * BACKGROUND)?;
         let mut inside: Vec<f32> = (first + 4..=first + 8).map(|y| distance(x, y)).collect();
-        inside.sort_by(f32::total_cmp);
-        let level = inside[inside.len() / 2];
+        let level = crate::checks::median(&mut inside)?;
         if level < CONTRAST {
             return None;
         }
@@ -126,12 +125,9 @@ pub fn measure(
     for run in runs.iter().filter(|r| r.len() >= 3) {
         let rows: Vec<f32> = run.iter().map(|c| c.row).collect();
         let smooth = gaussian(&rows, SMOOTH_SIGMA);
-        for (i, c) in run.iter().enumerate() {
-            let slope = if i == 0 || i + 1 == run.len() {
-                continue;
-            } else {
-                (smooth[i + 1] - smooth[i - 1]) / 2.0
-            };
+        // The run's ends have no slope on both sides: they are not read.
+        for (i, c) in run.iter().enumerate().take(run.len() - 1).skip(1) {
+            let slope = (smooth[i + 1] - smooth[i - 1]) / 2.0;
             if slope.abs() > MAX_SLOPE {
                 continue;
             }

@@ -311,8 +311,12 @@ impl Preset {
             ));
         }
         if let (Some(min), Some(max)) = (o.min_kb, o.max_kb) {
-            if min >= max || o.byte_range().0 >= o.byte_range().1 {
-                return fail(format!("output.min_kb {min} is not below max_kb {max}"));
+            // In bytes, as `size_unit` reads them ("both" reads 20 KiB against 40 000 bytes).
+            let (low, high) = o.byte_range();
+            if low >= high {
+                return fail(format!(
+                    "output.min_kb {min} is not below max_kb {max} ({low}–{high} bytes)"
+                ));
             }
         }
         let g = &self.geometry;

@@ -81,8 +81,6 @@ fn login_identity(value: &str) -> ApiResult<&str> {
     Ok(login)
 }
 
-/// Control characters, and the format characters that render as nothing (zero-width space and
-/// joiners, word joiner, byte-order mark, direction marks).
 /// Characters that show nothing or turn the text around them: controls, zero-width and
 /// direction marks, isolates, the soft hyphen, Hangul fillers, the Mongolian vowel separator,
 /// the combining grapheme joiner and tag characters. Two strings that differ only in these look

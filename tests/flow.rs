@@ -32,6 +32,15 @@ fn fail(rules: &[&str]) -> CheckSummary {
 }
 
 /// One event of each kind, with valid data.
+/// The school card confirmed with `name` and `category`, no suggestions.
+fn school(name: &str, category: &str) -> Event {
+    Event::SchoolEntered {
+        name: name.into(),
+        category: category.into(),
+        suggestions: vec![],
+    }
+}
+
 fn sample(kind: EventKind) -> Event {
     match kind {
         EventKind::SignedIn => Event::SignedIn {
@@ -40,11 +49,7 @@ fn sample(kind: EventKind) -> Event {
         EventKind::SessionRenewed => Event::SessionRenewed {
             session: "sess-2".into(),
         },
-        EventKind::SchoolEntered => Event::SchoolEntered {
-            name: "国家开放大学".into(),
-            category: "开放教育".into(),
-            suggestions: vec![],
-        },
+        EventKind::SchoolEntered => school("国家开放大学", "开放教育"),
         EventKind::CodeRecognised => Event::CodeRecognised {
             code: "Q1xK9-opaque-7Hd2".into(),
         },
@@ -545,23 +550,12 @@ fn reconfirming_the_school_keeps_what_was_done() {
     assert_eq!(flow.stage(), Stage::EligibilityShown);
     assert_eq!(flow.state().code, before.code);
     assert!(flow.state().last4_verified && flow.state().record.is_some());
-    flow.apply(Event::SchoolEntered {
-        name: "北京大学".into(),
-        category: "普通高等教育".into(),
-        suggestions: vec![],
-    })
-    .unwrap();
+    flow.apply(school("北京大学", "普通高等教育")).unwrap();
     assert_eq!(flow.stage(), Stage::CodeRecognised);
     assert_eq!(flow.state().code, before.code);
     assert!(!flow.state().last4_verified && flow.state().record.is_none());
     let mut fresh = at(Some(10), &[&TO_PAID[..2]]);
-    fresh
-        .apply(Event::SchoolEntered {
-            name: "北京大学".into(),
-            category: "普通高等教育".into(),
-            suggestions: vec![],
-        })
-        .unwrap();
+    fresh.apply(school("北京大学", "普通高等教育")).unwrap();
     assert_eq!(fresh.stage(), Stage::SchoolEntered);
     assert_eq!(fresh.state().school.as_ref().unwrap().name, "北京大学");
 }
@@ -577,12 +571,8 @@ fn verification_and_payment_can_fail_and_be_retried() {
     assert!(!flow.state().last4_verified);
     // Fix the school name (a wrong name cannot match): the code stays, the last 4 are asked
     // again.
-    flow.apply(Event::SchoolEntered {
-        name: "国家开放大学北京分部".into(),
-        category: "开放教育".into(),
-        suggestions: vec![],
-    })
-    .unwrap();
+    flow.apply(school("国家开放大学北京分部", "开放教育"))
+        .unwrap();
     assert_eq!(flow.stage(), Stage::CodeRecognised);
     assert!(flow.state().code.is_some() && !flow.state().last4_verified);
     run(&mut flow, &TO_PAID[1..6]);
@@ -628,14 +618,7 @@ fn bad_event_data_is_refused_with_the_field_named() {
         assert!(err.message_en().contains(field), "{}", err.message_en());
     }
     run(&mut flow, &[EventKind::SignedIn]);
-    let err = refused(
-        &mut flow,
-        Event::SchoolEntered {
-            name: "　\u{200B} ".into(),
-            category: "开放教育".into(),
-            suggestions: vec![],
-        },
-    );
+    let err = refused(&mut flow, school("　\u{200B} ", "开放教育"));
     assert!(err.message_zh().contains("学校名称") && err.message_zh().contains("不能为空"));
     run(
         &mut flow,

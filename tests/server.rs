@@ -1079,19 +1079,20 @@ fn sessions_end_and_logins_must_be_visible() {
     );
 }
 
-/// At most so many connections at once: with a cap of 2 and two clients that send nothing, a third
-/// client waits in the backlog (not refused, not answered) until the header timeout frees a slot,
-/// and is then served; the descriptors the process holds stay bounded by the cap.
-#[test]
-fn connections_are_capped_and_the_rest_wait_their_turn() {
-    use std::io::{Read, Write};
-    use std::time::{Duration, Instant};
+/// The real connection loop on 127.0.0.1 (`serve_with`, at most `max_connections` at once) over a
+/// fresh store, with `short` header and body timeouts and a 5 s request timeout: the store, the
+/// runtime that serves (both must live as long as the test talks to it) and the address.
+fn live_server(
+    name: &str,
+    short: std::time::Duration,
+    max_connections: usize,
+) -> (Api, tokio::runtime::Runtime, std::net::SocketAddr) {
     let api = Api::with_timeouts(
-        "capped",
+        name,
         gradphoto::server::Timeouts {
-            headers: Duration::from_millis(800),
-            body: Duration::from_millis(800),
-            request: Duration::from_secs(5),
+            headers: short,
+            body: short,
+            request: std::time::Duration::from_secs(5),
         },
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -1107,8 +1108,19 @@ fn connections_are_capped_and_the_rest_wait_their_turn() {
         listener,
         api.state.clone(),
         std::future::pending(),
-        2,
+        max_connections,
     ));
+    (api, runtime, addr)
+}
+
+/// At most so many connections at once: with a cap of 2 and two clients that send nothing, a third
+/// client waits in the backlog (not refused, not answered) until the header timeout frees a slot,
+/// and is then served; the descriptors the process holds stay bounded by the cap.
+#[test]
+fn connections_are_capped_and_the_rest_wait_their_turn() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let (_api, _runtime, addr) = live_server("capped", Duration::from_millis(800), 2);
     let idle: Vec<_> = (0..2)
         .map(|_| std::net::TcpStream::connect(addr).unwrap())
         .collect();
@@ -1140,29 +1152,11 @@ fn connections_are_capped_and_the_rest_wait_their_turn() {
 fn slow_clients_are_cut_off() {
     use std::io::{Read, Write};
     use std::time::{Duration, Instant};
-    let api = Api::with_timeouts(
+    let (_api, _runtime, addr) = live_server(
         "slow",
-        gradphoto::server::Timeouts {
-            headers: Duration::from_millis(500),
-            body: Duration::from_millis(500),
-            request: Duration::from_secs(5),
-        },
+        Duration::from_millis(500),
+        gradphoto::server::MAX_CONNECTIONS,
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = api.state.clone();
-    runtime.spawn(gradphoto::server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
     // Headers never finished: closed after the header timeout.
     let started = Instant::now();
     let mut loris = std::net::TcpStream::connect(addr).unwrap();

@@ -8,7 +8,7 @@ import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, takeS
 import { isPaymentReturn, isScanReturn } from './bridge-protocol.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, verdictText, showError } from './report.js';
-import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, loadChecked, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
+import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, loadKept, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
@@ -403,7 +403,7 @@ async function withdraw() {
   await api.withdraw(order);
   apply({ type: 'withdrawn' });
   // Needed again for the next upload, with its check.
-  if (view.jpeg) keepJpeg(flow.state().standardised, view.jpeg, view.result?.report ? { report: view.result.report, summary: view.result.summary } : null);
+  if (view.jpeg) keepJpeg(flow.state().standardised, view.jpeg, view.result);
 }
 
 const SUBMITTED_STATUSES = ['under_review', 'rejected', 'approved', 'published'];
@@ -498,10 +498,11 @@ async function recover() {
     try { syncOrder(await api.order(order)); } catch (e) { if (e?.code === 'auth.reopen') throw e; }
   }
   if (['standardised', 'submitted', ...SUBMITTED_STATUSES].includes(stage)) {
-    view.jpeg = await loadJpeg(standardised);
+    const kept = await loadKept(standardised);
+    view.jpeg = kept?.bytes ?? null;
     if (view.jpeg) { view.restored = true; setStdUrl(view.jpeg); }
     // Before submitting, the checklist that came with the photo is shown again as it was.
-    const checked = stage === 'standardised' && view.jpeg ? await loadChecked(standardised) : null;
+    const checked = stage === 'standardised' ? kept?.checked : null;
     if (checked?.report) {
       view.result = { report: checked.report, summary: checked.summary, standardized: null, standardizeError: null };
       view.prechecked = true;

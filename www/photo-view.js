@@ -204,7 +204,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
         // with the checks that failed, but never kept or offered for submission.
         apply({ type: 'standardised', photo: ref, check: out.standardized.summary }, { quiet: true });
         view.jpeg = out.standardized.jpeg;
-        keepJpeg(ref, view.jpeg, out.report ? { report: out.report, summary: out.summary } : null);
+        keepJpeg(ref, view.jpeg, out);
       } catch (e) {
         say('photo-msg', e);
       }

@@ -65,19 +65,21 @@ async function run(mode, fn) {
 }
 
 /** Keep the standardised JPEG under its photo reference (replacing any earlier one), with the
- *  check that came with it (`{ report, summary }`: measures and verdicts, no pixels), so a
- *  reload at the result step shows the checklist again instead of asking for a new photo. */
-export async function keepJpeg(ref, bytes, checked = null) {
+ *  check of the `result` it came with (its `report` and `summary`: measures and verdicts, no
+ *  pixels), so a reload at the result step shows the checklist again instead of asking for a new
+ *  photo. */
+export async function keepJpeg(ref, bytes, result = null) {
+  const checked = result?.report ? { report: result.report, summary: result.summary } : null;
   memory = { ref, bytes, checked };
   try { await run('readwrite', (s) => s.put({ ref, bytes, checked }, KEY)); } catch { /* kept in memory only */ }
 }
 
-/** The check kept with this reference's JPEG, or null. */
-export async function loadChecked(ref) {
-  if (memory?.ref === ref) return memory.checked ?? null;
+/** What is kept under this reference, `{ bytes, checked }` (`checked` may be null), or null. */
+export async function loadKept(ref) {
+  if (memory?.ref === ref) return { bytes: memory.bytes, checked: memory.checked ?? null };
   try {
     const kept = await run('readonly', (s) => s.get(KEY));
-    return kept?.ref === ref ? kept.checked ?? null : null;
+    return kept?.ref === ref ? { bytes: new Uint8Array(kept.bytes), checked: kept.checked ?? null } : null;
   } catch {
     return null;
   }
@@ -85,13 +87,7 @@ export async function loadChecked(ref) {
 
 /** The kept JPEG of this reference, or null. */
 export async function loadJpeg(ref) {
-  if (memory?.ref === ref) return memory.bytes;
-  try {
-    const kept = await run('readonly', (s) => s.get(KEY));
-    return kept?.ref === ref ? new Uint8Array(kept.bytes) : null;
-  } catch {
-    return null;
-  }
+  return (await loadKept(ref))?.bytes ?? null;
 }
 
 /** Delete the kept JPEG. */

@@ -6,11 +6,13 @@
 // models load, or `{ id, stage }` as a photo enters each stage (decode, analyse, check,
 // standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered. The
 // full-range detector is fetched only for a photo with no face at close range, the iris model
-// (the eyelids) with the first photo.
-import { initBest, loadAnalyzer, loadFullRange, loadIris } from './loader.js';
+// (the eyelids) with the first photo. Errors go back as plain `{ code, message_zh, message_en }`
+// (a posted Error loses its fields); the page makes them GradphotoErrors again.
+import { loadAnalyzer, loadFullRange, loadIris } from './loader.js';
 
 let analyzer = null;
-let modelsUrl = null;
+/** Where the files are: what the page named (`wasmUrl`, `modelsUrl`, `files`), else the bundled defaults. */
+let locations = {};
 
 /** Calls the page has superseded (`{ op: 'cancel', target }`), not yet seen by their job. */
 const cancelled = new Set();
@@ -84,23 +86,34 @@ function buffersOf(result) {
   return [s?.jpeg?.buffer, s?.rgba?.buffer].filter(Boolean);
 }
 
+/** A thrown value as a plain typed error that survives postMessage. */
+function plainError(e) {
+  if (typeof e?.code === 'string') {
+    const out = { code: e.code, message_zh: e.message_zh ?? e.message_en ?? e.message, message_en: e.message_en ?? e.message };
+    if (e.file !== undefined) out.file = e.file;
+    if (e.url !== undefined) out.url = e.url;
+    return out;
+  }
+  return { code: 'worker.failed', message_zh: `分析出错：${e?.message ?? e}`, message_en: `The analysis failed: ${e?.message ?? e}` };
+}
+
 self.onmessage = async ({ data }) => {
   const { id, op } = data;
   if (op === 'cancel') { cancelled.add(data.target); return; }
   try {
     if (op === 'init') {
-      await initBest();
-      // The full-range detector comes only when a photo needs it (no face at close range), the
-      // iris model (the eyelids) with the first photo: live frames need neither.
-      modelsUrl = data.baseUrl;
+      // The module and three models in parallel, one progress stream. The full-range detector
+      // comes only when a photo needs it (no face at close range), the iris model (the eyelids)
+      // with the first photo: live frames need neither.
+      locations = data.options ?? {};
       analyzer = await loadAnalyzer({
-        baseUrl: data.baseUrl,
+        ...locations,
         fullRange: 'later',
         iris: 'later',
-        onProgress: (loaded, total) => self.postMessage({ id, progress: [loaded, total] }),
+        onProgress: (loaded, total, file) => self.postMessage({ id, progress: [loaded, total, file] }),
       });
       self.postMessage({ id, result: true });
-      warmUp();
+      if (data.warmUp !== false) warmUp();
       return;
     }
     if (!analyzer) throw { code: 'worker.not_ready', message_zh: '分析模块尚未加载。', message_en: 'The analyzer is not loaded yet.' };
@@ -108,7 +121,7 @@ self.onmessage = async ({ data }) => {
     if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba' || op === 'checkAndStandardizeBitmap') {
       photoArrived = true;
       self.postMessage({ id, stage: 'decode' });
-      await loadIris(analyzer, { baseUrl: modelsUrl });
+      await loadIris(analyzer, locations);
       await yieldToMessages();
       if (dropped(id)) { data.bitmap?.close(); return; }
       const pixels = op === 'checkAndStandardizeBitmap' ? pixelsOf(data.bitmap, false) : null;
@@ -125,7 +138,7 @@ self.onmessage = async ({ data }) => {
       } catch (e) {
         if (e?.code !== 'model.full_range_needed') throw e;
         // No face at close range: fetch the detector that looks further, and try once more.
-        await loadFullRange(analyzer, { baseUrl: modelsUrl });
+        await loadFullRange(analyzer, locations);
         if (dropped(id)) return;
         result = await run();
       }
@@ -143,6 +156,6 @@ self.onmessage = async ({ data }) => {
     }
     self.postMessage({ id, result }, buffersOf(result));
   } catch (e) {
-    self.postMessage({ id, error: e?.code ? e : { code: 'worker.failed', message_zh: `分析出错：${e}`, message_en: `The analysis failed: ${e}` } });
+    self.postMessage({ id, error: plainError(e) });
   }
 };

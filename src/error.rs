@@ -306,6 +306,9 @@ fn constraint_zh(constraint: &str) -> &'static str {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ErrorInfo {
+    /// One of the codes listed in the package's `ErrorCode` type (`tests/error_codes.rs` keeps
+    /// the two in step).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "ErrorCode"))]
     pub code: &'static str,
     pub message_zh: String,
     pub message_en: String,

@@ -1,6 +1,7 @@
 //! The JavaScript face of the crate: a thin adapter, no logic. Every function converts arguments,
-//! calls the Rust API and converts the result; errors become plain JS objects
-//! `{ code, message_zh, message_en }` (thrown), never a panic.
+//! calls the Rust API and converts the result; errors are thrown as JS `Error`s named
+//! `GradphotoError` carrying `{ code, message_zh, message_en }` (a stack for the integrator's
+//! logs, the stable code for their program), never a panic.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -14,11 +15,11 @@ fn start() {
 
 // The objects this adapter builds itself (typed arrays beside the serialised Rust values); every
 // other type in the declarations is derived from the Rust structs (tsify). Errors are thrown as
-// `ErrorInfo`.
+// `GradphotoErrorInfo` (an `Error` with `ErrorInfo`'s fields).
 #[wasm_bindgen(typescript_custom_section)]
 const TS_RESULTS: &str = r#"
 /** `encode` / `encodeRgba`: the file's facts and its bytes. */
-export type EncodedFile = EncodedJpeg & { jpeg: Uint8Array };
+export type EncodedFile = EncodedJpeg & { jpeg: Uint8Array<ArrayBuffer> };
 /** `standardize`: the standardised photo, its own check, and its pixels and file. */
 export interface StandardizedPhoto {
     report: StandardizeReport;
@@ -27,9 +28,9 @@ export interface StandardizedPhoto {
     transform: Framing;
     width: number;
     height: number;
-    rgba: Uint8ClampedArray;
+    rgba: Uint8ClampedArray<ArrayBuffer>;
     /** Absent in a preview. */
-    jpeg?: Uint8Array;
+    jpeg?: Uint8Array<ArrayBuffer>;
 }
 /** `checkAndStandardize`: the report, and the standardised photo or why there is none. */
 export interface CheckedAndStandardized {
@@ -37,6 +38,32 @@ export interface CheckedAndStandardized {
     summary: CheckSummary;
     standardized: StandardizedPhoto | null;
     standardizeError: ErrorInfo | null;
+}
+/** A built-in preset's id; every function taking one also takes a custom preset as JSON text. */
+export type PresetId = "chsi-graduation" | "id-card" | "social-security" | "one-inch" | "two-inch" | (string & {});
+/** The stable code of every error the module throws (`ErrorInfo.code`, `GradphotoError.code`). */
+export type ErrorCode =
+    | "input.empty" | "input.too_many_bytes" | "input.too_many_pixels" | "input.zero_dimensions"
+    | "input.unsupported_format" | "input.cmyk" | "input.high_bit_depth" | "input.animated"
+    | "input.corrupt" | "input.invalid_pixels" | "preset.unknown" | "preset.invalid"
+    | "encode.size_unreachable" | "encode.failed" | "model.load_failed" | "model.inference_failed"
+    | "model.not_loaded" | "model.full_range_needed" | "standardize.not_one_face"
+    | "standardize.no_crown" | "standardize.cannot_frame" | "standardize.watermarked"
+    | "analysis.mismatch" | "job.unfinished" | "qr.not_found" | "qr.unreadable"
+    | "flow.wrong_order" | "flow.locked" | "flow.not_paid" | "flow.invalid_last4"
+    | "flow.invalid_input" | "flow.not_a_code" | "flow.precheck_limit" | "flow.precheck_required"
+    | "flow.standardised_failed" | "flow.state_invalid" | "flow.schema_unsupported"
+    | "flow.event_invalid";
+/**
+ * What every function throws on bad input: an `Error` named `GradphotoError` (with a stack) and
+ * the stable code and both messages. `loader.js` throws the same shape (its `GradphotoError`
+ * class, with its own codes too).
+ */
+export interface GradphotoErrorInfo extends Error {
+    name: "GradphotoError";
+    code: ErrorCode;
+    message_zh: string;
+    message_en: string;
 }
 /** `overlayRgba`: the analysis, and the photo with it drawn on. */
 export interface Overlay {
@@ -52,8 +79,27 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
+/// A typed error as JS throws it: an `Error` (so it has a stack and `instanceof Error` holds) named
+/// `GradphotoError`, with the stable `code` and both messages as own properties, the same fields
+/// `loader.js`'s `GradphotoError` class has.
+pub(crate) fn js_error(code: &str, message_zh: &str, message_en: &str) -> JsValue {
+    let error = js_sys::Error::new(message_en);
+    error.set_name("GradphotoError");
+    let value: JsValue = error.into();
+    for (key, text) in [
+        ("code", code),
+        ("message_zh", message_zh),
+        ("message_en", message_en),
+    ] {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = js_sys::Reflect::set(&value, &JsValue::from_str(key), &JsValue::from_str(text));
+    }
+    value
+}
+
 fn err(e: Error) -> JsValue {
-    to_js(&e.info()).unwrap_or_else(|_| JsValue::from_str(&e.message_en()))
+    let info = e.info();
+    js_error(info.code, &info.message_zh, &info.message_en)
 }
 
 fn preset(id_or_json: &str) -> Result<Preset, JsValue> {
@@ -79,7 +125,9 @@ pub fn presets() -> Result<JsValue, JsValue> {
 
 /// Validate a preset (built-in id or custom JSON) and return it as an object.
 #[wasm_bindgen(js_name = loadPreset, unchecked_return_type = "Preset")]
-pub fn load_preset(id_or_json: &str) -> Result<JsValue, JsValue> {
+pub fn load_preset(
+    #[wasm_bindgen(unchecked_param_type = "PresetId")] id_or_json: &str,
+) -> Result<JsValue, JsValue> {
     to_js(&preset(id_or_json)?)
 }
 
@@ -108,7 +156,10 @@ fn encode_photo(photo: &Photo, preset_id: &str) -> Result<JsValue, JsValue> {
 /// Decode a file, centre-crop it to the preset's size and encode it to the preset's file spec.
 /// Returns `{ jpeg: Uint8Array, quality, size_bytes, width, height, dpi, attempts }`.
 #[wasm_bindgen(unchecked_return_type = "EncodedFile")]
-pub fn encode(bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
+pub fn encode(
+    bytes: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
+) -> Result<JsValue, JsValue> {
     let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
     encode_photo(&photo, preset_id)
 }
@@ -119,7 +170,7 @@ pub fn encode_rgba(
     rgba: &[u8],
     width: u32,
     height: u32,
-    preset_id: &str,
+    #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
 ) -> Result<JsValue, JsValue> {
     let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
     encode_photo(&photo, preset_id)
@@ -334,7 +385,11 @@ impl JsAnalyzer {
     /// Decode a file (keeping its EXIF, which the capture rules read), analyse it and judge it
     /// against a preset (built-in id or JSON). Returns the report object.
     #[wasm_bindgen(unchecked_return_type = "Report")]
-    pub fn check(&self, bytes: &[u8], preset_id: &str) -> Result<JsValue, JsValue> {
+    pub fn check(
+        &self,
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
+    ) -> Result<JsValue, JsValue> {
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
         self.check_photo(&photo, preset_id)
     }
@@ -346,7 +401,7 @@ impl JsAnalyzer {
         rgba: &[u8],
         width: u32,
         height: u32,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
     ) -> Result<JsValue, JsValue> {
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
         self.check_photo(&photo, preset_id)
@@ -360,7 +415,7 @@ impl JsAnalyzer {
     pub fn standardize(
         &self,
         bytes: &[u8],
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
@@ -375,7 +430,7 @@ impl JsAnalyzer {
         rgba: &[u8],
         width: u32,
         height: u32,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
         preview: Option<bool>,
     ) -> Result<JsValue, JsValue> {
@@ -392,7 +447,7 @@ impl JsAnalyzer {
     pub fn check_and_standardize(
         &self,
         bytes: &[u8],
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let mut job = self.start_job(bytes, preset_id, background)?;
@@ -408,7 +463,7 @@ impl JsAnalyzer {
         rgba: &[u8],
         width: u32,
         height: u32,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
             String,
@@ -426,7 +481,7 @@ impl JsAnalyzer {
     pub fn start_job(
         &self,
         bytes: &[u8],
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
     ) -> Result<JsPhotoJob, JsValue> {
         let photo = crate::decode(bytes, &Limits::default()).map_err(err)?;
@@ -440,7 +495,7 @@ impl JsAnalyzer {
         rgba: &[u8],
         width: u32,
         height: u32,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
             String,
@@ -463,7 +518,7 @@ impl JsAnalyzer {
         rgba: &[u8],
         width: u32,
         height: u32,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
             String,
         >,
@@ -537,7 +592,7 @@ impl JsAnalyzer {
     pub fn check_image_data(
         &self,
         image: &web_sys::ImageData,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
     ) -> Result<JsValue, JsValue> {
         self.check_rgba(&image.data(), image.width(), image.height(), preset_id)
     }
@@ -547,7 +602,7 @@ impl JsAnalyzer {
     pub fn standardize_image_data(
         &self,
         image: &web_sys::ImageData,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
         preview: Option<bool>,
     ) -> Result<JsValue, JsValue> {
@@ -563,7 +618,7 @@ impl JsAnalyzer {
     pub fn check_and_standardize_image_data(
         &self,
         image: &web_sys::ImageData,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         background: Option<String>,
         #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
             String,
@@ -578,7 +633,7 @@ impl JsAnalyzer {
     pub fn guide_image_data(
         &self,
         image: &web_sys::ImageData,
-        preset_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PresetId")] preset_id: &str,
         #[wasm_bindgen(unchecked_param_type = "CameraFacing | null | undefined")] facing: Option<
             String,
         >,

@@ -1,6 +1,6 @@
 //! The JavaScript face of the collection flow: a thin adapter over [`crate::flow`], no logic.
 //! Events come in as plain objects (`{ type: "school_entered", name, category }`), states and
-//! `allowed()` go out as plain objects; errors are thrown as `{ code, message_zh, message_en }`,
+//! `allowed()` go out as plain objects; errors are thrown as `GradphotoError`s with `{ code, message_zh, message_en }`,
 //! never a panic. Events are read through `JSON.stringify` and the Rust JSON parser, so an error
 //! about a malformed event names the place, never the value (which may be a last-4 entry).
 
@@ -8,6 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::flow::{self, Event, FlowError};
+use crate::wasm_api::js_error;
 use crate::{Error, Preset, DEFAULT_PRESET};
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
@@ -18,11 +19,13 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn flow_err(e: FlowError) -> JsValue {
-    to_js(&e.info()).unwrap_or_else(|_| JsValue::from_str(&e.message_en()))
+    let info = e.info();
+    js_error(info.code, &info.message_zh, &info.message_en)
 }
 
 fn err(e: Error) -> JsValue {
-    to_js(&e.info()).unwrap_or_else(|_| JsValue::from_str(&e.message_en()))
+    let info = e.info();
+    js_error(info.code, &info.message_zh, &info.message_en)
 }
 
 fn event_from_js(event: &JsValue) -> Result<Event, JsValue> {

@@ -168,7 +168,7 @@ function renderStandardized() {
 
 function analyzer() {
   return loadAnalyzer({
-    baseUrl: new URL('../pkg/models/', import.meta.url),
+    modelsUrl: new URL('../pkg/models/', import.meta.url),
     onProgress: (loaded, total) => { $('status').textContent = `${t('models')} ${Math.round(100 * loaded / (total || 1))}%`; },
   });
 }

@@ -21,7 +21,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
   let analyzerPromise = null;
   function analyzer() {
     analyzerPromise ??= loadAnalyzer({
-      baseUrl: new URL('../pkg/models/', import.meta.url),
+      modelsUrl: new URL('../pkg/models/', import.meta.url),
       onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
     }).then((a) => { $('photo-status').textContent = ''; return a; }, (e) => { analyzerPromise = null; throw e; });
     return analyzerPromise;
@@ -33,12 +33,14 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
   let checkerPromise = null;
   function checker() {
     checkerPromise ??= createWorkerAnalyzer({
-      baseUrl: new URL('../pkg/models/', import.meta.url),
+      modelsUrl: new URL('../pkg/models/', import.meta.url),
       onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
     }).then((w) => { $('photo-status').textContent = ''; return w; }, (e) => {
       checkerPromise = null;
-      if (e?.code === 'model.load_failed') throw e;
-      return analyzer(); // no module worker here
+      // A file that did not load is said as it is; a worker that could not start (no module
+      // workers in this webview) falls back to the page's own analyzer.
+      if (e?.code !== 'worker.failed') throw e;
+      return analyzer();
     });
     return checkerPromise;
   }

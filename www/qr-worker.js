@@ -13,7 +13,9 @@ self.onmessage = async ({ data }) => {
     const text = bytes ? decodeQr(bytes) : decodeQrRgba(rgba, width, height);
     self.postMessage({ id, text });
   } catch (e) {
-    // A typed error (`qr.not_found`, `input.*`) is passed on; anything else is a trap.
-    self.postMessage({ id, error: e?.code ? e : null, trapped: !e?.code });
+    // A typed error (`qr.not_found`, `input.*`) is passed on as its fields (a posted Error keeps
+    // only its message); anything else is a trap.
+    const error = e?.code ? { code: e.code, message_zh: e.message_zh, message_en: e.message_en } : null;
+    self.postMessage({ id, error, trapped: !e?.code });
   }
 };

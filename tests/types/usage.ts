@@ -21,6 +21,7 @@ import init, {
   type CameraFacing,
   type CheckedAndStandardized,
   type ErrorInfo,
+  type GradphotoErrorInfo,
   type Event,
   type PhotoJob,
   type PipelineStage,
@@ -28,10 +29,23 @@ import init, {
   type RuleResult,
   type StandardizedPhoto,
 } from '../../pkg/gradphoto.js';
-import { createWorkerAnalyzer, initBest, loadAnalyzer, loadFullRange, loadIris, simdSupported } from '../../pkg/loader.js';
+import {
+  FILE_SIZES,
+  GradphotoError,
+  createWorkerAnalyzer,
+  initBest,
+  isGradphotoError,
+  loadAnalyzer,
+  loadFullRange,
+  loadIris,
+  preload,
+  simdSupported,
+  type GradphotoErrorCode,
+} from '../../pkg/loader.js';
+import { loadAnalyzer as loadInNode } from '../../pkg/node.js';
 
-declare const bytes: Uint8Array;
-declare const rgba: Uint8Array;
+declare const bytes: Uint8Array<ArrayBuffer>;
+declare const rgba: Uint8Array<ArrayBuffer>;
 declare const frame: ImageData;
 
 function rule(report: Report, id: string): RuleResult | undefined {
@@ -125,13 +139,31 @@ export async function main(): Promise<void> {
   try {
     flow.apply({ type: 'standardised', photo: 'p', check: { verdict: 'fail', failing: ['geometry.crown'] } });
   } catch (e) {
-    const thrown = e as ErrorInfo;
-    void thrown.message_zh;
+    const thrown = e as GradphotoErrorInfo;
+    void [thrown.message_zh, thrown.stack];
+    if (isGradphotoError(e)) {
+      // The union lets a switch name every case; a misspelt code does not compile.
+      const code: GradphotoErrorCode = e.code;
+      if (code === 'flow.locked' || code === 'asset.not_wasm') void code;
+    }
   }
+  // The loader's options and errors.
+  await preload({ modelsUrl: '/static/models', wasmUrl: new URL('https://cdn.example/gradphoto_bg.wasm'), warmUp: false });
+  const elsewhere = await createWorkerAnalyzer({
+    workerUrl: 'https://cdn.example/gradphoto/worker.js',
+    files: { 'iris_landmark_w16.onnx': bytes },
+    onProgress: (loaded: number, total: number, name) => void [loaded / total, name.endsWith('.onnx')],
+  });
+  elsewhere.terminate();
+  const wasmBytes: number | undefined = FILE_SIZES['gradphoto_bg.wasm'];
+  const failed = new GradphotoError({ code: 'asset.truncated', message_en: 'cut', file: 'face_landmark_w16.onnx' });
+  const isError: Error = failed;
+  const inNode: Analyzer = await loadInNode({ dir: '/srv/gradphoto' });
+  const blob = new Blob([checked.standardized?.jpeg ?? new Uint8Array(0)], { type: 'image/jpeg' });
 
   void [simd, v, ids, width, camera, file.jpeg, file.quality, fromPixels.size_bytes, masked, school, last4, stages,
     eyeLine, reportRgba.verdict, hint, standard.transform.crop, preview.rgba, describe(both), bothRgba.summary.verdict,
     guideText, drawn, fromFrame.faces.length, frameReport.summary_en, frameStandard.height,
     frameBoth.report.preset, frameGuide.oval, analyseMs, checked.report.faces, framed.standardized?.summary.verdict, workerGuide, bitmapGuide, stagesSeen, stepped.summary.verdict, captured?.report.verdict, stage,
-    canPay, photoKey, lids, confirm];
+    canPay, photoKey, lids, confirm, wasmBytes, isError.stack, inNode, blob.size];
 }

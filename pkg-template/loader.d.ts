@@ -18,6 +18,7 @@ export type LoaderErrorCode =
   | 'asset.truncated'
   | 'asset.bad_url'
   | 'asset.unknown_file'
+  | 'wasm.blocked_by_csp'
   | 'worker.failed'
   | 'worker.terminated'
   | 'worker.not_ready'

@@ -258,6 +258,22 @@ async function wasmInput(name, source, progress, i) {
 let initialised = null;
 
 /**
+ * Why the module did not start. A Content-Security-Policy without `'wasm-unsafe-eval'` is named
+ * as such: the browser's own message asks for `'unsafe-eval'`, which is the wrong fix.
+ */
+function compileFailure(e) {
+  const text = String(e?.message ?? e);
+  if (/unsafe-eval|Content Security Policy|CSP/i.test(text)) {
+    return {
+      code: 'wasm.blocked_by_csp',
+      message_en: `The page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' (not 'unsafe-eval') to script-src, for the page and for the worker script. (${text})`,
+      message_zh: "页面的内容安全策略（CSP）禁止运行 WebAssembly：请在 script-src 中加入 'wasm-unsafe-eval'（不是 'unsafe-eval'）。",
+    };
+  }
+  return { code: 'asset.not_wasm', message_en: `The WebAssembly module did not compile: ${text}`, message_zh: 'WebAssembly 模块无法加载，请刷新重试。', file: WASM_FILES.simd };
+}
+
+/**
  * Start the module from `input` (bytes or a Response) once per realm. A module already started
  * (by `initBest`, or by the default export `init()`) is kept.
  */
@@ -266,7 +282,7 @@ function startModule(input) {
     .then((module_or_path) => init({ module_or_path }))
     .catch((e) => {
       initialised = null;
-      throw typed(e, (x) => ({ code: 'asset.not_wasm', message_en: `The WebAssembly module did not compile: ${x?.message ?? x}`, message_zh: 'WebAssembly 模块无法加载，请刷新重试。', file: WASM_FILES.simd }));
+      throw typed(e, compileFailure);
     });
   return initialised;
 }

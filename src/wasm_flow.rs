@@ -152,7 +152,7 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn events_in_states_out_errors_thrown_as_objects() {
+    fn events_in_states_out_errors_thrown_as_typed_errors() {
         let mut flow = JsFlow::new(None).unwrap();
         let allowed = flow.allowed().unwrap();
         assert_eq!(get(&allowed, "can_sign_in"), JsValue::TRUE);
@@ -178,6 +178,14 @@ mod tests {
 
         let e = flow.apply(obj(r#"{"type":"submitted"}"#)).unwrap_err();
         assert_eq!(code(e.clone()), "flow.not_paid");
+        // Thrown as an Error (a stack for the integrator's logs) named GradphotoError.
+        assert!(e.is_instance_of::<js_sys::Error>());
+        assert_eq!(
+            get(&e, "name").as_string().as_deref(),
+            Some("GradphotoError")
+        );
+        assert!(get(&e, "stack").as_string().is_some_and(|s| !s.is_empty()));
+        assert_eq!(get(&e, "message"), get(&e, "message_en"));
         assert!(get(&e, "message_zh").as_string().unwrap().contains("支付"));
         let e = flow
             .apply(obj(r#"{"type":"nope","last4":"9876"}"#))

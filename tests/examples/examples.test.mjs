@@ -209,3 +209,30 @@ test('the Node example checks the same photo and writes the file', async (t) => 
   assert.equal(written.length, result.file.bytes);
   assert.deepEqual([...written.subarray(0, 2)], [0xff, 0xd8]);
 });
+
+test('under a strict Content-Security-Policy the package runs with \'wasm-unsafe-eval\' and says so without it', async () => {
+  const strict = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; img-src 'self' blob:";
+  const bytes = Array.from(await (await import('node:fs/promises')).readFile(photo));
+  const run = async (csp) => {
+    const site = await serve(pkg, { headers: { 'content-security-policy': csp } });
+    const { page } = await phonePage();
+    await page.goto(`${site}/loader.js`);
+    const out = await page.evaluate(async (jpeg) => {
+      const loader = await import('/loader.js');
+      try {
+        const analyzer = await loader.createWorkerAnalyzer({ warmUp: false });
+        const r = await analyzer.checkAndStandardize(new Uint8Array(jpeg), 'chsi-graduation');
+        analyzer.terminate();
+        return { width: r.standardized.width };
+      } catch (e) {
+        return { code: e.code, en: e.message_en };
+      }
+    }, bytes);
+    await page.close();
+    return out;
+  };
+  assert.deepEqual(await run(strict), { width: 480 });
+  const blocked = await run(strict.replace(" 'wasm-unsafe-eval'", ''));
+  assert.equal(blocked.code, 'wasm.blocked_by_csp', JSON.stringify(blocked));
+  assert.match(blocked.en, /'wasm-unsafe-eval' \(not 'unsafe-eval'\)/);
+});

@@ -16,14 +16,14 @@ const types = {
 /**
  * Serve `dir` on a free port. `gzip`: compress every answer the browser accepts gzip for;
  * `cors`: allow any origin; `spa`: a missing path gets an app's HTML page with 200; `log`: push each path.
- * `routes`: extra `{ '/path': (req, res) => void }`.
+ * `routes`: extra `{ '/path': (req, res) => void }`; `headers`: sent with every file (a CSP).
  */
-export function serveDir(dir, { gzip = false, cors = false, spa = false, log = null, routes = {} } = {}) {
+export function serveDir(dir, { gzip = false, cors = false, spa = false, log = null, routes = {}, headers: extra = {} } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     log?.push(path);
     if (routes[path]) return routes[path](req, res);
-    const headers = { 'cache-control': 'no-store' };
+    const headers = { 'cache-control': 'no-store', ...extra };
     if (cors) headers['access-control-allow-origin'] = '*';
     let file = normalize(join(dir, path));
     try {

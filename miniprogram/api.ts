@@ -1,5 +1,6 @@
-// The host's two calls to the backend: the login hand-off and the payment's arguments. The web app
-// makes every other call itself, from the web-view, with the session the host hands it.
+// The host's two calls to the backend over HTTP (the default `backend` of backend.ts): the login
+// hand-off and the payment's arguments. The web app makes every other call itself, from the
+// web-view, with the session the host hands it (or its own sign-in, with no hand-off).
 
 import { API_BASE, LOGIN_PATH, REQUEST_TIMEOUT_MS, WECHAT_PAY_PARAMS_PATH } from './config';
 import { hostError, type HostError } from './errors';
@@ -46,8 +47,9 @@ function loginCode(): Promise<string> {
   });
 }
 
-/** A new API session for this WeChat user (config.ts, LOGIN_PATH). */
-export async function createSession(): Promise<string> {
+/** A new API session for this WeChat user (config.ts, LOGIN_PATH); null with no hand-off. */
+export async function createSession(): Promise<string | null> {
+  if (LOGIN_PATH === null) return null;
   const answer = (await request(LOGIN_PATH, { login: await loginCode() })) as { session?: unknown } | null;
   if (typeof answer?.session !== 'string' || answer.session === '') throw badAnswer;
   return answer.session;
@@ -70,8 +72,12 @@ export function paymentParams(answer: unknown): PaymentParams {
   return { timeStamp, nonceStr, package: pkg, signType: signType as PaymentParams['signType'], paySign };
 }
 
-/** The WeChat Pay arguments for `order` (config.ts, WECHAT_PAY_PARAMS_PATH). */
-export async function fetchPaymentParams(order: string, session: string): Promise<PaymentParams> {
+/**
+ * The WeChat Pay arguments for `order` (config.ts, WECHAT_PAY_PARAMS_PATH): with the session, or
+ * without one (no hand-off) with a fresh login code for the server to identify the payer.
+ */
+export async function fetchPaymentParams(order: string, session: string | null): Promise<PaymentParams> {
   const path = WECHAT_PAY_PARAMS_PATH.replace('{order}', encodeURIComponent(order));
-  return paymentParams(await request(path, undefined, session));
+  const body = session === null ? { login: await loginCode() } : undefined;
+  return paymentParams(await request(path, body, session ?? undefined));
 }

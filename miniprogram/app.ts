@@ -3,9 +3,10 @@
 
 /** The host's state shared by its pages (`getApp<HostApp>().globalData`). */
 export interface HostApp {
-  globalData: { session: string | null };
+  /** `session`: undefined before the login, null when the backend hands none over. */
+  globalData: { session?: string | null };
 }
 
 App<HostApp>({
-  globalData: { session: null },
+  globalData: {},
 });

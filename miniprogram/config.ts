@@ -1,6 +1,8 @@
 // Everything the host cannot know by itself, in one place: where the web app and its API live,
 // and the one call the sandbox backend does not have. Set these for a deployment (the AppID is
 // `appid` in project.config.json); nothing else in the host names a domain or a path of the API.
+// A backend that is not an HTTP API of this shape (cloud functions, say) replaces `backend` in
+// backend.ts instead.
 
 /**
  * The web app's page that the web-view opens (HTTPS). Its origin must be registered as the
@@ -20,13 +22,15 @@ export const API_BASE = 'https://gradphoto.example.com/api/v1';
  * API's `POST /session`, the login hand-off. A real operator's server exchanges the code for the
  * user's openid (code2Session, with the AppSecret, which never reaches the host) and binds the
  * session to it; the sandbox takes the code itself as the identity, so each launch is a new user
- * there.
+ * there. `null`: no hand-off. The web-view opens the web app without `?session=` (it signs in by
+ * itself), and the payment call below carries a fresh `wx.login` code instead of a session.
  */
-export const LOGIN_PATH = '/session';
+export const LOGIN_PATH: string | null = '/session';
 
 /**
  * `POST {API_BASE}{WECHAT_PAY_PARAMS_PATH}` (`{order}` replaced by the encoded order id) with the
- * session as `Authorization: Bearer`, no body; answers the arguments of `wx.requestPayment`:
+ * session as `Authorization: Bearer` and no body (with LOGIN_PATH `null`: no session, and
+ * `{ "login": <wx.login code> }` as the body, for the server to identify the payer); answers the arguments of `wx.requestPayment`:
  * `{ timeStamp, nonceStr, package, signType, paySign }`, all strings, from the operator's WeChat
  * Pay order (JSAPI/小程序下单 with the user's openid, paid to the 商户号 bound to this AppID). NOT
  * part of the sandbox backend or `docs/api.yaml`: the operator provides it, and confirms the

@@ -6,7 +6,7 @@
 
 import { after, before } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -177,14 +177,20 @@ export function backend(apiBase, table = {}) {
 }
 
 /**
- * The compiled host for one test file: compiled before its tests and removed after them.
+ * The compiled host for one test file: compiled before its tests and removed after them, with
+ * `config` overriding config.ts's exports.
  * `hosts.config` is the host's config module (once compiled); `hosts.start(table, answers)` starts
  * a host whose fake backend answers `table` (see `backend`) and whose fake wx answers `answers`.
  */
-export function hostForTests() {
+export function hostForTests({ config = {} } = {}) {
   const hosts = { build: null, config: null };
   before(() => {
     hosts.build = compileHost();
+    // A deployment's setting, as an operator would edit config.ts (the compiled module's export
+    // replaced: every importer reads it at use time).
+    for (const [name, value] of Object.entries(config)) {
+      appendFileSync(path.join(hosts.build.out, 'config.js'), `\nexports.${name} = ${JSON.stringify(value)};\n`);
+    }
     hosts.config = startHost(hosts.build.out, fakeWx().wx).module('config');
   });
   after(() => hosts.build?.remove());

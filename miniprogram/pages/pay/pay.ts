@@ -1,11 +1,12 @@
 // The host's pay page, opened by the web app with `?order=…&return=…` (www/bridge.js, payInHost):
 // the web-view cannot pay, this native page can. It asks the backend for the WeChat Pay arguments
-// (config.ts, WECHAT_PAY_PARAMS_PATH), calls wx.requestPayment, and reopens `return` with
+// (backend.ts; by default config.ts's WECHAT_PAY_PARAMS_PATH), calls wx.requestPayment, and reopens `return` with
 // `#payment=success|cancel&order=…`. The web app believes neither: it asks the server for the
 // order's status. A failure stays here with 重试 (retry) and 返回 (back, as a cancel).
 
 import { FRAGMENT, QUERY, paymentReturnUrl, readOption, type Outcome } from '../../protocol';
-import { fetchPaymentParams, type PaymentParams } from '../../api';
+import type { PaymentParams } from '../../api';
+import { backend } from '../../backend';
 import { signedIn } from '../../session';
 import { asHostError, errMsg, hostError, isUserCancel, type HostError } from '../../errors';
 import { reopenWebApp, webAppUrlOr } from '../../web-app';
@@ -61,7 +62,7 @@ Page<Data, Custom>({
     this.setData({ state: 'paying', messageZh: '', messageEn: '' });
     let params: PaymentParams;
     try {
-      params = await signedIn((session) => fetchPaymentParams(this.order, session));
+      params = await signedIn((session) => backend.paymentParams(this.order, session));
     } catch (e) {
       this.fail(asHostError(e), true);
       return;

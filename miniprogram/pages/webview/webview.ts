@@ -1,5 +1,5 @@
 // The host's first page: logs in, then shows the web app in a web-view with the session on its
-// URL (`?session=`, read by www/bridge.js). Reopened by the pay and scan pages with `?url=` (the
+// URL (`?session=`, read by www/bridge.js; without it when the backend hands none over). Reopened by the pay and scan pages with `?url=` (the
 // web app's page with the result in its fragment); any other `url` opens the start page.
 
 import { QUERY, readOption, withSession } from '../../protocol';
@@ -35,7 +35,7 @@ Page<Data, Custom>({
     this.setData({ failed: false, messageZh: '', messageEn: '' });
     try {
       const session = await ensureSession();
-      this.setData({ src: withSession(this.target, session) });
+      this.setData({ src: session === null ? this.target : withSession(this.target, session) });
     } catch (e) {
       const err = asHostError(e);
       this.setData({ failed: true, messageZh: err.message_zh, messageEn: err.message_en });

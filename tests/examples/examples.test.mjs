@@ -6,7 +6,7 @@
 // Node example on the same photo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,29 @@ for (const bundler of ['vite', 'webpack', 'esbuild']) {
     await checked.page.close();
   });
 }
+
+test('vite dev server: the example runs unbundled from node_modules with no configuration', async (t) => {
+  const dir = `${root}examples/vite/`;
+  if (!existsSync(`${dir}node_modules/.bin/vite`)) return t.skip('examples/vite is not installed: run scripts/examples');
+  // A free port, then Vite on it (dependencies optimised afresh, as on a first `npm run dev`).
+  const probe = await serveDir(dir);
+  const port = probe.address().port;
+  await new Promise((ok) => probe.close(ok));
+  const dev = spawn(`${dir}node_modules/.bin/vite`, ['--port', String(port), '--strictPort', '--host', '127.0.0.1', '--force'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let said = '';
+    await new Promise((ok, fail) => {
+      dev.stdout.on('data', (d) => { said += d; if (said.includes(`127.0.0.1:${port}`)) ok(); });
+      dev.on('exit', (code) => fail(new Error(`vite exited ${code}: ${said}`)));
+    });
+    const checked = await checkOnExample(`http://127.0.0.1:${port}/`);
+    // Vite's client logs its connection at debug level; nothing else may be said.
+    assertChecked(checked);
+    await checked.page.close();
+  } finally {
+    dev.kill();
+  }
+});
 
 test('progress ends exactly at its total when the server compresses (Content-Length is the gzipped size)', async (t) => {
   const dist = `${root}examples/vite/dist/`;

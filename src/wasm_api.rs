@@ -50,7 +50,7 @@ export type ErrorCode =
     | "model.not_loaded" | "model.full_range_needed" | "standardize.not_one_face"
     | "standardize.no_crown" | "standardize.cannot_frame" | "standardize.watermarked"
     | "analysis.mismatch" | "job.unfinished" | "qr.not_found" | "qr.unreadable"
-    | "flow.wrong_order" | "flow.locked" | "flow.not_paid" | "flow.invalid_last4"
+    | "flow.wrong_order" | "flow.locked" | "flow.not_paid" | "flow.school_unmatched" | "flow.invalid_last4"
     | "flow.invalid_input" | "flow.not_a_code" | "flow.precheck_limit" | "flow.precheck_required"
     | "flow.standardised_failed" | "flow.state_invalid" | "flow.schema_unsupported"
     | "flow.event_invalid";

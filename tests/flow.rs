@@ -38,6 +38,7 @@ fn school(name: &str, category: &str) -> Event {
         name: name.into(),
         category: category.into(),
         suggestions: vec![],
+        eligible: None,
     }
 }
 
@@ -1057,6 +1058,7 @@ mod properties {
                     name: text.clone(),
                     category: text,
                     suggestions: vec!["ＡＢＣ".into(), "".into()],
+                    eligible: None,
                 },
                 EventKind::CodeRecognised => Event::CodeRecognised { code: text },
                 EventKind::Last4Entered => Event::Last4Entered {
@@ -1265,4 +1267,78 @@ mod properties {
             }
         }
     }
+}
+
+/// The school the server found no record for stops the flow before the code (the mismatch would
+/// otherwise come only after the code and last 4 were typed); picking the suggestion moves on, and
+/// a code already scanned stays.
+#[test]
+fn an_unmatched_school_stops_before_the_code_and_a_suggestion_moves_on() {
+    let mut flow = Flow::new(None);
+    flow.apply(Event::SignedIn {
+        session: "s".into(),
+    })
+    .unwrap();
+    flow.apply(Event::SchoolEntered {
+        name: "国家开发大学".into(),
+        category: "开放教育".into(),
+        suggestions: vec!["国家开放大学".into()],
+        eligible: Some(false),
+    })
+    .unwrap();
+    assert!(!flow.allowed().can_scan_code);
+    assert!(flow.allowed().can_enter_school);
+    let err = refused(
+        &mut flow,
+        Event::CodeRecognised {
+            code: "GP1-2026-000001".into(),
+        },
+    );
+    assert_eq!(err.code(), "flow.school_unmatched");
+    assert!(err.message_zh().contains("您是否要找"));
+    assert_eq!(flow.state().school.as_ref().unwrap().eligible, Some(false));
+
+    // The suggestion picked: the code step opens.
+    flow.apply(Event::SchoolEntered {
+        name: "国家开放大学".into(),
+        category: "开放教育".into(),
+        suggestions: vec![],
+        eligible: Some(true),
+    })
+    .unwrap();
+    assert!(flow.allowed().can_scan_code);
+    flow.apply(Event::CodeRecognised {
+        code: "GP1-2026-000001".into(),
+    })
+    .unwrap();
+
+    // A typo after the code: the code stays, the last 4 waits for a matching school.
+    flow.apply(Event::SchoolEntered {
+        name: "国家开放大".into(),
+        category: "开放教育".into(),
+        suggestions: vec!["国家开放大学".into()],
+        eligible: Some(false),
+    })
+    .unwrap();
+    assert_eq!(flow.state().code.as_deref(), Some("GP1-2026-000001"));
+    assert!(!flow.allowed().can_enter_last4);
+    assert_eq!(
+        refused(&mut flow, sample(EventKind::Last4Entered)).code(),
+        "flow.school_unmatched"
+    );
+
+    // Not asked (offline): nothing is held back, the server's verification decides.
+    flow.apply(school("国家开放大", "开放教育")).unwrap();
+    assert!(flow.allowed().can_enter_last4);
+
+    // Saved and resumed, the answer is kept.
+    flow.apply(Event::SchoolEntered {
+        name: "国家开发大学".into(),
+        category: "开放教育".into(),
+        suggestions: vec![],
+        eligible: Some(false),
+    })
+    .unwrap();
+    let resumed = Flow::resume(&flow.save().unwrap()).unwrap();
+    assert!(!resumed.allowed().can_enter_last4);
 }

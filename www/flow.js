@@ -32,7 +32,7 @@ let flow = null;
 let busy = false;
 const messages = {}; // element id → the typed error or message shown there
 const view = {
-  eligible: null, amount: null, result: null, shot: null, jpeg: null, stdUrl: null, restored: false,
+  amount: null, result: null, shot: null, jpeg: null, stdUrl: null, restored: false,
   progress: null, uploadNote: '', camera: null, guide: null, lastGuide: null, scanAbort: null, analysisMs: null,
   elsewhere: null, // the order's later server status when another device submitted it (read-only here)
   fromServer: false, // the shown standardised photo is the server's copy
@@ -206,8 +206,9 @@ async function enterSchool(nameInput) {
   const name = nameInput ?? $('school').value;
   const category = $('category').value;
   const answer = await api.eligibility(normaliseSchoolName(name), normaliseSchoolName(category));
-  apply({ type: 'school_entered', name, category, suggestions: answer.suggestions ?? [] });
-  view.eligible = answer.eligible;
+  // Rust keeps the server's answer: an unmatched school holds the code step back.
+  const eligible = typeof answer.eligible === 'boolean' ? answer.eligible : undefined;
+  apply({ type: 'school_entered', name, category, suggestions: answer.suggestions ?? [], eligible });
   $('school').value = flow.state().school.name;
 }
 
@@ -548,7 +549,7 @@ function renderMessages() {
     if (m?.code) el.dataset.code = m.code; else delete el.dataset.code;
   }
   // The eligibility note belongs to the state, not to one action.
-  if (!messages['school-msg'] && view.eligible === false && flow?.state().school) {
+  if (!messages['school-msg'] && flow?.state().school?.eligible === false) {
     $('school-msg').hidden = false;
     $('school-msg').textContent = t('not_eligible');
   }

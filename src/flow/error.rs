@@ -26,6 +26,9 @@ pub enum FlowError {
     /// A photo step before the one payment.
     #[error("'{event}' needs the collection service to be paid first")]
     NotPaid { event: EventKind },
+    /// The code or the last 4 while the server found no record for the school and category.
+    #[error("no student record has this school name and category, '{event}' waits for a matching school")]
+    SchoolUnmatched { event: EventKind },
     /// The last 4 characters of the ID number failed the local check.
     #[error("the last 4 ID characters are not valid: {problem}")]
     InvalidLast4 { problem: Last4Problem },
@@ -128,6 +131,7 @@ impl FlowError {
             FlowError::WrongOrder { .. } => "flow.wrong_order",
             FlowError::Locked { .. } => "flow.locked",
             FlowError::NotPaid { .. } => "flow.not_paid",
+            FlowError::SchoolUnmatched { .. } => "flow.school_unmatched",
             FlowError::InvalidLast4 { .. } => "flow.invalid_last4",
             FlowError::InvalidInput { .. } => "flow.invalid_input",
             FlowError::NotACode { .. } => "flow.not_a_code",
@@ -158,6 +162,9 @@ impl FlowError {
             }
             FlowError::NotPaid { .. } => {
                 "Pay for the collection service first; one payment covers any number of shots."
+            }
+            FlowError::SchoolUnmatched { .. } => {
+                "Check the school's full name and the education category, or pick one of the suggested names."
             }
             FlowError::InvalidLast4 { .. } => {
                 "Enter the last 4 characters of your ID number: 3 digits and a digit or X. Hong Kong and Macau IDs: the last 4 characters without the brackets, e.g. A123456(7) → 4567."
@@ -194,6 +201,9 @@ impl FlowError {
             }
             FlowError::NotPaid { .. } => {
                 "请先支付采集服务费；一次支付可拍摄任意多次。".into()
+            }
+            FlowError::SchoolUnmatched { .. } => {
+                "没有找到与该学校名称和学历类别对应的学籍：请核对学校全称和学历类别，或从“您是否要找”中选择。".into()
             }
             FlowError::InvalidLast4 { problem } => {
                 let what = match problem {

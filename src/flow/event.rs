@@ -25,13 +25,16 @@ pub enum Event {
     /// included: it changes nothing the reviewer sees.
     SessionRenewed { session: String },
     /// School name and education category typed or picked; `suggestions` is the server's list of
-    /// close names, kept for the shell to offer. Allowed again until payment (to fix a typo),
-    /// which clears the later steps.
+    /// close names, kept for the shell to offer; `eligible` is the server's answer on whether
+    /// any record has this school and category (absent: not known, e.g. offline). Allowed again
+    /// until payment (to fix a typo), which clears the later steps.
     SchoolEntered {
         name: String,
         category: String,
         #[serde(default)]
         suggestions: Vec<String>,
+        #[serde(default)]
+        eligible: Option<bool>,
     },
     /// The 图像采集码 was scanned or read from a screenshot. Re-scanning is allowed until payment.
     CodeRecognised { code: String },

@@ -125,6 +125,14 @@ fn guard(state: &State, kind: EventKind) -> Result<(), FlowError> {
         // Only from `Approved`, handled with the locked stages above.
         E::Published => false,
     };
+    // A school the server found no record for: the code and the last 4 would only lead to a
+    // mismatch after both are typed. Fix the name (or pick a suggestion) first.
+    if in_order
+        && matches!(kind, E::CodeRecognised | E::Last4Entered)
+        && state.school.as_ref().and_then(|s| s.eligible) == Some(false)
+    {
+        return Err(FlowError::SchoolUnmatched { event: kind });
+    }
     if !in_order {
         return Err(if kind.needs_payment() && !state.paid {
             FlowError::NotPaid { event: kind }
@@ -164,6 +172,7 @@ fn transition(st: &mut State, event: Event) -> Result<(), FlowError> {
             name,
             category,
             suggestions,
+            eligible,
         } => {
             let name = check_name(Field::SchoolName, &name, MAX_SCHOOL_NAME_CHARS)?;
             let category = check_name(Field::Category, &category, MAX_CATEGORY_CHARS)?;
@@ -178,6 +187,7 @@ fn transition(st: &mut State, event: Event) -> Result<(), FlowError> {
                 name,
                 category,
                 suggestions: clean_suggestions(&suggestions),
+                eligible,
             });
             if changed {
                 st.last4_verified = false;

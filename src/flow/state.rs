@@ -170,6 +170,11 @@ pub struct School {
     pub category: String,
     #[serde(default)]
     pub suggestions: Vec<String>,
+    /// The server said no record has this school and category (`false`), or that one has
+    /// (`true`); `None` when it was not asked. An unmatched school stops the flow before the code:
+    /// the mismatch would otherwise surface only after the code and last 4 were typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<bool>,
 }
 
 /// The overall outcome of a pre-check (the flow's own copy of [`crate::checks::Verdict`], which

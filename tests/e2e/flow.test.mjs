@@ -564,11 +564,17 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   await page.click('#school-ok');
   await waitStage(page, 'school_entered');
   await page.waitForSelector('#school-msg:not([hidden])');
+  // Rust holds the code step back until the school matches a record (no code and last 4 typed
+  // for a mismatch found only at the end).
+  assert.equal(await page.isDisabled('#scan'), true);
+  assert.equal(await page.isDisabled('#code-file'), true);
+  assert.equal(await page.evaluate(() => window.__flow.allowed().can_scan_code), false);
   const suggestion = page.locator('#suggestions button', { hasText: '北京大学' });
   assert.ok(await suggestion.count() > 0, 'the server suggests 北京大学');
   await suggestion.first().click();
   await page.waitForFunction(() => window.__flow.state().school.name === '北京大学');
   await page.waitForSelector('#school-msg', { state: 'hidden' });
+  assert.equal(await page.isDisabled('#code-file'), false);
   // The image the QR fuzz target found: rqrr traps on it (rqrr#54). Decoded in the QR worker, it
   // costs only that worker: a typed error, and the next code is read by a fresh one.
   await page.setInputFiles('#code-file', photo('qr-rqrr-panic.png'));

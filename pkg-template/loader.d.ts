@@ -55,6 +55,7 @@ export const MODEL_FILES: {
   readonly segmenter: 'selfie_segmentation_fixed_w16.onnx';
   readonly detectorFullRange: 'face_detection_full_range_w16.onnx';
   readonly iris: 'iris_landmark_w16.onnx';
+  readonly expression: 'expression_fer.onnx';
 };
 
 /** The files the loader fetches, by name. */
@@ -98,6 +99,8 @@ export interface LoadOptions extends LocationOptions {
   fullRange?: 'now' | 'later';
   /** `'later'`: leave out the iris model until `loadIris` (default `'now'`). */
   iris?: 'now' | 'later';
+  /** `'later'`: leave out the expression classifier until `loadExpression` (default `'now'`). */
+  expression?: 'now' | 'later';
 }
 
 /** Initialise the module with the build this engine runs (SIMD or scalar); once per realm. */
@@ -111,6 +114,9 @@ export function loadFullRange(analyzer: Analyzer, options?: LocationOptions & { 
 
 /** Fetch the iris model into an analyzer made with `iris: 'later'`. */
 export function loadIris(analyzer: Analyzer, options?: LocationOptions & { onProgress?: ProgressCallback }): Promise<void>;
+
+/** Fetch the expression classifier into an analyzer made with `expression: 'later'`. */
+export function loadExpression(analyzer: Analyzer, options?: LocationOptions & { onProgress?: ProgressCallback }): Promise<void>;
 
 /** Pixels a worker call takes (handed over: the caller's buffer is emptied). */
 export type Pixels = Uint8Array<ArrayBuffer> | Uint8ClampedArray<ArrayBuffer>;

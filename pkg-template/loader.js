@@ -58,6 +58,7 @@ export const MODEL_FILES = {
   segmenter: 'selfie_segmentation_fixed_w16.onnx',
   detectorFullRange: 'face_detection_full_range_w16.onnx',
   iris: 'iris_landmark_w16.onnx',
+  expression: 'expression_fer.onnx',
 };
 
 /**
@@ -74,6 +75,7 @@ function packagedUrl(name) {
     case 'selfie_segmentation_fixed_w16.onnx': return new URL('./models/selfie_segmentation_fixed_w16.onnx', import.meta.url);
     case 'face_detection_full_range_w16.onnx': return new URL('./models/face_detection_full_range_w16.onnx', import.meta.url);
     case 'iris_landmark_w16.onnx': return new URL('./models/iris_landmark_w16.onnx', import.meta.url);
+    case 'expression_fer.onnx': return new URL('./models/expression_fer.onnx', import.meta.url);
     default: throw new GradphotoError({ code: 'asset.unknown_file', message_en: `No packaged file ${name}.`, message_zh: `没有名为 ${name} 的文件。`, file: name });
   }
 }
@@ -326,14 +328,16 @@ const cached = new Map();
  * `model.full_range_needed` until `loadFullRange(analyzer)` has run (the worker does that itself
  * and tries the photo again). `iris: 'later'` leaves out the iris model (the eyelids of a checked
  * photo, which live frames never need): `eyes.open` then says `not_evaluated` until
- * `loadIris(analyzer)` has run (the worker fetches it with the first photo). The defaults,
- * `'now'`, load all five models.
+ * `loadIris(analyzer)` has run (the worker fetches it with the first photo). `expression:
+ * 'later'` does the same for the expression classifier (`loadExpression`): until then
+ * `expression.neutral` reads the mouth corners alone. The defaults, `'now'`, load all six models.
  */
 export function loadAnalyzer(options = {}) {
-  const { onProgress, fullRange = 'now', iris = 'now' } = options;
+  const { onProgress, fullRange = 'now', iris = 'now', expression = 'now' } = options;
   const models = [MODEL_FILES.detector, MODEL_FILES.landmarks, MODEL_FILES.segmenter];
   if (fullRange !== 'later') models.push(MODEL_FILES.detectorFullRange);
   if (iris !== 'later') models.push(MODEL_FILES.iris);
+  if (expression !== 'later') models.push(MODEL_FILES.expression);
   const wasm = initialised ? null : wasmName();
   const names = wasm ? [wasm, ...models] : models;
   const key = keyOf(options, names);
@@ -345,7 +349,7 @@ export function loadAnalyzer(options = {}) {
     .then(([, ...bytes]) => {
       const named = Object.fromEntries(models.map((n, i) => [n, bytes[i]]));
       try {
-        return new Analyzer(bytes[0], bytes[1], bytes[2], named[MODEL_FILES.detectorFullRange], named[MODEL_FILES.iris]);
+        return new Analyzer(bytes[0], bytes[1], bytes[2], named[MODEL_FILES.detectorFullRange], named[MODEL_FILES.iris], named[MODEL_FILES.expression]);
       } catch (e) {
         throw typed(e, (x) => ({ code: 'model.load_failed', message_en: String(x), message_zh: '模型无法加载。' }));
       }
@@ -393,6 +397,17 @@ const irisLoads = new WeakMap();
 export function loadIris(analyzer, options = {}) {
   return loadLater(irisLoads, analyzer, MODEL_FILES.iris, () => analyzer.hasIris(),
     (bytes) => analyzer.loadIris(bytes), options);
+}
+
+const expressionLoads = new WeakMap();
+
+/**
+ * Fetch the expression classifier and load it into `analyzer` (once per analyzer; at once if it
+ * has it already). For an analyzer from `loadAnalyzer({ expression: 'later' })`.
+ */
+export function loadExpression(analyzer, options = {}) {
+  return loadLater(expressionLoads, analyzer, MODEL_FILES.expression, () => analyzer.hasExpression(),
+    (bytes) => analyzer.loadExpression(bytes), options);
 }
 
 /**

@@ -6,9 +6,9 @@
 // models load, or `{ id, stage }` as a photo enters each stage (decode, analyse, check,
 // standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered. The
 // full-range detector is fetched only for a photo with no face at close range, the iris model
-// (the eyelids) with the first photo. Errors go back as plain `{ code, message_zh, message_en }`
+// (the eyelids) and the expression classifier with the first photo. Errors go back as plain `{ code, message_zh, message_en }`
 // (a posted Error loses its fields); the page makes them GradphotoErrors again.
-import { loadAnalyzer, loadFullRange, loadIris } from './loader.js';
+import { loadAnalyzer, loadExpression, loadFullRange, loadIris } from './loader.js';
 
 let analyzer = null;
 /** Where the files are: what the page named (`wasmUrl`, `modelsUrl`, `files`), else the bundled defaults. */
@@ -104,12 +104,13 @@ self.onmessage = async ({ data }) => {
     if (op === 'init') {
       // The module and three models in parallel, one progress stream. The full-range detector
       // comes only when a photo needs it (no face at close range), the iris model (the eyelids)
-      // with the first photo: live frames need neither.
+      // and the expression classifier with the first photo: live frames need none of them.
       locations = data.options ?? {};
       analyzer = await loadAnalyzer({
         ...locations,
         fullRange: 'later',
         iris: 'later',
+        expression: 'later',
         onProgress: (loaded, total, file) => self.postMessage({ id, progress: [loaded, total, file] }),
       });
       self.postMessage({ id, result: true });
@@ -121,7 +122,7 @@ self.onmessage = async ({ data }) => {
     if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba' || op === 'checkAndStandardizeBitmap') {
       photoArrived = true;
       self.postMessage({ id, stage: 'decode' });
-      await loadIris(analyzer, locations);
+      await Promise.all([loadIris(analyzer, locations), loadExpression(analyzer, locations)]);
       await yieldToMessages();
       if (dropped(id)) { data.bitmap?.close(); return; }
       const pixels = op === 'checkAndStandardizeBitmap' ? pixelsOf(data.bitmap, false) : null;

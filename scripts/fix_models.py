@@ -4,6 +4,9 @@
    stride 2, with bias) by Transpose(NHWC->NCHW) -> ConvTranspose -> Transpose(NCHW->NHWC).
 2. *_w16: store float32 initializers as float16 followed by a Cast back to float32 (half the bytes,
    same graph interface).
+3. expression_fer: the int8 weights of fer's quantised tflite are dequantised once, here (each
+   DequantizeLinear of a constant becomes its float32 result), so the graph has only the standard
+   float ops the runtime runs; float32, since int8 x scale is not exact in fp16.
 """
 import sys
 
@@ -52,6 +55,37 @@ def to_w16(model):
     graph.node.extend(nodes)
     return model
 
+
+def fold_dequantize(model):
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    nodes = []
+    for node in graph.node:
+        if node.op_type != "DequantizeLinear" or not all(i in inits for i in node.input):
+            nodes.append(node)
+            continue
+        x = numpy_helper.to_array(inits[node.input[0]]).astype(np.float32)
+        scale = numpy_helper.to_array(inits[node.input[1]]).astype(np.float32)
+        zero = numpy_helper.to_array(inits[node.input[2]]).astype(np.float32) if len(node.input) > 2 else np.float32(0)
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+        if scale.ndim == 1 and x.ndim > 1:
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            scale = scale.reshape(shape)
+            zero = np.asarray(zero).reshape(shape) if np.ndim(zero) == 1 else zero
+        graph.initializer.append(numpy_helper.from_array(((x - zero) * scale).astype(np.float32), node.output[0]))
+    del graph.node[:]
+    graph.node.extend(nodes)
+    used = {i for n in graph.node for i in n.input}
+    for init in list(graph.initializer):
+        if init.name not in used:
+            graph.initializer.remove(init)
+    return model
+
+
+if len(sys.argv) > 2 and sys.argv[2] == "expression":
+    onnx.save(fold_dequantize(onnx.load(f"{work}/expression_fer_q.onnx")), f"{work}/expression_fer.onnx")
+    sys.exit(0)
 
 selfie = fix_transpose_conv(onnx.load(f"{work}/selfie_segmentation.onnx"))
 onnx.save(selfie, f"{work}/selfie_segmentation_fixed.onnx")

@@ -109,12 +109,13 @@ pub fn measure(
         Ok(median(samples))
     };
     let mut load_ms = BTreeMap::new();
-    let files: [(&'static str, Option<&Vec<u8>>); 5] = [
+    let files: [(&'static str, Option<&Vec<u8>>); 6] = [
         ("detector", Some(&models.detector)),
         ("landmarks", Some(&models.landmarks)),
         ("segmenter", Some(&models.segmenter)),
         ("detector_full_range", models.detector_full_range.as_ref()),
         ("iris", models.iris.as_ref()),
+        ("expression", models.expression.as_ref()),
     ];
     for (name, bytes) in files {
         if let Some(bytes) = bytes {
@@ -130,6 +131,7 @@ pub fn measure(
         segmenter: models.segmenter.clone(),
         detector_full_range: models.detector_full_range.clone(),
         iris: models.iris.clone(),
+        expression: models.expression.clone(),
     })?;
     let photo = decode(jpeg, &Limits::default())?;
     let image = &photo.image;

@@ -305,8 +305,9 @@ fn standardized_to_js(s: &crate::Standardized) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_class = Analyzer)]
 impl JsAnalyzer {
     /// Load the models: short-range detector, face mesh, person segmentation, and optionally the
-    /// full-range detector (used only when the short-range one finds no face) and the iris model
-    /// (the eyelids of a checked photo; without it `eyes.open` says `not_evaluated`).
+    /// full-range detector (used only when the short-range one finds no face), the iris model
+    /// (the eyelids of a checked photo; without it `eyes.open` says `not_evaluated`) and the
+    /// expression classifier (without it `expression.neutral` reads the mouth corners alone).
     #[wasm_bindgen(constructor)]
     pub fn new(
         detector: Vec<u8>,
@@ -314,6 +315,7 @@ impl JsAnalyzer {
         segmenter: Vec<u8>,
         detector_full_range: Option<Vec<u8>>,
         iris: Option<Vec<u8>>,
+        expression: Option<Vec<u8>>,
     ) -> Result<JsAnalyzer, JsValue> {
         let models = crate::ModelBytes {
             detector,
@@ -321,6 +323,7 @@ impl JsAnalyzer {
             segmenter,
             detector_full_range,
             iris,
+            expression,
         };
         crate::Analyzer::new(models)
             .map(|inner| JsAnalyzer {
@@ -342,6 +345,18 @@ impl JsAnalyzer {
     #[wasm_bindgen(js_name = hasFullRange)]
     pub fn has_full_range(&self) -> bool {
         self.inner.has_full_range()
+    }
+
+    /// Load the expression classifier later (for `expression.neutral`).
+    #[wasm_bindgen(js_name = loadExpression)]
+    pub fn load_expression(&mut self, bytes: Vec<u8>) -> Result<(), JsValue> {
+        self.inner.load_expression(bytes).map_err(err)
+    }
+
+    /// Whether the expression classifier is loaded.
+    #[wasm_bindgen(js_name = hasExpression)]
+    pub fn has_expression(&self) -> bool {
+        self.inner.has_expression()
     }
 
     /// Load the iris model later (the eyelids of a checked photo; live frames never need it).
@@ -743,6 +758,7 @@ pub fn bench_stages(
     segmenter: Vec<u8>,
     detector_full_range: Option<Vec<u8>>,
     iris: Option<Vec<u8>>,
+    expression: Option<Vec<u8>>,
     runs: usize,
 ) -> Result<JsValue, JsValue> {
     // `performance` of a window or a worker alike (web-sys reaches it only through one of them).
@@ -755,6 +771,7 @@ pub fn bench_stages(
         segmenter,
         detector_full_range,
         iris,
+        expression,
     };
     to_js(&crate::bench::measure(&models, jpeg, runs, &now).map_err(err)?)
 }

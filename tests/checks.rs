@@ -145,10 +145,11 @@ fn mouth_and_smile_fail_on_the_astronaut_and_pass_on_grace_hopper() {
     let (as_, am) = rule(&a, "mouth.closed");
     assert_eq!((gs, as_), (Status::Pass, Status::Fail));
     assert!(am > gm);
-    let (gs, gm) = rule(&g, "expression.neutral");
-    let (as_, am) = rule(&a, "expression.neutral");
+    // The rule reports the worse of two parts (corner lift, expression model), so the two
+    // photos' readings may come from different parts: only the verdicts compare.
+    let (gs, _) = rule(&g, "expression.neutral");
+    let (as_, _) = rule(&a, "expression.neutral");
     assert_eq!((gs, as_), (Status::Pass, Status::Fail));
-    assert!(am > gm);
     assert_eq!(rule(&g, "eyes.open").0, Status::Pass);
 }
 

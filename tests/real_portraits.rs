@@ -334,6 +334,37 @@ fn a_broad_smile_fails_and_a_faint_one_warns() {
     );
 }
 
+/// What the mouth corners cannot read, the expression classifier does: an angry frown and a
+/// closed-lip grimace fail from it (the corner lift passes both); a closed-lip smile, which it
+/// reads like a broad one, only warns; a neutral face passes.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_frown_and_a_grimace_fail_from_the_expression_model_and_a_closed_smile_only_warns() {
+    let (Some(anger), Some(grimace), Some(closed_smile), Some(neutral)) = (
+        portrait!("inspireface-anger.png"),
+        portrait!("arc2face-exp1.png"),
+        portrait!("instantid-kaifu.png"),
+        portrait!("ppp-000.jpg"),
+    ) else {
+        return;
+    };
+    for (name, img) in [("anger", &anger), ("grimace", &grimace)] {
+        let r = report(img);
+        let e = r
+            .rules
+            .iter()
+            .find(|r| r.id == "expression.neutral")
+            .unwrap();
+        assert_eq!(e.status, Status::Fail, "{name}: {e:?}");
+        assert_eq!(e.unit, "1 - P(neutral)", "{name}: the model's part fails");
+        assert!(e.hint_zh.contains("表情不自然"), "{name}: {}", e.hint_zh);
+    }
+    let (s, v) = status(&closed_smile, "expression.neutral");
+    assert_eq!(s, Status::Warn, "closed-lip smile: {v}");
+    let (s, v) = status(&neutral, "expression.neutral");
+    assert_eq!(s, Status::Pass, "neutral: {v}");
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn sunglasses_fail_and_clear_glasses_pass() {

@@ -39,12 +39,12 @@ async function main() {
   let peak = memory.buffer.byteLength;
   const track = () => { peak = Math.max(peak, memory.buffer.byteLength); };
   const tLoad = performance.now();
-  const analyzer = new Analyzer(models[0], models[1], models[2], models[3], models[4]);
+  const analyzer = new Analyzer(models[0], models[1], models[2], models[3], models[4], models[5]);
   result.analyzer_new_ms = performance.now() - tLoad;
   for (const name of ['12mp', '3mp', '640x480'].filter((n) => !only || n === only)) {
     const jpeg = await fetchBytes(`/bench-inputs/${name}.jpg`);
     console.log(`wasm: ${name}…`);
-    const stages = benchStages(jpeg, models[0], models[1], models[2], models[3], models[4], runs);
+    const stages = benchStages(jpeg, models[0], models[1], models[2], models[3], models[4], models[5], runs);
     track();
     const memory_after_stages_bytes = memory.buffer.byteLength;
     let img;

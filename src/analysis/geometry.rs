@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::expression::Expression;
 use super::mesh;
 use super::pose::{self, HeadPose};
 use super::segment::PersonMask;
@@ -33,6 +34,9 @@ pub struct FaceGeometry {
     /// follows closing lids, where the mesh does not): `None` without that model (a live frame,
     /// or an analyzer that has not loaded it).
     pub eyelid_gap: Option<f32>,
+    /// The expression classifier's probabilities (`expression.neutral`): `None` without that
+    /// model (a live frame, or an analyzer that has not loaded it).
+    pub expression: Option<Expression>,
     pub pose: Option<HeadPose>,
     /// Unit vector from the chin towards the top of the head.
     pub up: Point,
@@ -123,6 +127,7 @@ pub fn measure(points: &[[f32; 3]], mask: Option<&PersonMask>) -> FaceGeometry {
             mesh::LEFT_EYE_INNER,
         ),
         eyelid_gap: None,
+        expression: None,
         pose: pose::estimate(points),
         up,
         crown,

@@ -9,11 +9,13 @@
 //! - `pose`: yaw / pitch / roll by fitting a canonical 3-D face to the mesh.
 //! - `geometry`: eye centres, face width, chin, mouth and eye opening, crown.
 //! - `eyes`: the eyelids from the iris model, which follows closing lids where the mesh does not.
+//! - `expression`: the seven-way expression classifier (`fer`'s model) on fer's own face crop.
 //! - `regions`: background / face / hair / neck / clothing labels.
 //! - `runtime`: the inference runtime behind one small trait.
 //! - `mesh`: named mesh indices.
 
 pub mod detect;
+pub mod expression;
 pub mod eyes;
 pub mod geometry;
 pub mod landmarks;
@@ -31,6 +33,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::resample::average_within;
 pub use detect::Detection;
+pub use expression::Expression;
 pub use geometry::FaceGeometry;
 pub use pose::HeadPose;
 use runtime::{Network, RtenNetwork};
@@ -94,6 +97,9 @@ pub struct ModelBytes {
     /// a photo's eyelids are not measured (`eyes.open` says `not_evaluated`); load it with
     /// [`Analyzer::load_iris`]. Live frames never use it.
     pub iris: Option<Vec<u8>>,
+    /// The expression classifier (`expression.neutral`), loaded like the iris model: without it
+    /// the expression is read from the mouth corners alone. Live frames never use it.
+    pub expression: Option<Vec<u8>>,
 }
 
 #[cfg(feature = "embed-models")]
@@ -108,6 +114,7 @@ impl ModelBytes {
                 include_bytes!("../../models/face_detection_full_range_w16.onnx").to_vec(),
             ),
             iris: Some(include_bytes!("../../models/iris_landmark_w16.onnx").to_vec()),
+            expression: Some(include_bytes!("../../models/expression_fer.onnx").to_vec()),
         }
     }
 }
@@ -229,6 +236,10 @@ fn load_iris(bytes: Vec<u8>) -> Result<RtenNetwork> {
     )
 }
 
+fn load_expression(bytes: Vec<u8>) -> Result<RtenNetwork> {
+    RtenNetwork::load("expression", bytes, &["Identity"])
+}
+
 fn load_full_range(bytes: Vec<u8>) -> Result<RtenNetwork> {
     RtenNetwork::load(
         "face_detection_full_range",
@@ -244,6 +255,7 @@ pub struct Analyzer {
     landmarks: RtenNetwork,
     segmenter: RtenNetwork,
     iris: Option<RtenNetwork>,
+    expression: Option<RtenNetwork>,
 }
 
 /// Analysis runs on a copy no larger than this on its long side: the models' inputs are 128–256
@@ -275,6 +287,7 @@ impl Analyzer {
                 &["activation_10"],
             )?,
             iris: models.iris.map(load_iris).transpose()?,
+            expression: models.expression.map(load_expression).transpose()?,
         })
     }
 
@@ -288,6 +301,17 @@ impl Analyzer {
     pub fn load_iris(&mut self, bytes: Vec<u8>) -> Result<()> {
         self.iris = Some(load_iris(bytes)?);
         Ok(())
+    }
+
+    /// Load the expression classifier after the others (see [`ModelBytes::expression`]).
+    pub fn load_expression(&mut self, bytes: Vec<u8>) -> Result<()> {
+        self.expression = Some(load_expression(bytes)?);
+        Ok(())
+    }
+
+    /// Whether the expression classifier is loaded.
+    pub fn has_expression(&self) -> bool {
+        self.expression.is_some()
     }
 
     /// Whether the iris model (the eyelids) is loaded.
@@ -453,9 +477,14 @@ impl Analyzer {
                 }
                 _ => None,
             };
+            let expression = match (&self.expression, mode) {
+                (Some(net), Mode::Full) => Some(expression::classify(net, &work, &d.bbox)?),
+                _ => None,
+            };
             faces.extend(
                 face_from(d.score, d.bbox, d.keypoints, &mesh, k, mask.as_ref()).map(|mut f| {
                     f.geometry.eyelid_gap = lids;
+                    f.geometry.expression = expression;
                     f
                 }),
             );

@@ -10,9 +10,20 @@ use crate::error::{Error, Result};
 
 /// A loaded model with one NHWC image input.
 pub trait Network {
-    /// Run on `data` laid out as `[1, height, width, 3]`; returns the outputs asked for at load
-    /// time, in that order, as flat row-major vectors.
-    fn run(&self, data: Vec<f32>, height: usize, width: usize) -> Result<Vec<Vec<f32>>>;
+    /// Run on `data` laid out as `[1, height, width, channels]`; returns the outputs asked for at
+    /// load time, in that order, as flat row-major vectors.
+    fn run_channels(
+        &self,
+        data: Vec<f32>,
+        height: usize,
+        width: usize,
+        channels: usize,
+    ) -> Result<Vec<Vec<f32>>>;
+
+    /// Run on an RGB input, `[1, height, width, 3]` (every model but the expression one).
+    fn run(&self, data: Vec<f32>, height: usize, width: usize) -> Result<Vec<Vec<f32>>> {
+        self.run_channels(data, height, width, 3)
+    }
 }
 
 /// An rten model and the output nodes we read from it.
@@ -57,19 +68,25 @@ impl RtenNetwork {
 }
 
 impl Network for RtenNetwork {
-    fn run(&self, data: Vec<f32>, height: usize, width: usize) -> Result<Vec<Vec<f32>>> {
+    fn run_channels(
+        &self,
+        data: Vec<f32>,
+        height: usize,
+        width: usize,
+        channels: usize,
+    ) -> Result<Vec<Vec<f32>>> {
         let fail = |detail: String| Error::Inference {
             model: self.name,
             detail,
         };
-        if data.len() != height * width * 3 {
+        if data.len() != height * width * channels {
             return Err(fail(format!(
                 "input has {} values, expected {}",
                 data.len(),
-                height * width * 3
+                height * width * channels
             )));
         }
-        let input = NdTensor::from_data([1, height, width, 3], data);
+        let input = NdTensor::from_data([1, height, width, channels], data);
         let values = self
             .model
             .run(vec![(self.input, input.into())], &self.outputs, None)

@@ -1,6 +1,6 @@
 //! Head pose, eyes, mouth and expression, from the mesh.
 
-use super::{bbox_of, no_single_face, not_evaluated, Context, Hints, RuleResult};
+use super::{bbox_of, no_single_face, not_evaluated, worse, Context, Hints, RuleResult, Status};
 use crate::analysis::{mesh, Point};
 use crate::error::Result;
 
@@ -153,19 +153,56 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
     };
     let lift = ((corners.x - centre.x) * g.up.x + (corners.y - centre.y) * g.up.y)
         / p(mesh::MOUTH_RIGHT).dist(p(mesh::MOUTH_LEFT)).max(1.0);
-    out.push(ctx.judge(
+    let neutral = ("表情自然。", "The expression is neutral.");
+    let corners = ctx.judge(
         "expression.neutral",
         f64::from(lift),
         "ratio",
         &Hints {
-            ok: ("表情自然。", "The expression is neutral."),
-            low: ("表情自然。", "The expression is neutral."),
+            ok: neutral,
+            low: neutral,
             high: (
                 "笑容过大：请保持自然表情，不要大笑。",
                 "Broad smile: keep a natural, neutral expression.",
             ),
         },
         mouth_box,
-    ));
+    );
+    // The expression classifier reads what the mouth corners cannot (a frown, a squeeze, a
+    // grimace with closed lips, surprise); its part is judged against its own limit and the rule
+    // reports the worse of the two.
+    out.push(match g.expression {
+        Some(expression) => {
+            let mut model = ctx.judge(
+                "expression.neutral.model",
+                f64::from(expression.non_neutral()),
+                "1 - P(neutral)",
+                &Hints {
+                    ok: neutral,
+                    low: neutral,
+                    high: (
+                        "表情不自然（大笑、皱眉、撇嘴、惊讶或做鬼脸）：请放松面部，闭上嘴，保持自然表情后重拍。",
+                        "The expression is not neutral (a laugh, frown, pout, surprise or grimace): relax the face, close the mouth and retake with a natural expression.",
+                    ),
+                },
+                face_box,
+            );
+            model.id = "expression.neutral";
+            // A smile with closed lips reads "happy" whether it is faint (acceptable) or broad:
+            // the model does not size it, the corner lift does. So there the model only warns.
+            let lips_closed = ctx
+                .thresholds
+                .get("mouth.closed")
+                .and_then(|t| t.max)
+                .is_some_and(|max| f64::from(g.mouth_open_ratio) <= max);
+            if model.status == Status::Fail && lips_closed && expression.smile_leads() {
+                model.status = Status::Warn;
+                model.hint_zh = "可能在抿嘴微笑：标准要求表情自然，如笑容明显请放松面部后重拍。".into();
+                model.hint_en = "Possibly a closed-lip smile: the standard asks for a neutral expression; if the smile shows, relax and retake.".into();
+            }
+            worse(corners, model)
+        }
+        None => corners,
+    });
     Ok(())
 }

@@ -242,6 +242,7 @@ pub fn models() -> gradphoto::ModelBytes {
             include_bytes!("../../models/face_detection_full_range_w16.onnx").to_vec(),
         ),
         iris: Some(include_bytes!("../../models/iris_landmark_w16.onnx").to_vec()),
+        expression: Some(include_bytes!("../../models/expression_fer.onnx").to_vec()),
     }
 }
 

@@ -121,8 +121,9 @@ test('the worker fetches the full-range detector only for a photo with no face a
     return r.report.faces;
   }, jpeg);
   assert.equal(near, 1);
-  // Three models to start, the iris model (the eyelids) with the photo; no full-range detector.
-  assert.deepEqual(models.sort(), ['face_detection_short_range_w16.onnx', 'face_landmark_w16.onnx', 'iris_landmark_w16.onnx', 'selfie_segmentation_fixed_w16.onnx']);
+  // Three models to start, the iris model (the eyelids) and the expression classifier with the
+  // photo; no full-range detector.
+  assert.deepEqual(models.sort(), ['expression_fer.onnx', 'face_detection_short_range_w16.onnx', 'face_landmark_w16.onnx', 'iris_landmark_w16.onnx', 'selfie_segmentation_fixed_w16.onnx']);
   // The same face 250 px wide in a 1600×1200 frame: too small for the short-range detector.
   const far = await page.evaluate(async (bytes) => {
     const grace = await createImageBitmap(new Blob([new Uint8Array(bytes)]));

@@ -77,9 +77,10 @@ for (const bundler of ['vite', 'webpack', 'esbuild']) {
     const checked = await checkOnExample(`${await serve(dist, { log: seen })}/`);
     assertChecked(checked);
     // The bundler emitted the files it was pointed at: the SIMD build, three models, the iris
-    // model with the photo, and no full-range detector (Grace's face is close).
+    // model and the expression classifier with the photo, and no full-range detector (Grace's
+    // face is close).
     assert.equal(seen.filter((p) => p.endsWith('.wasm')).length, 1, seen.join(' '));
-    assert.equal(seen.filter((p) => p.endsWith('.onnx')).length, 4, seen.join(' '));
+    assert.equal(seen.filter((p) => p.endsWith('.onnx')).length, 5, seen.join(' '));
     await checked.page.close();
   });
 }

@@ -37,6 +37,7 @@ import {
   isGradphotoError,
   loadAnalyzer,
   loadFullRange,
+  loadExpression,
   loadIris,
   preload,
   simdSupported,
@@ -88,6 +89,7 @@ export async function main(): Promise<void> {
   if (!later.hasFullRange()) await loadFullRange(later, { onProgress: (loaded, total) => void (loaded / total) });
   const noLids: Analyzer = await loadAnalyzer({ iris: 'later' });
   if (!noLids.hasIris()) await loadIris(noLids, { onProgress: (loaded, total) => void (loaded / total) });
+  if (!noLids.hasExpression()) await loadExpression(noLids, { modelsUrl: '/models/' });
   const lids: number | null | undefined = noLids.analyze(bytes).faces[0]?.geometry.eyelid_gap;
   const analysis: Analysis = analyzer.analyze(bytes);
   const live: Analysis = analyzer.analyzeRgba(rgba, 640, 480, true);
@@ -116,7 +118,7 @@ export async function main(): Promise<void> {
   const frameStandard: StandardizedPhoto = analyzer.standardizeImageData(frame, chsi.id, null, true);
   const frameBoth: CheckedAndStandardized = analyzer.checkAndStandardizeImageData(frame, chsi.id, undefined, 'user');
   const frameGuide = analyzer.guideImageData(frame, chsi.id, 'environment');
-  const timings = benchStages(bytes, bytes, bytes, bytes, null, null, 3);
+  const timings = benchStages(bytes, bytes, bytes, bytes, null, null, null, 3);
   const analyseMs: number = timings.analyze_ms;
 
   const worker = await createWorkerAnalyzer();

@@ -340,7 +340,8 @@ export function loadAnalyzer(options = {}) {
   if (expression !== 'later') models.push(MODEL_FILES.expression);
   const wasm = initialised ? null : wasmName();
   const names = wasm ? [wasm, ...models] : models;
-  const key = keyOf(options, names);
+  // The module is started once per realm whatever the key: the models alone make the key.
+  const key = keyOf(options, models);
   if (key && cached.has(key)) return cached.get(key);
   const progress = progressOver(names, onProgress);
   const started = wasm ? startModule(wasmInput(wasm, sourceOf(wasm, options), progress, 0)) : initialised;

@@ -810,7 +810,7 @@ fn verification_is_limited_and_sql_shaped_input_is_only_text() {
         Some(&s),
         Some(json!({ "school": "国家开放大学", "category": "开放教育", "code": "' OR 1=1 --", "last4": "1234" })),
     );
-    assert_eq!(inject.code(), "verify.code_unknown");
+    assert_eq!(inject.code(), "verify.mismatch");
     assert_eq!(
         inject.json()["attempts_left"],
         4,
@@ -860,21 +860,72 @@ fn verification_is_limited_and_sql_shaped_input_is_only_text() {
     }
 }
 
+/// An unknown code, another school's code and a wrong last 4 get one answer (status, code,
+/// message, tries left), so no answer tells which codes exist; each counts for the login.
 #[test]
-fn a_wrong_school_or_category_is_said_and_not_counted() {
-    let api = Api::new("verify-school");
-    let s = api.session();
-    for _ in 0..8 {
+fn an_unknown_code_a_wrong_school_and_a_wrong_last_4_get_the_same_answer() {
+    let api = Api::new("verify-one-answer");
+    let ask = |login: &str, school: &str, code: &str, last4: &str| {
+        let s = api.session_of(login);
         let r = api.call(
             "POST",
             "/verify",
             Some(&s),
-            Some(json!({ "school": "国家开放大学", "category": "成人高等教育", "code": CODE, "last4": "1234" })),
+            Some(json!({ "school": school, "category": "开放教育", "code": code, "last4": last4 })),
         );
-        assert_eq!(r.code(), "verify.school_mismatch");
-        assert_eq!(r.json()["attempts_left"], 5);
+        (r.status, r.json())
+    };
+    let unknown = ask("guess-1", "国家开放大学", "GP1-2026-999999", "1234");
+    let school = ask("guess-2", "清华大学", CODE, "1234");
+    let last4 = ask("guess-3", "国家开放大学", CODE, "0000");
+    assert_eq!(unknown.0, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.1["code"], "verify.mismatch");
+    assert_eq!(unknown.1["attempts_left"], 4, "it counted for the login");
+    assert_eq!(unknown, school);
+    assert_eq!(unknown, last4);
+}
+
+/// A patient guesser with a fresh login for every try, waiting out every lock: the code takes at
+/// most its yearly budget of failed tries, then refuses every login that has not verified it (a
+/// new code from the school is the way on), while its graduate, verified before, goes on.
+#[test]
+fn a_code_takes_no_more_than_its_yearly_budget_of_failures() {
+    let api = Api::new("verify-budget");
+    let graduate = api.session_of("the-graduate");
+    assert_eq!(api.verify(&graduate, "1234").status, StatusCode::OK);
+    let (mut failures, mut waited) = (0u32, 0i64);
+    for n in 0.. {
+        let r = api.verify(&api.session_of(&format!("guesser-{n}")), "0000");
+        match r.code().as_str() {
+            "verify.mismatch" => failures += 1,
+            "verify.code_locked" => {
+                let wait = r.json()["retry_after_s"].as_i64().unwrap();
+                api.advance_clock(wait);
+                waited += wait;
+            }
+            "verify.code_retired" => break,
+            other => panic!("unexpected {other}"),
+        }
+        assert!(
+            waited < 365 * 86_400,
+            "a year passed with {failures} failures"
+        );
     }
-    assert_eq!(api.verify(&s, "1234").status, StatusCode::OK);
+    assert_eq!(failures, 100);
+    assert!(f64::from(failures) / 11_000.0 < 0.01);
+    // Retired for every new login, even with the right last 4; its graduate goes on.
+    let late = api.verify(&api.session_of("late-comer"), "1234");
+    assert_eq!(
+        (late.status, late.code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "verify.code_retired")
+    );
+    assert!(late.json()["message_zh"]
+        .as_str()
+        .unwrap()
+        .contains("重新生成采集码"));
+    // (Months later: a new session of the same login.)
+    let graduate = api.session_of("the-graduate");
+    assert_eq!(api.verify(&graduate, "1234").status, StatusCode::OK);
 }
 
 #[test]

@@ -258,60 +258,54 @@ pub async fn verify(
     let conn = state.db();
     let login = throttle::PER_LOGIN;
     let login_failures = db::login_failures(&conn, &session)?;
-    let mut attempts_left = match login.verdict(login_failures, now) {
-        Verdict::Locked { until } => return Err(locked(until - now, false)),
-        Verdict::Open { attempts_left } => attempts_left,
-    };
-    // An unknown code tests no secret, but it is a guess: it counts for the login only.
-    let Some(owner) = db::code_owner(&conn, code)? else {
-        let f = login.fail(login_failures, now);
-        db::set_login_failures(&conn, &session, f)?;
-        return Err(mismatch(
-            "verify.code_unknown",
-            "图像采集码无效或已失效：请在学信网 App 中重新获取图像采集码后再扫描。",
-            "The collection code is not valid: get it again in the 学信网 (CHSI) app and scan it.",
-            login.verdict(f, now),
+    if let Verdict::Locked { until } = login.verdict(login_failures, now) {
+        return Err(locked(until - now, false));
+    }
+    // One answer for every mismatch (an unknown code, another school's code, a wrong last 4):
+    // otherwise the answers tell which codes exist. Each counts as a failed try for the login.
+    let no_match = |verdict: Verdict| {
+        mismatch(
+            "verify.mismatch",
+            "采集码、学校和学历类别、证件号后四位不一致：请核对学校全称、学历类别和身份证号码最后 4 位；如采集码已失效，请在学信网 App 中重新获取。",
+            "The collection code, school and category, and last 4 ID characters do not match: check the school's full name, the category and the last 4 characters of your ID number; if the code has expired, get it again in the 学信网 (CHSI) app.",
+            verdict,
             now,
-        ));
+        )
+    };
+    let fail_login = |conn: &rusqlite::Connection| -> ApiResult<Verdict> {
+        let f = login.fail(login_failures, now);
+        db::set_login_failures(conn, &session, f)?;
+        Ok(login.verdict(f, now))
+    };
+    let Some(owner) = db::code_owner(&conn, code)? else {
+        return Err(no_match(fail_login(&conn)?));
     };
     let code_limit = throttle::PER_CODE;
-    // The code's lock holds every login but one that has verified this code before.
+    // The code's limits hold every login but one that has verified this code before, so a
+    // stranger holding a screenshot of the code cannot keep its graduate out once they are in.
     let held = !db::login_verified(&conn, &session, owner.student.id)?;
     if held {
-        match code_limit.verdict(owner.failures, now) {
-            Verdict::Locked { until } => return Err(locked(until - now, true)),
-            Verdict::Open { attempts_left: n } => attempts_left = attempts_left.min(n),
+        if throttle::YEARLY_CODE_BUDGET.spent(owner.budget, now) {
+            return Err(code_retired());
+        }
+        if let Verdict::Locked { until } = code_limit.verdict(owner.failures, now) {
+            return Err(locked(until - now, true));
         }
     }
-    // School and category are checked before the last 4 and do not count: no secret was tested,
-    // and a wrong category is a slip, not a guess.
+    // Another school's code tests no secret: it counts for the login, not for the code.
     if owner.student.school != school || owner.student.category != category {
-        return Err(ApiError {
-            attempts_left: Some(attempts_left),
-            ..ApiError::new(
-                StatusCode::NOT_FOUND,
-                "verify.school_mismatch",
-                "图像采集码与所填学校或学历类别不一致：请核对学校全称和学历类别（以学信网上的学籍为准）。",
-                "The collection code belongs to another school or education category: check both against your record on CHSI.",
-            )
-        });
+        return Err(no_match(fail_login(&conn)?));
     }
     if owner.last4 != last4.as_str() {
-        let f = login.fail(login_failures, now);
-        db::set_login_failures(&conn, &session, f)?;
-        let mut verdict = login.verdict(f, now);
+        let mut verdict = fail_login(&conn)?;
         if held {
             let c = code_limit.fail(owner.failures, now);
             db::set_code_failures(&conn, owner.student.id, c)?;
+            let budget = throttle::YEARLY_CODE_BUDGET.fail(owner.budget, now);
+            db::set_code_budget(&conn, owner.student.id, budget)?;
             verdict = stricter(verdict, code_limit.verdict(c, now));
         }
-        return Err(mismatch(
-            "verify.mismatch",
-            "证件号后四位与该采集码的学籍不符：请核对身份证号码最后 4 位。",
-            "The last 4 ID characters do not match this code's record: check the last 4 characters of your ID number.",
-            verdict,
-            now,
-        ));
+        return Err(no_match(verdict));
     }
     let student = owner.student;
     let reference = token("r_")?;
@@ -614,6 +608,20 @@ fn mismatch(code: &'static str, zh: &str, en: &str, after: Verdict, now: i64) ->
                 )
             }
         }
+    }
+}
+
+/// The code used up its yearly budget of failed tries: only a new code (from the school, out of
+/// band) or a login that verified it before goes on.
+fn code_retired() -> ApiError {
+    ApiError {
+        attempts_left: Some(0),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "verify.code_retired",
+            "此采集码的验证失败次数已达年度上限，已停止验证：可能有他人持有您的采集码截图，请联系学校重新生成采集码。",
+            "This code has used up its yearly allowance of failed tries and takes no more: someone may hold a screenshot of it. Ask your school for a new code.",
+        )
     }
 }
 

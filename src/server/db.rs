@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::throttle::Failures;
+use super::throttle::{Budget, Failures};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS schools (
@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS schools (
 CREATE TABLE IF NOT EXISTS students (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, school TEXT NOT NULL,
     category TEXT NOT NULL, last4 TEXT NOT NULL, name TEXT NOT NULL, level TEXT NOT NULL,
-    verify_failures INTEGER NOT NULL DEFAULT 0, last_failure_at INTEGER NOT NULL DEFAULT 0);
+    verify_failures INTEGER NOT NULL DEFAULT 0, last_failure_at INTEGER NOT NULL DEFAULT 0,
+    budget_failures INTEGER NOT NULL DEFAULT 0, budget_since INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY, login TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS logins (
@@ -166,9 +167,11 @@ pub fn session_exists(conn: &Connection, token: &str, now: i64) -> rusqlite::Res
 const LOGIN_OF: &str = "(SELECT login FROM sessions WHERE token = ?1)";
 
 /// Columns added after the first release: added to an older database, ignored when present.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 4] = [
     "ALTER TABLE logins ADD COLUMN last_failure_at INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE students ADD COLUMN last_failure_at INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE students ADD COLUMN budget_failures INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE students ADD COLUMN budget_since INTEGER NOT NULL DEFAULT 0",
 ];
 
 /// Failed verifications in a row of the session's login (a new session does not reset them).
@@ -205,6 +208,15 @@ pub fn set_code_failures(conn: &Connection, student: i64, f: Failures) -> rusqli
     Ok(())
 }
 
+/// The code's yearly count of failed tries.
+pub fn set_code_budget(conn: &Connection, student: i64, b: Budget) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE students SET budget_failures = ?2, budget_since = ?3 WHERE id = ?1",
+        params![student, b.failures, b.since],
+    )?;
+    Ok(())
+}
+
 /// Whether the session's login has verified this student before (it holds a record handle).
 pub fn login_verified(conn: &Connection, session: &str, student: i64) -> rusqlite::Result<bool> {
     conn.query_row(
@@ -230,12 +242,15 @@ pub struct CodeOwner {
     pub student: Student,
     pub last4: String,
     pub failures: Failures,
+    /// Failed tries in the code's current year (never cleared by a success).
+    pub budget: Budget,
 }
 
 /// The owner of a collection code, if the code exists.
 pub fn code_owner(conn: &Connection, code: &str) -> rusqlite::Result<Option<CodeOwner>> {
     conn.query_row(
-        "SELECT id, school, category, name, level, last4, verify_failures, last_failure_at
+        "SELECT id, school, category, name, level, last4, verify_failures, last_failure_at,
+                budget_failures, budget_since
          FROM students WHERE code = ?1",
         params![code],
         |r| {
@@ -251,6 +266,10 @@ pub fn code_owner(conn: &Connection, code: &str) -> rusqlite::Result<Option<Code
                 failures: Failures {
                     count: r.get(6)?,
                     last_at: r.get(7)?,
+                },
+                budget: Budget {
+                    failures: r.get(8)?,
+                    since: r.get(9)?,
                 },
             })
         },

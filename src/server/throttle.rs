@@ -11,6 +11,17 @@
 //!   has verified this code before is not held by the code's lock, so a stranger holding a
 //!   screenshot of the code cannot keep its graduate out once they are in.
 //! - A success clears both counts; failures are forgotten a day after the last lock ends.
+//! - **Per code, per year**: at most 100 failed tries in 365 days, never cleared by a success.
+//!   The back-off alone lets a patient guesser make ~10 tries a day (a third of the ~11 000 last-4
+//!   values in a year); the budget holds that to under 1 %. A code that spends it takes no more
+//!   tries from logins that have not verified it; the school issues a new code (out of band).
+//!
+//! What a stranger can do to the real graduate: without the code, nothing (an unknown code and
+//! another school's code count only against the stranger's own login, and every mismatch gets
+//! the same answer, so no code is learnt); with a screenshot of the code, delay the graduate's
+//! first verification by the code's back-off, and at worst spend its yearly budget, which then
+//! needs the school's new code. A graduate who has verified once is never held by the code's
+//! limits.
 //!
 //! Why not a permanent lock: anyone with a screenshot of the QR code could then lock its graduate
 //! out for good. Why not unlimited tries: 10⁴ values are guessed in an afternoon.
@@ -38,6 +49,52 @@ pub const PER_CODE: Backoff = Backoff {
 };
 
 const DAY_S: i64 = 24 * 60 * 60;
+
+/// The per-code budget of failed tries in a year.
+pub const YEARLY_CODE_BUDGET: YearlyBudget = YearlyBudget {
+    failures: 100,
+    window_s: 365 * DAY_S,
+};
+
+/// A count of failures that lasts a window from its first failure, whatever succeeds meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearlyBudget {
+    pub failures: u32,
+    pub window_s: i64,
+}
+
+/// Failures in the current window and when the window began (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Budget {
+    pub failures: u32,
+    pub since: i64,
+}
+
+impl YearlyBudget {
+    /// The budget that counts at `now`: a window that has ended counts nothing. A clock set back
+    /// before the window's start keeps it (the count is not a way around the budget).
+    fn current(&self, b: Budget, now: i64) -> Budget {
+        if b.failures > 0 && now < b.since.saturating_add(self.window_s) {
+            b
+        } else {
+            Budget::default()
+        }
+    }
+
+    /// Whether the window's failures are all spent at `now`.
+    pub fn spent(&self, b: Budget, now: i64) -> bool {
+        self.current(b, now).failures >= self.failures
+    }
+
+    /// The budget after one more failure at `now` (a new window starts with the first).
+    pub fn fail(&self, b: Budget, now: i64) -> Budget {
+        let b = self.current(b, now);
+        Budget {
+            failures: b.failures.saturating_add(1),
+            since: if b.failures == 0 { now } else { b.since },
+        }
+    }
+}
 
 /// Failures in a row and when the last one happened (unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -185,5 +242,62 @@ mod tests {
         assert_eq!(wait_text(61).1, "2 minutes");
         assert_eq!(wait_text(3600).0, "1 小时");
         assert_eq!(wait_text(2 * 3600 + 300).0, "2 小时 5 分钟");
+    }
+
+    /// A patient guesser with a fresh login for every try (so only the code's limits bind), who
+    /// waits out every lock, for a year: the yearly budget stops them under 1 % of the last-4
+    /// space (3 digits and a digit or X: 11 000 values). The back-off alone would allow a third.
+    #[test]
+    fn a_year_of_patient_guessing_finds_under_one_percent_of_the_last_4() {
+        let space = 11_000.0;
+        let year_end = 365 * DAY_S;
+        let guesses = |with_budget: bool| {
+            let (mut f, mut b, mut now, mut n) =
+                (Failures::default(), Budget::default(), 0i64, 0u32);
+            while now < year_end {
+                if with_budget && YEARLY_CODE_BUDGET.spent(b, now) {
+                    break;
+                }
+                match PER_CODE.verdict(f, now) {
+                    Verdict::Locked { until } => now = until,
+                    Verdict::Open { .. } => {
+                        f = PER_CODE.fail(f, now);
+                        b = YEARLY_CODE_BUDGET.fail(b, now);
+                        n += 1;
+                        now += 1;
+                    }
+                }
+            }
+            n
+        };
+        let budgeted = guesses(true);
+        assert!(f64::from(budgeted) / space < 0.01, "{budgeted} guesses");
+        assert_eq!(budgeted, YEARLY_CODE_BUDGET.failures);
+        let unbudgeted = guesses(false);
+        assert!(
+            f64::from(unbudgeted) > 300.0,
+            "the back-off alone: {unbudgeted}"
+        );
+    }
+
+    #[test]
+    fn the_yearly_budget_lasts_a_year_from_its_first_failure_and_a_clock_set_back_keeps_it() {
+        let y = YEARLY_CODE_BUDGET;
+        let mut b = Budget::default();
+        for i in 0..y.failures {
+            assert!(!y.spent(b, 1_000 + i64::from(i)));
+            b = y.fail(b, 1_000 + i64::from(i));
+        }
+        assert_eq!(b.since, 1_000);
+        assert!(y.spent(b, 1_000 + y.window_s - 1));
+        assert!(y.spent(b, 0), "a clock set back does not reopen it");
+        assert!(!y.spent(b, 1_000 + y.window_s), "a new year, a new budget");
+        assert_eq!(
+            y.fail(b, 1_000 + y.window_s),
+            Budget {
+                failures: 1,
+                since: 1_000 + y.window_s
+            }
+        );
     }
 }

@@ -710,7 +710,9 @@ function render() {
   show('code-msg', Boolean(st.code));
   if (st.code) $('code-msg').textContent = `${t('code_ok')}${lang === 'zh' ? '：' : ': '}${maskCode(st.code)}`;
   renderRecord(st);
-  $('order-id').textContent = st.order ?? '';
+  // The order by its last characters, as a receipt shows it; the full id is the server's.
+  $('order-id').textContent = st.order ? `…${st.order.slice(-6).toUpperCase()}` : '';
+  if (st.order) $('order-id').title = st.order;
   $('amount').textContent = view.amount == null ? '' : `¥${(view.amount / 100).toFixed(2)}`;
   $('prechecks').textContent = `${t('prechecks_left')} ${al.prechecks_left ?? t('unlimited')} ${al.prechecks_left == null ? '' : t('times')}`;
   $('prechecks').dataset.left = String(al.prechecks_left ?? '');

@@ -85,6 +85,13 @@ fn unit(u: &str) -> Unit {
             zh: " %",
             en: " %",
         },
+        // The expression classifier's 1 − P(neutral), as a likelihood in words.
+        "1 - P(neutral)" => Unit {
+            factor: 100.0,
+            decimals: 0,
+            zh: " % 可能不自然",
+            en: " % likely not neutral",
+        },
         "px" => suffix(0, " px"),
         "°" => suffix(0, "°"),
         "ΔE" => suffix(0, " ΔE"),

@@ -131,12 +131,24 @@ pub const SESSIONS_PER_LOGIN: i64 = 10;
 /// A new session for `login` (the host's user identity: a WeChat openid in production). Orders
 /// and verified records belong to the login, so a renewed session reaches them again. Expired
 /// sessions, and this login's beyond the newest [`SESSIONS_PER_LOGIN`], are deleted here, so
-/// sessions cannot pile up.
+/// sessions cannot pile up; so is the `logins` row of a login whose last session expired and that
+/// holds nothing (no record, no failure count still in force), so logins cannot pile up either.
 pub fn add_session(conn: &Connection, token: &str, login: &str, now: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE created_at <= ?1",
-        params![now - SESSION_TTL_S],
+    let expired: Vec<String> = conn
+        .prepare_cached("DELETE FROM sessions WHERE created_at <= ?1 RETURNING login")?
+        .query_map(params![now - SESSION_TTL_S], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Each lookup goes through an index (sessions_by_login, records_by_login, the primary key);
+    // failures are forgotten a day after the longest lock (a day) ends.
+    let mut forget = conn.prepare_cached(
+        "DELETE FROM logins WHERE login = ?1
+           AND (verify_failures = 0 OR last_failure_at < ?2)
+           AND NOT EXISTS (SELECT 1 FROM sessions WHERE login = ?1)
+           AND NOT EXISTS (SELECT 1 FROM records WHERE login = ?1)",
     )?;
+    for gone in &expired {
+        forget.execute(params![gone, now - 2 * 24 * 60 * 60])?;
+    }
     conn.execute(
         "INSERT INTO sessions (token, login, created_at) VALUES (?1, ?2, ?3)",
         params![token, login, now],
@@ -491,6 +503,52 @@ pub fn submissions(conn: &Connection) -> rusqlite::Result<Vec<(Order, Student)>>
 mod tests {
     use super::*;
 
+    /// Logins whose last session expired and that hold nothing are forgotten as new sessions
+    /// start; a login with a record, a live failure count or a live session stays.
+    #[test]
+    fn idle_logins_are_pruned_with_their_last_session() {
+        let dir = std::env::temp_dir().join(format!("gradphoto-db-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let conn = open(&dir).unwrap();
+        let logins = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT COUNT(*) FROM logins", [], |r| r.get(0))
+                .unwrap()
+        };
+        for i in 0..200 {
+            add_session(&conn, &format!("t{i}"), &format!("anon-{i}"), 1_000).unwrap();
+        }
+        add_session(&conn, "kept", "graduate", 1_000).unwrap();
+        let student = code_owner(&conn, "GP1-2026-000001")
+            .unwrap()
+            .unwrap()
+            .student;
+        add_record(&conn, "r_1", "kept", &student).unwrap();
+        add_session(&conn, "failing", "guesser", 1_000).unwrap();
+        let later = 1_000 + SESSION_TTL_S;
+        set_login_failures(
+            &conn,
+            "failing",
+            Failures {
+                count: 3,
+                last_at: later - 60,
+            },
+        )
+        .unwrap();
+        add_session(&conn, "live", "still-here", later - 10).unwrap();
+        assert_eq!(logins(&conn), 203);
+        add_session(&conn, "new", "newcomer", later).unwrap();
+        let left: Vec<String> = conn
+            .prepare("SELECT login FROM logins ORDER BY login")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(left, ["graduate", "guesser", "newcomer", "still-here"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// Every query a graduate's call runs finds its rows through an index, never by reading a
     /// whole table: with a million sessions a scan took `POST /session` to 55 ms and another
     /// user's `GET /orders` to 172 ms.
@@ -513,6 +571,10 @@ mod tests {
         };
         for sql in [
             "DELETE FROM sessions WHERE created_at <= ?1",
+            "DELETE FROM logins WHERE login = ?1
+               AND (verify_failures = 0 OR last_failure_at < ?2)
+               AND NOT EXISTS (SELECT 1 FROM sessions WHERE login = ?1)
+               AND NOT EXISTS (SELECT 1 FROM records WHERE login = ?1)",
             "DELETE FROM sessions WHERE login = ?1 AND token NOT IN (
                 SELECT token FROM sessions WHERE login = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
             "SELECT 1 FROM sessions WHERE token = ?1 AND created_at > ?2",

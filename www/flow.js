@@ -556,6 +556,10 @@ function renderMessages() {
 }
 
 function renderProgress() {
+  // The upload's line belongs to the submission: gone once the review has answered.
+  if (view.progress != null && !['submitted', 'under_review'].includes(flow?.state().stage)) {
+    view.progress = null; view.uploadNote = ''; view.offline = false;
+  }
   const p = $('upload-progress');
   p.hidden = view.progress == null;
   p.value = view.progress ?? 0;

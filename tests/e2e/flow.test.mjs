@@ -369,6 +369,9 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
 
   // The student sees the rejection and the reason, and reshoots without paying.
   await waitStage(page, 'rejected', 20_000);
+  // The upload's "已上传 100%" belonged to the submission, not to its rejection.
+  assert.equal(await page.isHidden('#upload-progress'), true);
+  assert.equal(await page.textContent('#upload-msg'), '');
   const status = await page.textContent('#review-status');
   assert.match(status, /审核未通过/);
   assert.ok(status.includes(reason));

@@ -796,6 +796,8 @@ async function main() {
   }
   await initBridge(); // mini-program web-view: the JSSDK and WeChat's bridge, before host mode counts
   flow = resumeOrNew();
+  // Back at the photo step: the worker's models download while the page syncs with the server.
+  if (flow.allowed().can_capture) preloadAnalyzer();
   $('status').textContent = view.resumed ? t('resumed') : '';
   $('status').hidden = !view.resumed;
 

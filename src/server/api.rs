@@ -257,7 +257,11 @@ pub async fn verify(
     let now = state.now();
     let conn = state.db();
     let login = throttle::PER_LOGIN;
-    let login_failures = db::login_failures(&conn, &session)?;
+    let mut login_failures = db::login_failures(&conn, &session)?;
+    if let Some(f) = login.rebased(login_failures, now) {
+        db::set_login_failures(&conn, &session, f)?;
+        login_failures = f;
+    }
     if let Verdict::Locked { until } = login.verdict(login_failures, now) {
         return Err(locked(until - now, false));
     }
@@ -277,10 +281,14 @@ pub async fn verify(
         db::set_login_failures(conn, &session, f)?;
         Ok(login.verdict(f, now))
     };
-    let Some(owner) = db::code_owner(&conn, code)? else {
+    let Some(mut owner) = db::code_owner(&conn, code)? else {
         return Err(no_match(fail_login(&conn)?));
     };
     let code_limit = throttle::PER_CODE;
+    if let Some(f) = code_limit.rebased(owner.failures, now) {
+        db::set_code_failures(&conn, owner.student.id, f)?;
+        owner.failures = f;
+    }
     // The code's limits hold every login but one that has verified this code before, so a
     // stranger holding a screenshot of the code cannot keep its graduate out once they are in.
     let held = !db::login_verified(&conn, &session, owner.student.id)?;

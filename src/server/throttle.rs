@@ -135,6 +135,17 @@ impl Backoff {
         }
     }
 
+    /// The failures moved to `now` when the clock has been set back before the last one (`None`
+    /// when it has not): the caller stores them, so a lock lasts its own length from the moment
+    /// the jump was seen, never longer (a year back once read "try again in 8760 h") and never
+    /// shorter.
+    pub fn rebased(&self, f: Failures, now: i64) -> Option<Failures> {
+        (f.count > 0 && f.last_at > now).then_some(Failures {
+            count: f.count,
+            last_at: now,
+        })
+    }
+
     /// Whether a try is allowed at `now`, and how many are left before the next lock.
     pub fn verdict(&self, f: Failures, now: i64) -> Verdict {
         let f = self.current(f, now);
@@ -299,5 +310,23 @@ mod tests {
                 since: 1_000 + y.window_s
             }
         );
+    }
+
+    #[test]
+    fn a_clock_set_back_never_lengthens_a_lock_beyond_itself() {
+        let b = PER_LOGIN;
+        let mut f = Failures::default();
+        let t = 400 * DAY_S;
+        for _ in 0..5 {
+            f = b.fail(f, t);
+        }
+        assert_eq!(b.verdict(f, t), Verdict::Locked { until: t + 60 });
+        // The clock moved back a year: the failures are rebased to then (and stored), and the
+        // lock lasts its minute from there; a clock that has not moved back changes nothing.
+        let back = t - 365 * DAY_S;
+        assert_eq!(b.rebased(f, t), None);
+        let f = b.rebased(f, back).unwrap();
+        assert_eq!(b.verdict(f, back), Verdict::Locked { until: back + 60 });
+        assert_eq!(b.verdict(f, back + 60), Verdict::Open { attempts_left: 1 });
     }
 }

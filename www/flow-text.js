@@ -33,6 +33,9 @@ export const text = {
     review_under_review: '待审核：人工审核约需两个工作日；审核前可以撤回。',
     review_rejected: '审核未通过：', review_reshoot: '请按原因重新拍摄并提交，无需再次支付。',
     review_approved: '审核通过：照片已锁定，不能再修改。', review_published: '已上网：照片已制作完成并上网。',
+    steps_caption: '已完成 {n}/{total} 步 · 下一步：{next}', steps_all_done: '全部完成',
+    // The progress bar's segments, one per milestone of flow.js (MILESTONES), as tasks.
+    step_names: ['登录', '填写学校', '识别采集码', '核验身份', '支付', '拍照并生成标准照', '提交审核', '审核通过', '照片上网'],
     resumed: '已恢复上次的进度。', no_reason: '（未说明原因）',
   },
   en: {
@@ -66,6 +69,8 @@ export const text = {
     review_under_review: 'Under review: manual review takes about two working days; you may withdraw until then.',
     review_rejected: 'Rejected: ', review_reshoot: 'Take a new photo following the reason and submit it; no second payment.',
     review_approved: 'Approved: the photo is locked and cannot change.', review_published: 'Published: the photo is made and on line.',
+    steps_caption: '{n} of {total} steps done · next: {next}', steps_all_done: 'all done',
+    step_names: ['sign in', 'school', 'collection code', 'identity check', 'payment', 'photo and standard photo', 'submission', 'approval', 'publication'],
     resumed: 'Resumed where you left off.', no_reason: '(no reason given)',
   },
 };

@@ -609,7 +609,7 @@ function renderRecord(st) {
   if (!st.record) return;
   let rec = {};
   try { rec = JSON.parse(st.record); } catch { /* opaque */ }
-  for (const [k, v] of [['name', rec.masked_name], ['rschool', rec.school ?? st.school?.name], ['rcategory', rec.category ?? st.school?.category], ['level', rec.level], ['order', st.order], ['pay', st.paid ? t('paid') : null]]) {
+  for (const [k, v] of [['name', rec.masked_name], ['rschool', rec.school ?? st.school?.name], ['rcategory', rec.category ?? st.school?.category], ['level', rec.level], ['order', orderShort(st.order)], ['pay', st.paid ? t('paid') : null]]) {
     if (v == null) continue;
     const dt = document.createElement('dt'); dt.textContent = k === 'pay' ? t('h_pay') : t(k);
     const dd = document.createElement('dd'); dd.textContent = v;
@@ -617,6 +617,9 @@ function renderRecord(st) {
     dl.append(dt, dd);
   }
 }
+
+/** An order by its last characters, as a receipt shows it (the full id is the server's). */
+const orderShort = (order) => (order ? `…${order.slice(-6).toUpperCase()}` : null);
 
 function render() {
   if (!flow) return;
@@ -631,7 +634,20 @@ function render() {
   const steps = $('steps');
   if (!steps.children.length) for (const m of MILESTONES) { const li = document.createElement('li'); li.dataset.stage = m; steps.append(li); }
   const reached = STAGES.indexOf(stage);
-  for (const li of steps.children) li.classList.toggle('done', STAGES.indexOf(li.dataset.stage) <= reached);
+  let n = 0;
+  for (const li of steps.children) {
+    const done = STAGES.indexOf(li.dataset.stage) <= reached;
+    li.classList.toggle('done', done);
+    if (done) n += 1;
+    // Each segment names its step, for a tap-and-hold and screen readers.
+    const label = text[lang].step_names[MILESTONES.indexOf(li.dataset.stage)] ?? li.dataset.stage;
+    li.title = label;
+    li.setAttribute('aria-label', label);
+  }
+  const next = MILESTONES.findIndex((m) => STAGES.indexOf(m) > reached);
+  $('steps-caption').textContent = t('steps_caption')
+    .replace('{n}', String(n)).replace('{total}', String(MILESTONES.length))
+    .replace('{next}', next >= 0 ? text[lang].step_names[next] : t('steps_all_done'));
 
   // Which cards: the current step's, plus what the user needs to see (record, result, review).
   show('step-login', at('signed_out'));
@@ -715,7 +731,7 @@ function render() {
   if (st.code) $('code-msg').textContent = `${t('code_ok')}${lang === 'zh' ? '：' : ': '}${maskCode(st.code)}`;
   renderRecord(st);
   // The order by its last characters, as a receipt shows it; the full id is the server's.
-  $('order-id').textContent = st.order ? `…${st.order.slice(-6).toUpperCase()}` : '';
+  $('order-id').textContent = orderShort(st.order) ?? '';
   if (st.order) $('order-id').title = st.order;
   $('amount').textContent = view.amount == null ? '' : `¥${(view.amount / 100).toFixed(2)}`;
   $('prechecks').textContent = `${t('prechecks_left')} ${al.prechecks_left ?? t('unlimited')} ${al.prechecks_left == null ? '' : t('times')}`;

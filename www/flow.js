@@ -734,6 +734,11 @@ function render() {
   $('order-id').textContent = orderShort(st.order) ?? '';
   if (st.order) $('order-id').title = st.order;
   $('amount').textContent = view.amount == null ? '' : `¥${(view.amount / 100).toFixed(2)}`;
+  // The fee before the graduate taps to pay: the verified record carries it.
+  let fee = null;
+  try { fee = st.record ? JSON.parse(st.record).amount_fen : null; } catch { /* opaque */ }
+  $('price').hidden = !(Number.isFinite(fee) && at('eligibility_shown', 'payment_pending'));
+  $('price').textContent = Number.isFinite(fee) ? `${t('fee')} ¥${(fee / 100).toFixed(2)}` : '';
   $('prechecks').textContent = `${t('prechecks_left')} ${al.prechecks_left ?? t('unlimited')} ${al.prechecks_left == null ? '' : t('times')}`;
   $('prechecks').dataset.left = String(al.prechecks_left ?? '');
 

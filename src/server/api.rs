@@ -325,6 +325,8 @@ pub async fn verify(
             "school": student.school,
             "category": student.category,
             "level": student.level,
+            // The collection fee, shown before the graduate starts paying.
+            "amount_fen": db::AMOUNT_FEN,
         }
     })))
 }

@@ -241,6 +241,8 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.equal((await flowState(page)).code, 'GP1-2026-000001');
   assert.equal(await page.textContent('#masked-name'), '张*明');
 
+  // The fee is said before paying (the verified record carries it).
+  assert.match(await page.textContent('#price'), /¥25\.00/);
   // Pay in the sandbox cashier.
   await page.click('#pay');
   await waitStage(page, 'payment_pending');

@@ -54,8 +54,8 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
                 if hit { 1.0 } else { 0.0 },
                 "beauty app",
                 &Hints {
-                    ok: ("EXIF 未显示美颜软件（皮肤纹理分析尚未实现）。", "EXIF names no beauty app (skin-texture analysis is not implemented yet)."),
-                    low: ("EXIF 未显示美颜软件（皮肤纹理分析尚未实现）。", "EXIF names no beauty app (skin-texture analysis is not implemented yet)."),
+                    ok: ("照片的拍摄信息中没有美颜软件。请确认未使用美颜、滤镜或修图。", "The photo's camera data names no beauty app. Make sure no beauty filter or retouching was used."),
+                    low: ("照片的拍摄信息中没有美颜软件。请确认未使用美颜、滤镜或修图。", "The photo's camera data names no beauty app. Make sure no beauty filter or retouching was used."),
                     high: ("照片经过美颜软件处理：请使用未经美颜、修图的原图。", "The photo went through a beauty app: use an unretouched original."),
                 },
                 None,
@@ -64,8 +64,8 @@ pub(crate) fn run(ctx: &Context, out: &mut Vec<RuleResult>) -> Result<()> {
         None => out.push(not_evaluated(
             "capture.beautified",
             "beauty app",
-            "照片没有软件信息（EXIF），皮肤纹理分析尚未实现，无法判断是否美颜。",
-            "No EXIF software tag, and skin-texture analysis is not implemented: beautification cannot be judged.",
+            "照片没有拍摄软件的信息，无法自动判断是否美颜：请提交相机直接拍摄、未经美颜和修图的原图（提交前会请您确认）。",
+            "The photo carries no camera-app data, so beautification cannot be judged automatically: submit an original straight from the camera, with no beauty filter or retouching (you confirm this before submitting).",
         )),
     }
     rephoto(ctx, out);

@@ -599,7 +599,7 @@ function renderResult() {
   if (r?.report) {
     $('verdict').textContent = verdictText(r.report, lang);
     $('report').dataset.verdict = r.report.verdict;
-    renderChecklist($('rules'), r.report, lang);
+    renderChecklist($('rules'), r.report, lang, { plain: true });
   }
 }
 

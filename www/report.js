@@ -21,9 +21,11 @@ export function verdictText(report, lang = 'zh') {
 /**
  * Fill `list` (a `<ul>`) with one `<li data-id data-status>` per rule, failing rules first: the
  * rule's title, the value and the allowed range as Rust formatted them, the hint, and a details
- * line with the rule's id and the raw numbers (for support and the curious).
+ * line with the rule's id and the raw numbers (for support and the curious). `plain`: the
+ * graduate's view, where a value in a specialist's unit (Rust marks it `technical`: L*, ΔE, a
+ * score) stays in the details and the line is the hint alone.
  */
-export function renderChecklist(list, report, lang = 'zh') {
+export function renderChecklist(list, report, lang = 'zh', { plain = false } = {}) {
   const l = labels[lang] ?? labels.zh;
   const zh = lang === 'zh';
   list.replaceChildren();
@@ -37,7 +39,7 @@ export function renderChecklist(list, report, lang = 'zh') {
     add('span', 'what', (zh ? r.title_zh : r.title_en) || r.id);
     const value = zh ? r.value_zh : r.value_en;
     const allowed = zh ? r.allowed_zh : r.allowed_en;
-    if (value != null) {
+    if (value != null && !(plain && r.technical)) {
       add('span', 'value', allowed ? `${value}（${l.allowed} ${allowed}）` : value);
     }
     add('span', 'hint', zh ? r.hint_zh : r.hint_en);

@@ -22,6 +22,9 @@ pub struct Shown {
     /// The allowed range; `None` when the rule has none.
     pub allowed_zh: Option<String>,
     pub allowed_en: Option<String>,
+    /// The value is in a unit only a specialist reads (L*, ΔE, a score): a graduate's view
+    /// shows the hint and leaves the numbers to the details.
+    pub technical: bool,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +58,24 @@ pub fn title(id: &str) -> (String, String) {
 /// Whether `presets/rules.json` names the rule.
 pub fn has_title(id: &str) -> bool {
     titles().contains_key(id)
+}
+
+/// Units a graduate reads without help (a share, pixels, degrees, stops, face widths, file
+/// sizes, a count, a likelihood); every other unit is [`Shown::technical`].
+fn plain_language(u: &str) -> bool {
+    matches!(
+        u,
+        "share"
+            | "1 - P(neutral)"
+            | "px"
+            | "°"
+            | "EV"
+            | "face widths"
+            | "faces"
+            | "KB"
+            | "bytes"
+            | "dpi"
+    ) || is_flag(u)
 }
 
 /// How a unit is shown: a factor, the decimals, and the suffix in each language.
@@ -200,6 +221,7 @@ pub fn shown(r: &RuleResult) -> Shown {
     Shown {
         title_zh,
         title_en,
+        technical: value_zh.is_some() && !plain_language(r.unit),
         value_zh,
         value_en,
         allowed_zh,
@@ -402,5 +424,30 @@ mod tests {
             confirmation(&rules).1,
             "I confirm: I wear no make-up; I wear no coloured contact lenses; someone else took it with the rear camera."
         );
+    }
+
+    #[test]
+    fn specialist_units_are_marked_technical_and_plain_ones_are_not() {
+        let with = |unit: &'static str| rule("x.y", unit, 1.0, None, Some(2.0));
+        for unit in ["L*", "ΔE", "ΔY", "σ", "ratio", "glasses score"] {
+            assert!(shown(&with(unit)).technical, "{unit}");
+        }
+        for unit in [
+            "px",
+            "share",
+            "°",
+            "face widths",
+            "KB",
+            "1 - P(neutral)",
+            "front lens",
+        ] {
+            assert!(!shown(&with(unit)).technical, "{unit}");
+        }
+        // Nothing measured: nothing to hide.
+        let unmeasured = RuleResult {
+            measured: None,
+            ..with("ΔE")
+        };
+        assert!(!shown(&unmeasured).technical);
     }
 }

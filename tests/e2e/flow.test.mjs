@@ -570,6 +570,11 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   const std = JSON.parse(await page.getAttribute('#std-info', 'data-result'));
   assert.deepEqual([std.width, std.height, std.verdict], [480, 640, 'pass']);
   assert.equal(await page.getAttribute('#rules li[data-id="background.uniform"]', 'data-status'), 'warn');
+  // The graduate's checklist says what to do: a specialist's unit (ΔE) stays under 详情, a
+  // reading anyone follows (the crown in pixels) is shown.
+  assert.equal(await page.$$eval('#rules li[data-id="background.uniform"] .value', (v) => v.length), 0);
+  assert.match(await page.textContent('#rules li[data-id="background.uniform"] .raw'), /ΔE/);
+  assert.equal(await page.$$eval('#rules li[data-id="geometry.crown"] .value', (v) => v.length), 1);
 
   // The pre-submit confirmation, ticked once for this photo: it stays ticked through the
   // retries, withdrawals and the reload below.

@@ -210,7 +210,14 @@ function countedBody(name, url, response, progress, i) {
         controller.enqueue(value);
       } catch (e) {
         reader.cancel().catch(() => {});
-        controller.error(e);
+        // A connection dropped mid-file surfaces as a bare network TypeError: name the file.
+        controller.error(e instanceof GradphotoError ? e : new GradphotoError({
+          code: 'asset.truncated',
+          message_en: `${name} from ${url} was cut off after ${seen} bytes (${e?.message ?? e}).`,
+          message_zh: `${name} 下载中断（已收到 ${seen} 字节），请检查网络后重试。`,
+          file: name,
+          url: String(url),
+        }));
       }
     },
     cancel(reason) { return reader.cancel(reason); },

@@ -179,6 +179,28 @@ test('a wrong models path answered with the site\'s index page is a typed error 
   await page.close();
 });
 
+test('a model cut off mid-download is a typed error naming it', async () => {
+  const model = 'face_landmark_w16.onnx';
+  const bytes = await (await import('node:fs/promises')).readFile(`${pkg}models/${model}`);
+  const site = await serve(pkg, {
+    routes: {
+      // The headers promise the whole file; half of it comes, then the connection drops.
+      [`/cut/${model}`]: (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+        res.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => res.socket.destroy(), 50));
+      },
+    },
+  });
+  const { page } = await phonePage();
+  await page.goto(`${site}/loader.js`);
+  await page.evaluate(async () => { window.loader = await import('/loader.js'); });
+  const e = await startFailure(page, { files: { [model]: '/cut/face_landmark_w16.onnx' }, warmUp: false });
+  assert.equal(e.code, 'asset.truncated', JSON.stringify(e));
+  assert.equal(e.file, model);
+  assert.match(e.zh, /下载中断/);
+  await page.close();
+});
+
 test('a missing file (404) and a missing worker are typed errors naming them', async () => {
   const site = await serve(pkg);
   const { page } = await phonePage();

@@ -34,6 +34,9 @@ export function isGradphotoError(e) {
   return typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.message_en === 'string';
 }
 
+/** The fallback for a model's bytes that the module would not load. */
+const modelLoadFailed = (x) => ({ code: 'model.load_failed', message_en: String(x), message_zh: '模型无法加载。' });
+
 /** `e` as a GradphotoError: kept if it is one, wrapped if it has the fields, else `fallback`. */
 function typed(e, fallback) {
   if (e instanceof GradphotoError) return e;
@@ -224,7 +227,10 @@ function countedBody(name, url, response, progress, i) {
   });
 }
 
-/** A whole stream as one array. */
+/**
+ * A whole stream as one array. Read by hand: `new Response(stream).arrayBuffer()` rejects with a
+ * bare TypeError when the stream errors, losing the typed error that names the file.
+ */
 async function drain(stream) {
   const chunks = [];
   const reader = stream.getReader();
@@ -239,6 +245,13 @@ async function drain(stream) {
   return out;
 }
 
+/** A URL or Response source as its counted body: fetched (typed errors naming the file) or given. */
+async function countedSource(name, source, progress, i) {
+  const given = isResponse(source);
+  const response = given ? source : await fetchFile(name, source);
+  return countedBody(name, given ? response.url || 'a Response' : source, response, progress, i);
+}
+
 /** One file's bytes (a model), counted into `progress`. */
 async function fileBytes(name, source, progress, i) {
   if (isBytes(source)) {
@@ -248,8 +261,7 @@ async function fileBytes(name, source, progress, i) {
     progress.done(i);
     return bytes;
   }
-  const response = isResponse(source) ? source : await fetchFile(name, source);
-  return drain(countedBody(name, isResponse(source) ? response.url || 'a Response' : source, response, progress, i));
+  return drain(await countedSource(name, source, progress, i));
 }
 
 /**
@@ -257,11 +269,8 @@ async function fileBytes(name, source, progress, i) {
  * `application/wasm` so the engine compiles it while it downloads.
  */
 async function wasmInput(name, source, progress, i) {
-  if (!isResponse(source) && isBytes(source)) return fileBytes(name, source, progress, i);
-  const url = isResponse(source) ? source.url || 'a Response' : source;
-  const response = isResponse(source) ? source : await fetchFile(name, source);
-  if (typeof WebAssembly.instantiateStreaming !== 'function') return drain(countedBody(name, url, response, progress, i));
-  return new Response(countedBody(name, url, response, progress, i), { headers: { 'Content-Type': 'application/wasm' } });
+  if (isBytes(source) || typeof WebAssembly.instantiateStreaming !== 'function') return fileBytes(name, source, progress, i);
+  return new Response(await countedSource(name, source, progress, i), { headers: { 'Content-Type': 'application/wasm' } });
 }
 
 let initialised = null;
@@ -359,7 +368,7 @@ export function loadAnalyzer(options = {}) {
       try {
         return new Analyzer(bytes[0], bytes[1], bytes[2], named[MODEL_FILES.detectorFullRange], named[MODEL_FILES.iris], named[MODEL_FILES.expression]);
       } catch (e) {
-        throw typed(e, (x) => ({ code: 'model.load_failed', message_en: String(x), message_zh: '模型无法加载。' }));
+        throw typed(e, modelLoadFailed);
       }
     })
     .catch((e) => {
@@ -379,7 +388,7 @@ function loadLater(loads, analyzer, file, has, load, options) {
   if (!loads.has(analyzer)) {
     loads.set(analyzer, fileBytes(file, sourceOf(file, options), progressOver([file], options.onProgress), 0)
       .then((bytes) => { if (!has()) load(bytes); })
-      .catch((e) => { loads.delete(analyzer); throw typed(e, (x) => ({ code: 'model.load_failed', message_en: String(x), message_zh: '模型无法加载。' })); }));
+      .catch((e) => { loads.delete(analyzer); throw typed(e, modelLoadFailed); }));
   }
   return loads.get(analyzer);
 }

@@ -11,7 +11,8 @@ const mounts = [
   ['/bench-inputs/', join(root, 'target/bench/inputs')], ['/test-data/', join(root, 'tests/data')],
   ['/', join(root, 'www')],
 ];
-const types = {
+/** Content types by extension (also the example tests' server, tests/examples/static.mjs). */
+export const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Error, Limits, Photo, Preset};
+use crate::{Error, ErrorInfo, Limits, Photo, Preset};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -72,7 +72,7 @@ export interface Overlay {
 }
 "#;
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value
         .serialize(&serializer)
@@ -82,14 +82,14 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// A typed error as JS throws it: an `Error` (so it has a stack and `instanceof Error` holds) named
 /// `GradphotoError`, with the stable `code` and both messages as own properties, the same fields
 /// `loader.js`'s `GradphotoError` class has.
-pub(crate) fn js_error(code: &str, message_zh: &str, message_en: &str) -> JsValue {
-    let error = js_sys::Error::new(message_en);
+pub(crate) fn js_error(info: &ErrorInfo) -> JsValue {
+    let error = js_sys::Error::new(&info.message_en);
     error.set_name("GradphotoError");
     let value: JsValue = error.into();
     for (key, text) in [
-        ("code", code),
-        ("message_zh", message_zh),
-        ("message_en", message_en),
+        ("code", info.code),
+        ("message_zh", &info.message_zh),
+        ("message_en", &info.message_en),
     ] {
         // Setting a property on a fresh Error cannot fail.
         let _ = js_sys::Reflect::set(&value, &JsValue::from_str(key), &JsValue::from_str(text));
@@ -97,9 +97,8 @@ pub(crate) fn js_error(code: &str, message_zh: &str, message_en: &str) -> JsValu
     value
 }
 
-fn err(e: Error) -> JsValue {
-    let info = e.info();
-    js_error(info.code, &info.message_zh, &info.message_en)
+pub(crate) fn err(e: Error) -> JsValue {
+    js_error(&e.info())
 }
 
 fn preset(id_or_json: &str) -> Result<Preset, JsValue> {

@@ -4,28 +4,14 @@
 //! never a panic. Events are read through `JSON.stringify` and the Rust JSON parser, so an error
 //! about a malformed event names the place, never the value (which may be a last-4 entry).
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::flow::{self, Event, FlowError};
-use crate::wasm_api::js_error;
-use crate::{Error, Preset, DEFAULT_PRESET};
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&serializer)
-        .map_err(|e| JsValue::from_str(&e.to_string()))
-}
+use crate::wasm_api::{err, js_error, to_js};
+use crate::{Preset, DEFAULT_PRESET};
 
 fn flow_err(e: FlowError) -> JsValue {
-    let info = e.info();
-    js_error(info.code, &info.message_zh, &info.message_en)
-}
-
-fn err(e: Error) -> JsValue {
-    let info = e.info();
-    js_error(info.code, &info.message_zh, &info.message_en)
+    js_error(&e.info())
 }
 
 fn event_from_js(event: &JsValue) -> Result<Event, JsValue> {

@@ -557,14 +557,12 @@ function renderMessages() {
 
 function renderProgress() {
   // The upload's line belongs to the submission: gone once the review has answered.
-  if (view.progress != null && !['submitted', 'under_review'].includes(flow?.state().stage)) {
-    view.progress = null; view.uploadNote = ''; view.offline = false;
-  }
+  const shown = view.progress != null && ['submitted', 'under_review'].includes(flow?.state().stage);
   const p = $('upload-progress');
-  p.hidden = view.progress == null;
+  p.hidden = !shown;
   p.value = view.progress ?? 0;
-  $('upload-msg').textContent = view.progress == null ? '' : view.offline ? view.uploadNote : `${view.uploadNote} ${view.progress}%`;
-  $('upload-msg').dataset.offline = String(Boolean(view.offline));
+  $('upload-msg').textContent = !shown ? '' : view.offline ? view.uploadNote : `${view.uploadNote} ${view.progress}%`;
+  $('upload-msg').dataset.offline = String(shown && Boolean(view.offline));
   // Cancelling is always possible while the photo is on its way (offline included).
   $('upload-cancel').hidden = !view.uploadAbort;
 }
@@ -607,8 +605,7 @@ function renderRecord(st) {
   const dl = $('record');
   dl.replaceChildren();
   if (!st.record) return;
-  let rec = {};
-  try { rec = JSON.parse(st.record); } catch { /* opaque */ }
+  const rec = recordOf(st);
   for (const [k, v] of [['name', rec.masked_name], ['rschool', rec.school ?? st.school?.name], ['rcategory', rec.category ?? st.school?.category], ['level', rec.level], ['order', orderShort(st.order)], ['pay', st.paid ? t('paid') : null]]) {
     if (v == null) continue;
     const dt = document.createElement('dt'); dt.textContent = k === 'pay' ? t('h_pay') : t(k);
@@ -616,6 +613,11 @@ function renderRecord(st) {
     if (k === 'name') dd.id = 'masked-name';
     dl.append(dt, dd);
   }
+}
+
+/** The verified record the flow keeps (opaque to Rust: the server's JSON), or `{}`. */
+function recordOf(st) {
+  try { return st.record ? JSON.parse(st.record) : {}; } catch { return {}; }
 }
 
 /** An order by its last characters, as a receipt shows it (the full id is the server's). */
@@ -735,8 +737,7 @@ function render() {
   if (st.order) $('order-id').title = st.order;
   $('amount').textContent = view.amount == null ? '' : `¥${(view.amount / 100).toFixed(2)}`;
   // The fee before the graduate taps to pay: the verified record carries it.
-  let fee = null;
-  try { fee = st.record ? JSON.parse(st.record).amount_fen : null; } catch { /* opaque */ }
+  const fee = recordOf(st).amount_fen;
   $('price').hidden = !(Number.isFinite(fee) && at('eligibility_shown', 'payment_pending'));
   $('price').textContent = Number.isFinite(fee) ? `${t('fee')} ¥${(fee / 100).toFixed(2)}` : '';
   $('prechecks').textContent = `${t('prechecks_left')} ${al.prechecks_left ?? t('unlimited')} ${al.prechecks_left == null ? '' : t('times')}`;

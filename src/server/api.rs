@@ -265,24 +265,15 @@ pub async fn verify(
     if let Verdict::Locked { until } = login.verdict(login_failures, now) {
         return Err(locked(until - now, false));
     }
-    // One answer for every mismatch (an unknown code, another school's code, a wrong last 4):
-    // otherwise the answers tell which codes exist. Each counts as a failed try for the login.
-    let no_match = |verdict: Verdict| {
-        mismatch(
-            "verify.mismatch",
-            "采集码、学校和学历类别、证件号后四位不一致：请核对学校全称、学历类别和身份证号码最后 4 位；如采集码已失效，请在学信网 App 中重新获取。",
-            "The collection code, school and category, and last 4 ID characters do not match: check the school's full name, the category and the last 4 characters of your ID number; if the code has expired, get it again in the 学信网 (CHSI) app.",
-            verdict,
-            now,
-        )
-    };
-    let fail_login = |conn: &rusqlite::Connection| -> ApiResult<Verdict> {
+    // Every mismatch (an unknown code, another school's code, a wrong last 4) gets the one answer
+    // of `mismatch` and counts as a failed try for the login.
+    let fail_login = || -> ApiResult<Verdict> {
         let f = login.fail(login_failures, now);
-        db::set_login_failures(conn, &session, f)?;
+        db::set_login_failures(&conn, &session, f)?;
         Ok(login.verdict(f, now))
     };
     let Some(mut owner) = db::code_owner(&conn, code)? else {
-        return Err(no_match(fail_login(&conn)?));
+        return Err(mismatch(fail_login()?, now));
     };
     let code_limit = throttle::PER_CODE;
     if let Some(f) = code_limit.rebased(owner.failures, now) {
@@ -302,10 +293,10 @@ pub async fn verify(
     }
     // Another school's code tests no secret: it counts for the login, not for the code.
     if owner.student.school != school || owner.student.category != category {
-        return Err(no_match(fail_login(&conn)?));
+        return Err(mismatch(fail_login()?, now));
     }
     if owner.last4 != last4.as_str() {
-        let mut verdict = fail_login(&conn)?;
+        let mut verdict = fail_login()?;
         if held {
             let c = code_limit.fail(owner.failures, now);
             db::set_code_failures(&conn, owner.student.id, c)?;
@@ -313,7 +304,7 @@ pub async fn verify(
             db::set_code_budget(&conn, owner.student.id, budget)?;
             verdict = stricter(verdict, code_limit.verdict(c, now));
         }
-        return Err(no_match(verdict));
+        return Err(mismatch(verdict, now));
     }
     let student = owner.student;
     let reference = token("r_")?;
@@ -593,8 +584,12 @@ fn stricter(a: Verdict, b: Verdict) -> Verdict {
     }
 }
 
-/// A failed try: what was wrong, then the tries left or the lock it earned.
-fn mismatch(code: &'static str, zh: &str, en: &str, after: Verdict, now: i64) -> ApiError {
+/// A failed try, then the tries left or the lock it earned. One answer for an unknown code,
+/// another school's code and a wrong last 4: different answers would tell which codes exist.
+fn mismatch(after: Verdict, now: i64) -> ApiError {
+    let code = "verify.mismatch";
+    let zh = "采集码、学校和学历类别、证件号后四位不一致：请核对学校全称、学历类别和身份证号码最后 4 位；如采集码已失效，请在学信网 App 中重新获取。";
+    let en = "The collection code, school and category, and last 4 ID characters do not match: check the school's full name, the category and the last 4 characters of your ID number; if the code has expired, get it again in the 学信网 (CHSI) app.";
     match after {
         Verdict::Open { attempts_left } => ApiError {
             attempts_left: Some(attempts_left),

@@ -6,12 +6,8 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { types } from '../../scripts/serve.mjs';
 
-const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
-  '.jpg': 'image/jpeg', '.json': 'application/json',
-};
 
 /**
  * Serve `dir` on a free port. `gzip`: compress every answer the browser accepts gzip for;

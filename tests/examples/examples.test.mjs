@@ -92,12 +92,20 @@ test('vite dev server: the example runs unbundled from node_modules with no conf
   const probe = await serveDir(dir);
   const port = probe.address().port;
   await new Promise((ok) => probe.close(ok));
-  const dev = spawn(`${dir}node_modules/.bin/vite`, ['--port', String(port), '--strictPort', '--host', '127.0.0.1', '--force'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Colours off: with CI set (as on the CI machine), Vite prints the port in bold, and the
+  // address no longer reads as one string. Escapes are stripped too, in case a terminal forces them.
+  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+  const dev = spawn(`${dir}node_modules/.bin/vite`, ['--port', String(port), '--strictPort', '--host', '127.0.0.1', '--force'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let said = '';
     await new Promise((ok, fail) => {
-      dev.stdout.on('data', (d) => { said += d; if (said.includes(`127.0.0.1:${port}`)) ok(); });
-      dev.on('exit', (code) => fail(new Error(`vite exited ${code}: ${said}`)));
+      const timer = setTimeout(() => fail(new Error(`vite printed no address in 60 s: ${said}`)), 60_000);
+      dev.stdout.on('data', (d) => {
+        said += d;
+        // eslint-disable-next-line no-control-regex
+        if (said.replace(/\x1b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) { clearTimeout(timer); ok(); }
+      });
+      dev.on('exit', (code) => { clearTimeout(timer); fail(new Error(`vite exited ${code}: ${said}`)); });
     });
     const checked = await checkOnExample(`http://127.0.0.1:${port}/`);
     // Vite's client logs its connection at debug level; nothing else may be said.

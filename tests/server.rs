@@ -40,6 +40,7 @@ impl Drop for TempDir {
     }
 }
 
+#[derive(Clone)]
 struct Reply {
     status: StatusCode,
     headers: axum::http::HeaderMap,
@@ -611,6 +612,25 @@ fn uploads_must_be_the_presets_jpeg_intact() {
         code(api.upload(&order, &s, &big, &ok(&big), "image/jpeg")),
         (StatusCode::PAYLOAD_TOO_LARGE, "upload.too_large".into())
     );
+    // Announced over the preset's 40 000 bytes: refused from its headers, its body never read
+    // (here it never comes), with the sizes in the answer.
+    let announced = Request::builder()
+        .method("PUT")
+        .uri(format!("/api/v1/orders/{order}/photo"))
+        .header("authorization", format!("Bearer {s}"))
+        .header("content-type", "image/jpeg")
+        .header("x-content-sha256", ok(photo))
+        .header("content-length", "1000000")
+        .body(Body::empty())
+        .unwrap();
+    let refused = api.send(announced);
+    assert_eq!(
+        code(refused.clone()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "upload.too_large".into())
+    );
+    assert!(refused.json()["message_en"]
+        .as_str()
+        .is_some_and(|m| m.contains("1000000 bytes, more than 40000")));
     let flat = image::RgbImage::from_pixel(480, 640, image::Rgb([100, 197, 255]));
     let png = common::png(&image::DynamicImage::ImageRgb8(flat));
     assert_eq!(

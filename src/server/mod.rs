@@ -185,7 +185,15 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{order}/pay", post(api::pay))
         .route(
             "/orders/{order}/photo",
-            put(api::upload_photo).get(api::get_photo),
+            put(api::upload_photo)
+                .layer(DefaultBodyLimit::max(upload::max_photo_bytes(
+                    &state.config.preset,
+                )))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    upload::refuse_oversize_photo,
+                ))
+                .get(api::get_photo),
         )
         .route("/orders/{order}/submit", post(api::submit))
         .route("/orders/{order}/withdraw", post(api::withdraw))

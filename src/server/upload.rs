@@ -21,6 +21,46 @@ pub struct Accepted {
     pub photo: Photo,
 }
 
+/// The most bytes a photo upload may carry: the preset's file-size limit (40 000 for CHSI),
+/// never more than the API's general body limit.
+pub fn max_photo_bytes(preset: &Preset) -> usize {
+    let (_, max) = preset.output.byte_range();
+    usize::try_from(max).map_or(super::MAX_BODY, |m| m.min(super::MAX_BODY))
+}
+
+fn too_large(len: u64, max: u64) -> ApiError {
+    ApiError {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        code: "upload.too_large",
+        message_zh: format!("照片 {len} 字节，超过上限 {max} 字节。"),
+        message_en: format!("The photo is {len} bytes, more than {max}."),
+        ..ApiError::default()
+    }
+}
+
+/// A photo announced (Content-Length) over the preset's limit is refused before its body is
+/// read, with the same answer as one that arrives too large; the route's body limit stops one
+/// sent without a length at that many bytes.
+pub async fn refuse_oversize_photo(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let max = max_photo_bytes(&state.config.preset) as u64;
+    use axum::body::HttpBody;
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .or_else(|| request.body().size_hint().exact());
+    match announced {
+        Some(n) if n > max => too_large(n, max).into_response(),
+        _ => next.run(request).await,
+    }
+}
+
 pub fn accept(
     body: &[u8],
     claimed_sha: &str,
@@ -29,13 +69,7 @@ pub fn accept(
 ) -> Result<Accepted, ApiError> {
     let (min, max) = preset.output.byte_range();
     if body.len() as u64 > max {
-        return Err(ApiError {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: "upload.too_large",
-            message_zh: format!("照片 {} 字节，超过上限 {max} 字节。", body.len()),
-            message_en: format!("The photo is {} bytes, more than {max}.", body.len()),
-            ..ApiError::default()
-        });
+        return Err(too_large(body.len() as u64, max));
     }
     let declared = headers
         .get("content-type")

@@ -28,6 +28,16 @@ const yieldToMessages = () => new Promise((resolve) => {
 let photoArrived = false;
 
 /**
+ * The warm-up waits for the live guide's first answer (or, where no camera frame comes, a short
+ * while): a cold stage of it takes long enough on a slow phone (about a second at ×4 CPU) to hold
+ * the guide's first frame back, and the guide is what the graduate is waiting to see. The guide's
+ * own frames warm the analysis meanwhile.
+ */
+let guideAnswered;
+const firstGuide = new Promise((resolve) => { guideAnswered = resolve; });
+const WARM_UP_DELAY_MS = 1500;
+
+/**
  * Check and standardise a small portrait (`warmup.jpg`) once after the models load, a stage at a
  * time, and drop the result. A browser runs new WebAssembly code on a quick baseline compile and
  * optimises what runs hot; without this the graduate's first photo pays for it (906 ms for a 12 MP
@@ -36,6 +46,7 @@ let photoArrived = false;
  */
 async function warmUp() {
   try {
+    await Promise.race([firstGuide, new Promise((resolve) => { setTimeout(resolve, WARM_UP_DELAY_MS); })]);
     const bytes = new Uint8Array(await (await fetch(new URL('./warmup.jpg', import.meta.url))).arrayBuffer());
     if (photoArrived) return;
     await stepThrough(analyzer.startJob(bytes, 'chsi-graduation'), () => {}, () => photoArrived);
@@ -147,10 +158,12 @@ self.onmessage = async ({ data }) => {
     } else if (op === 'guide') {
       // The live guide for one camera frame (its face is tracked from the previous one).
       self.postMessage({ id, result: analyzer.guide(data.rgba, data.width, data.height, data.preset, data.facing) });
+      guideAnswered();
       return;
     } else if (op === 'guideBitmap') {
       // The same for a frame handed over as an ImageBitmap: read back here, off the page.
       self.postMessage({ id, result: analyzer.guideImageData(pixelsOf(data.bitmap), data.preset, data.facing) });
+      guideAnswered();
       return;
     } else {
       throw { code: 'worker.unknown_op', message_zh: `未知操作 ${op}。`, message_en: `Unknown operation ${op}.` };

@@ -2,7 +2,8 @@
 // headless Chromium with CDP CPU throttling (×1, ×4, ×6) and a 4G link, empty cache, then a second
 // visit. Needs pkg/ (scripts/build) and the sandbox backend (`cargo build --features server`).
 //
-//   node scripts/bench-phone.mjs            (prints a table; BENCH_PHONE_RATES=1,4 to choose)
+//   node scripts/bench-phone.mjs            (prints a table; BENCH_PHONE_RATES=1,4 to choose;
+//                                            BENCH_PHONE_TRACE=1 lists every file's timing)
 //
 // For each profile: first paint, page ready, the camera guide live (from opening the page, the
 // camera opened as soon as the page allows), guide frames per second over 5 s, a 12 MP album pick
@@ -115,6 +116,15 @@ async function visit(context, rate) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   }
   await page.addInitScript(INSTRUMENT);
+  const opened = Date.now();
+  if (process.env.BENCH_PHONE_TRACE) {
+    // Where the time goes: each file's request and end, from opening (page and worker alike).
+    context.on('requestfinished', async (request) => {
+      const t = request.timing();
+      const size = (await request.sizes().catch(() => null))?.responseBodySize ?? '?';
+      console.error(`×${rate} ${String(Math.round(t.startTime - opened)).padStart(6)} → ${String(Math.round(t.startTime + t.responseEnd - opened)).padStart(6)} ms  ${size} B  ${request.url().replace(base, '/')}`);
+    });
+  }
   await page.goto(base);
   await page.waitForSelector('body[data-ready]', { timeout: 120_000 });
   const ready = await page.evaluate(() => performance.now());

@@ -8,7 +8,7 @@ import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, takeS
 import { isPaymentReturn, isScanReturn } from './bridge-protocol.js';
 import { decodeQrFile, scanWithCamera } from './qr.js';
 import { renderChecklist, verdictText, showError } from './report.js';
-import { loadFlow, saveFlow, forgetFlow, keepJpeg, loadJpeg, loadKept, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
+import { loadFlow, saveFlow, savedAtPhotoStep, forgetFlow, keepJpeg, loadJpeg, loadKept, clearJpegs, loadConfirmed, saveConfirmed } from './store.js';
 import { renderInstructions, instructionsRead, markInstructionsRead } from './instructions.js';
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
@@ -77,7 +77,7 @@ Object.defineProperty(window, '__flow', { get: () => flow }); // for tests and d
  */
 function apply(event, { quiet = false } = {}) {
   const state = flow.apply(event);
-  saveFlow(flow.save());
+  saveFlow(flow.save(), flow.allowed().can_capture);
   if (state.stage === 'published') forgetAfterPublished();
   if (!quiet) settle();
   return state;
@@ -805,6 +805,9 @@ async function main() {
     applyLanguage();
   });
   applyLanguage();
+  // Back at the photo step (as Rust said when the progress was saved): the worker's downloads
+  // start now, beside the page's own module, rather than after it.
+  if (savedAtPhotoStep()) preloadAnalyzer();
   try {
     await initBest();
     for (const { stage, zh, en } of stageLabels()) {

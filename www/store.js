@@ -1,6 +1,6 @@
 // What the page keeps between visits, and nothing more:
 // - the flow's progress (`flow.save()`, from Rust) in localStorage: no ID characters, no names
-//   besides the server's masked record;
+//   besides the server's masked record; beside it, whether that progress was at the photo step;
 // - the standardised JPEG (≤ 40 000 bytes) and its check report (measures and verdicts, no
 //   pixels) in IndexedDB, from standardisation until the order is
 //   published: closing the browser between standardising and submitting loses nothing, and the
@@ -18,8 +18,22 @@ export function loadFlow() {
   try { return localStorage.getItem(FLOW_KEY); } catch { return null; }
 }
 
-export function saveFlow(json) {
-  try { localStorage.setItem(FLOW_KEY, json); } catch { /* private mode: progress lives in memory */ }
+/**
+ * `atPhotoStep`: Rust's `allowed().can_capture` for this state, kept beside it so that the next
+ * visit can start the analysis worker's downloads before the module that resumes the flow has
+ * even loaded (on a slow link the two then share the wait instead of queuing).
+ */
+export function saveFlow(json, atPhotoStep) {
+  try {
+    localStorage.setItem(FLOW_KEY, json);
+    if (atPhotoStep) localStorage.setItem(PHOTO_STEP_KEY, '1'); else localStorage.removeItem(PHOTO_STEP_KEY);
+  } catch { /* private mode: progress lives in memory */ }
+}
+
+const PHOTO_STEP_KEY = 'gradphoto.at-photo-step';
+/** Whether the progress saved last was at the photo step (see `saveFlow`). */
+export function savedAtPhotoStep() {
+  try { return localStorage.getItem(PHOTO_STEP_KEY) === '1' && localStorage.getItem(FLOW_KEY) != null; } catch { return false; }
 }
 
 // The photo (its ref) whose pre-submit confirmation the graduate ticked: a reload keeps the tick,
@@ -35,7 +49,7 @@ export function saveConfirmed(ref) {
 }
 
 export async function forgetFlow() {
-  try { localStorage.removeItem(FLOW_KEY); localStorage.removeItem(CONFIRMED_KEY); } catch { /* nothing kept */ }
+  try { for (const k of [FLOW_KEY, PHOTO_STEP_KEY, CONFIRMED_KEY]) localStorage.removeItem(k); } catch { /* nothing kept */ }
   await clearJpegs();
 }
 

@@ -22,7 +22,10 @@
 //!   state machine the JS shell drives, with versioned save/resume.
 //! - [`error`]: the one typed [`Error`], with codes and zh/en messages.
 //! - `float`: `f32` min and max without WebAssembly's library call, for pixel loops.
-//! - `wasm_api` (wasm32 only): the thin JS adapter over the functions here.
+//! - `wasm_api` (wasm32 only): the thin JS adapter's common part (version, presets, a file's
+//!   header facts, the shared error and value conversions).
+//! - `wasm_analyzer` (wasm32, feature `analyzer-api`): the adapter over decode, encode, QR,
+//!   `Analyzer` and `PhotoJob`; left out of the page's light module.
 //! - `wasm_flow` (wasm32 only): the thin JS adapter over [`flow`].
 //! - `server` (feature `server`, native only): the sandbox backend behind `gradphoto serve`.
 
@@ -46,6 +49,8 @@ pub mod standardize;
 
 #[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod server;
+#[cfg(all(target_arch = "wasm32", feature = "analyzer-api"))]
+mod wasm_analyzer;
 #[cfg(target_arch = "wasm32")]
 mod wasm_api;
 #[cfg(target_arch = "wasm32")]

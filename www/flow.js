@@ -2,7 +2,8 @@
 // decides what is allowed: every button follows one `flow.allowed()` flag, and every step is an
 // event applied to the flow (refused events throw a typed error, shown as it is). Progress is saved
 // with `flow.save()` after each applied event and resumed on load.
-import { Flow, version, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto.js';
+// The page's light module: the flow alone (the analyzer's module runs in the worker).
+import initFlow, { Flow, version, validateLast4, normaliseSchoolName, stageLabels, loadPreset, maskCode } from '../pkg/gradphoto_flow.js';
 import { createApi, sha256Hex } from './api.js';
 import { initBridge, isMiniProgram, takeSessionFromUrl, takePaymentReturn, takeScanReturn, payInHost, hostCanScan, scanInHost, scanPageInHost } from './bridge.js';
 import { isPaymentReturn, isScanReturn } from './bridge-protocol.js';
@@ -13,7 +14,6 @@ import { renderInstructions, instructionsRead, markInstructionsRead } from './in
 import { createVerifyLock } from './verify-lock.js';
 import { createNav } from './nav.js';
 import { text } from './flow-text.js';
-import { initBest } from '../pkg/loader.js';
 import { createPhotoView } from './photo-view.js';
 
 const PRESET = 'chsi-graduation';
@@ -809,7 +809,7 @@ async function main() {
   // start now, beside the page's own module, rather than after it.
   if (savedAtPhotoStep()) preloadAnalyzer();
   try {
-    await initBest();
+    await initFlow();
     for (const { stage, zh, en } of stageLabels()) {
       STAGES.push(stage); stageLabel.zh[stage] = zh; stageLabel.en[stage] = en;
     }

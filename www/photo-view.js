@@ -2,7 +2,7 @@
 // then one call into Rust for the compliance report and the standardised photo, applied to the
 // flow as photo_captured → precheck_completed → standardised. It decides nothing: Rust refuses
 // what is not allowed (a failed closed loop included) and the page shows what Rust said.
-import { info } from '../pkg/gradphoto.js';
+import { info } from '../pkg/gradphoto_flow.js';
 import { loadAnalyzer, createWorkerAnalyzer } from '../pkg/loader.js';
 import { openCamera, grabFrame, startGuide } from './camera.js';
 import { outlineFailures } from './report.js';

@@ -433,7 +433,8 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.deepEqual(await shownPhoto(page), [480, 640, true]);
   assert.deepEqual(await page.$$eval('button:not([hidden]):not([disabled])[data-action]', (els) => els.map((e) => e.id)), []);
   await screenshot(page, '07-approved', '#step-record');
-  const jpeg = await readFile(photo('grace_hopper.jpg'));
+  // Inside the preset's size window (a larger file is refused for its size first, 413).
+  const jpeg = (await readFile(photo('grace_hopper.jpg'))).subarray(0, 30_000);
   const put = await fetch(`${base}api/v1/orders/${encodeURIComponent(order)}/photo`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${session}`, 'Content-Type': 'image/jpeg', 'X-Content-SHA256': createHash('sha256').update(jpeg).digest('hex') },

@@ -88,8 +88,13 @@ async function loopMs(page) {
 
 /** Instruments the page before its scripts run: long tasks, stage changes, first feedback. */
 const INSTRUMENT = () => {
-  window.__bench = { longest: 0, stageAt: {}, pickAt: null, feedbackAt: null };
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longest = Math.max(window.__bench.longest, e.duration); })
+  window.__bench = { longest: 0, tasks: [], stageAt: {}, pickAt: null, feedbackAt: null };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      window.__bench.longest = Math.max(window.__bench.longest, e.duration);
+      window.__bench.tasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+    }
+  })
     .observe({ type: 'longtask', buffered: true });
   const watch = () => {
     new MutationObserver(() => {
@@ -149,6 +154,11 @@ async function profile(state, rate) {
   await page.waitForFunction(() => window.__bench.stageAt.checked != null || window.__bench.stageAt.standardised != null, null, { timeout: 300_000, polling: 100 });
   const b = await page.evaluate(() => window.__bench);
   const resultAt = Math.min(...['checked', 'standardised'].map((s) => b.stageAt[s] ?? Infinity));
+  if (process.env.BENCH_PHONE_TRACE) {
+    // Long tasks (start, duration) beside the page's moments, all in ms from opening.
+    console.error(`×${rate} ready ${Math.round(first.ready)}, guide ${Math.round(first.guideLive)}, pick ${Math.round(b.pickAt)}, result ${Math.round(resultAt)}`);
+    console.error(`×${rate} long tasks: ${b.tasks.map(([t, d]) => `${t}+${d}`).join(' ')}`);
+  }
   await page.close();
   // The second visit: the same browser profile (HTTP cache warm), the page opened again.
   const second = await visit(context, rate);

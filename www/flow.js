@@ -36,6 +36,7 @@ const view = {
   progress: null, uploadNote: '', camera: null, guide: null, lastGuide: null, scanAbort: null, analysisMs: null,
   elsewhere: null, // the order's later server status when another device submitted it (read-only here)
   fromServer: false, // the shown standardised photo is the server's copy
+  editing: null, // a finished step ('school', 'code') the graduate opened again with 修改
   instructions: [], // the preset's photo instructions (Rust data)
   instructionsOpen: !instructionsRead(), // shown before the first capture, then on request
 };
@@ -77,6 +78,7 @@ Object.defineProperty(window, '__flow', { get: () => flow }); // for tests and d
  */
 function apply(event, { quiet = false } = {}) {
   const state = flow.apply(event);
+  view.editing = null; // a step opened with 修改 folds again once something was entered
   saveFlow(flow.save(), flow.allowed().can_capture);
   if (state.stage === 'published') forgetAfterPublished();
   if (!quiet) settle();
@@ -666,6 +668,18 @@ function render() {
   show('instructions-open', view.instructions.length > 0);
   show('step-submit', at('standardised', 'submitted'));
   show('step-review', at('under_review', 'rejected', 'approved', 'published'));
+  // Finished steps shown above the current one fold to a line: what was entered, and 修改 (where
+  // Rust still allows the change) to open the step again.
+  const current = currentView();
+  const fold = (step, done, line, canEdit) => {
+    const folded = done && view.editing !== step;
+    $(`step-${step}`).classList.toggle('done', folded);
+    $(`${step}-done`).textContent = folded ? line : '';
+    show(`${step}-edit`, folded && canEdit);
+  };
+  // A school that matched no record stays open: its message and suggestions are the next step.
+  fold('school', current !== 'school' && Boolean(st.school) && st.school.eligible !== false, st.school ? `${st.school.name}（${st.school.category}）` : '', al.can_enter_school);
+  fold('code', ['verify', 'pay'].includes(current) && Boolean(st.code), st.code ? `${t('code_ok')}${lang === 'zh' ? '：' : ': '}${maskCode(st.code)}` : '', al.can_scan_code);
 
   // Every control follows one flag of allowed(), and nothing runs twice at once.
   const enable = (id, flag) => { $(id).disabled = busy || !flag; };
@@ -835,6 +849,9 @@ async function main() {
 
   $('login').addEventListener('click', action(signIn, 'login-msg'));
   $('school-ok').addEventListener('click', action(() => enterSchool(), 'school-msg'));
+  for (const step of ['school', 'code']) {
+    $(`${step}-edit`).addEventListener('click', () => { view.editing = step; render(); $(`step-${step}`).querySelector('input, button:not(.link)')?.focus(); });
+  }
   $('school').addEventListener('input', suggestSchools);
   $('school').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') $('school-ok').click(); });
   $('code-file').addEventListener('change', action(codeFromFile, 'code-err'));

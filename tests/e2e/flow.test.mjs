@@ -234,9 +234,16 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   await page.click('#verify');
   await waitStage(page, 'eligibility_shown');
   assert.equal(await page.textContent('#masked-name'), '张*明');
-  // 确定 on the school card, still open, with the same school: nothing done is thrown away.
+  // Finished steps fold to a line each (the school, the code masked), with 修改 to open them.
+  assert.equal(await page.getAttribute('#step-school', 'class'), 'card done');
+  assert.match(await page.textContent('#school-done'), /国家开放大学（开放教育）/);
+  assert.match(await page.textContent('#code-done'), /GP1…0001/);
+  assert.equal(await page.isVisible('#school'), false);
+  await screenshot(page, '02-verified-steps-folded');
+  // 修改, then 确定 with the same school: nothing done is thrown away, and the card folds again.
+  await page.click('#school-edit');
   await page.click('#school-ok');
-  await page.waitForTimeout(300);
+  await page.waitForSelector('#step-school.done');
   assert.equal(await stageOf(page), 'eligibility_shown');
   assert.equal((await flowState(page)).code, 'GP1-2026-000001');
   assert.equal(await page.textContent('#masked-name'), '张*明');

@@ -150,9 +150,25 @@ async function profile(state, rate) {
   await page.waitForTimeout(5000);
   const fps = ((await page.evaluate(() => window.__guideFrames?.() ?? 0)) - f0) / 5;
   const slow = await loopMs(page);
+  const { cdp } = first;
+  if (process.env.BENCH_PHONE_TRACE) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
   await page.setInputFiles('#photo-file', twelve);
   await page.waitForFunction(() => window.__bench.stageAt.checked != null || window.__bench.stageAt.standardised != null, null, { timeout: 300_000, polling: 100 });
+  await page.waitForTimeout(500);
   const b = await page.evaluate(() => window.__bench);
+  if (process.env.BENCH_PHONE_TRACE) {
+    // The page's own time from the pick to the result, by function (self time, ms).
+    const { profile: prof } = await cdp.send('Profiler.stop');
+    const self = new Map();
+    const dt = new Map(prof.nodes.map((n) => [n.id, n]));
+    prof.samples.forEach((id, i) => {
+      const n = dt.get(id);
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(base, '/')}:${n.callFrame.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+    });
+    const top = [...self.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 12);
+    for (const [k, ms] of top) console.error(`×${rate} profile ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+  }
   const resultAt = Math.min(...['checked', 'standardised'].map((s) => b.stageAt[s] ?? Infinity));
   if (process.env.BENCH_PHONE_TRACE) {
     // Long tasks (start, duration) beside the page's moments, all in ms from opening.

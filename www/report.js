@@ -4,8 +4,8 @@
 // It judges nothing: statuses, numbers, hints and boxes all come from the report.
 
 const labels = {
-  zh: { pass: '通过', fail: '不通过', warn: '需注意', not_evaluated: '未判断', allowed: '允许', details: '详情' },
-  en: { pass: 'Pass', fail: 'Fail', warn: 'Check', not_evaluated: 'Not judged', allowed: 'allowed', details: 'Details' },
+  zh: { pass: '通过', fail: '不通过', warn: '需注意', not_evaluated: '未判断', allowed: '允许', details: '详情', passed: '已通过 {n} 项' },
+  en: { pass: 'Pass', fail: 'Fail', warn: 'Check', not_evaluated: 'Not judged', allowed: 'allowed', details: 'Details', passed: '{n} passed' },
 };
 const order = { fail: 0, warn: 1, not_evaluated: 2, pass: 3 };
 const icon = { pass: '✓', fail: '✗', warn: '!', not_evaluated: '–' };
@@ -23,13 +23,28 @@ export function verdictText(report, lang = 'zh') {
  * rule's title, the value and the allowed range as Rust formatted them, the hint, and a details
  * line with the rule's id and the raw numbers (for support and the curious). `plain`: the
  * graduate's view, where a value in a specialist's unit (Rust marks it `technical`: L*, ΔE, a
- * score) stays in the details and the line is the hint alone.
+ * score) stays in the details and the line is the hint alone, and the passed rules fold into one
+ * row ("已通过 32 项") that opens to list them: what is left to do comes first and alone.
  */
 export function renderChecklist(list, report, lang = 'zh', { plain = false } = {}) {
   const l = labels[lang] ?? labels.zh;
   const zh = lang === 'zh';
   list.replaceChildren();
+  const passed = plain ? report.rules.filter((r) => r.status === 'pass') : [];
+  let into = list;
   for (const r of [...report.rules].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9))) {
+    if (r.status === 'pass' && passed.length && into === list) {
+      const group = document.createElement('li');
+      group.className = 'passed-group';
+      const fold = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = l.passed.replace('{n}', String(passed.length));
+      into = document.createElement('ul');
+      into.className = list.className;
+      fold.append(summary, into);
+      group.append(fold);
+      list.append(group);
+    }
     const li = document.createElement('li');
     li.className = r.status; li.dataset.id = r.id; li.dataset.status = r.status;
     const add = (tag, cls, text) => {
@@ -48,7 +63,7 @@ export function renderChecklist(list, report, lang = 'zh', { plain = false } = {
     const raw = document.createElement('code');
     raw.textContent = `${r.id} ${r.measured ?? ''} ${r.unit ?? ''} [${r.allowed?.min ?? ''}, ${r.allowed?.max ?? ''}]`;
     details.append(summary, raw);
-    list.append(li);
+    into.append(li);
   }
 }
 

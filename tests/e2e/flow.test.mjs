@@ -306,6 +306,12 @@ test('the whole collection: pay, reload, camera, standardise, upload, rejected, 
   assert.ok(await page.$$eval('#rules li', (li) => li.length) > 5);
   // The rear camera (asked for; the fake device reports none): the selfie rule is judged.
   assert.equal(await page.getAttribute('#rules li[data-id="capture.selfie"]', 'data-status'), 'pass');
+  // What is left to do comes first; the passed rules fold into one row that opens to list them.
+  const passedRows = await page.$$eval('#rules li[data-status="pass"]', (li) => li.map((r) => Boolean(r.closest('.passed-group'))));
+  assert.ok(passedRows.length > 5 && passedRows.every(Boolean), 'every passed rule is in the folded group');
+  assert.equal(await page.textContent('#rules .passed-group summary'), `已通过 ${passedRows.length} 项`);
+  assert.equal(await page.isVisible('#rules li[data-id="capture.selfie"]'), false);
+  await screenshot(page, '04-checklist-passed-folded', '#verdict');
   assert.ok(['pass', 'warn', 'fail'].includes(await page.getAttribute('#report', 'data-verdict')));
   const left = await allowed(page);
   assert.equal(left.prechecks_used, 1);

@@ -822,6 +822,9 @@ async function main() {
   // Back at the photo step (as Rust said when the progress was saved): the worker's downloads
   // start now, beside the page's own module, rather than after it.
   if (savedAtPhotoStep()) preloadAnalyzer();
+  // The offline copy (sw.js): from the next visit on, the page, its modules and the models open
+  // without a network, and photos are checked on the device as before.
+  navigator.serviceWorker?.register(new URL('sw.js', import.meta.url)).catch(() => { /* no offline copy */ });
   try {
     await initFlow();
     for (const { stage, zh, en } of stageLabels()) {

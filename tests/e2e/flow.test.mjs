@@ -58,17 +58,17 @@ after(async () => {
 
 // --- helpers
 
-async function studentPage(storageState, { clock = false } = {}) {
+async function studentPage(storageState, { clock = false, url = base } = {}) {
   const context = await browser.newContext({ ...phone, storageState });
   if (clock) await context.clock.install(); // time flows, and the test can jump it forward
-  await context.grantPermissions(['camera'], { origin: new URL(base).origin });
+  await context.grantPermissions(['camera'], { origin: new URL(url).origin });
   const page = await context.newPage();
   const errors = [];
   const logs = [];
   page.on('pageerror', (e) => errors.push(e));
   page.on('console', (m) => { if (m.type() === 'error') logs.push(m.text()); });
   page.on('console', (m) => consoleAll.push(m.text()));
-  await page.goto(base);
+  await page.goto(url);
   await page.waitForSelector('body[data-ready]');
   return { page, errors, logs, context };
 }
@@ -750,4 +750,51 @@ test('the reviewer decides on a reshot photo without reloading the page', { time
   assert.equal(await reviewer.page.isHidden(`${card} p.error`), true, await reviewer.page.textContent(`${card} p.error`));
   assert.deepEqual(reviewer.errors, []);
   await reviewer.context.close();
+});
+
+test('from the second visit on, the page opens and checks a photo without a network (sw.js)', { timeout: 300_000 }, async () => {
+  // A server of its own (the sandbox's students are taken by the tests above), on another port:
+  // another origin, so no offline copy from the other tests.
+  const own = await startServer(join(tmp, 'offline-data'));
+  const { page, errors, context } = await studentPage(undefined, { url: own.url });
+  await page.click('#login');
+  await waitStage(page, 'signed_in');
+  await page.fill('#school', '国家开放大学');
+  await page.selectOption('#category', '开放教育');
+  await page.click('#school-ok');
+  await waitStage(page, 'school_entered');
+  await page.setInputFiles('#code-file', { name: 'code.png', mimeType: 'image/png', buffer: await QRCode.toBuffer('GP1-2026-000001') });
+  await waitStage(page, 'code_recognised');
+  await page.fill('#last4', '1234');
+  await page.click('#verify');
+  await waitStage(page, 'eligibility_shown');
+  await page.click('#pay');
+  await page.click('#pay-confirm');
+  await waitStage(page, 'paid');
+  // The offline copy has taken the page over (it claims it once active).
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), null, { timeout: 30_000 });
+  // The second visit, online: everything it loads passes the offline copy and is kept.
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true);
+  if (await page.isVisible('#instructions-ok')) await page.click('#instructions-ok');
+  const pick = async () => {
+    const before = (await flowState(page)).photo;
+    await page.setInputFiles('#photo-file', photo('grace_hopper.jpg'));
+    await page.waitForFunction((p) => window.__flow.state().photo !== p && document.body.dataset.stage === 'standardised', before, { timeout: 120_000 });
+  };
+  await pick();
+  // Offline: the page, both modules and the models come from the offline copy; the flow resumes
+  // from the device and a new photo is checked and standardised there.
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('body[data-ready]');
+  assert.equal(await stageOf(page), 'standardised');
+  await pick();
+  assert.deepEqual(await shownPhoto(page), [480, 640, true]);
+  assert.equal(await page.getAttribute('#report', 'data-verdict'), 'fail', 'her cap fails head.covering');
+  assert.deepEqual(errors, []);
+  await context.setOffline(false);
+  await context.close();
+  own.child.kill();
 });

@@ -3,7 +3,7 @@
 
 export const text = {
   zh: {
-    title: '毕业图像采集', lang: 'English', loading: '正在加载…', nav_flow: '采集流程', nav_check: '单张检测',
+    title: '毕业图像采集', lang: 'English', loading: '正在加载…',
     current: '当前状态', h_login: '登录', login_note: '在小程序中会自动登录；在浏览器中使用沙箱登录。', login: '沙箱登录',
     h_school: '学校与学历类别', school: '学校名称（请填写全称）', category: '学历类别', school_ok: '确定',
     not_eligible: '没有找到与该学校名称和学历类别对应的学籍，请核对学校全称和类别。', did_you_mean: '您是否要找：',
@@ -39,7 +39,7 @@ export const text = {
     resumed: '已恢复上次的进度。', no_reason: '（未说明原因）',
   },
   en: {
-    title: 'Graduation photo', lang: '中文', loading: 'Loading…', nav_flow: 'Collection', nav_check: 'Checker',
+    title: 'Graduation photo', lang: '中文', loading: 'Loading…',
     current: 'Status', h_login: 'Sign in', login_note: 'Inside the mini-program you are signed in automatically; in a browser use the sandbox login.', login: 'Sandbox login',
     h_school: 'School and category', school: 'School name (full name)', category: 'Education category', school_ok: 'OK',
     not_eligible: 'No student record matches this school name and category: check the full name and the category.', did_you_mean: 'Did you mean:',

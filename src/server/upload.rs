@@ -5,7 +5,11 @@
 //! grey fill), nothing after the end-of-image marker, 24-bit colour (three components), the
 //! preset's density in dots per inch, and baseline coding where the preset asks for it.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::body::HttpBody;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
@@ -42,16 +46,14 @@ fn too_large(len: u64, max: u64) -> ApiError {
 /// read, with the same answer as one that arrives too large; the route's body limit stops one
 /// sent without a length at that many bytes.
 pub async fn refuse_oversize_photo(
-    axum::extract::State(state): axum::extract::State<super::AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
+    State(state): State<super::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let max = max_photo_bytes(&state.config.preset) as u64;
-    use axum::body::HttpBody;
     let announced = request
         .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
+        .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .or_else(|| request.body().size_hint().exact());

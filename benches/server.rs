@@ -159,26 +159,24 @@ fn main() {
 
     println!("\nsandbox server, {ROWS} sessions, logins and records ({CALLS} calls each, ms)");
     println!("{:<58} {:>7} {:>7} {:>7}", "call", "median", "p95", "max");
-    row(
-        "POST /session (a new login)",
-        time(|i| {
-            let (status, _) = call(
-                addr,
-                "POST",
-                "/session",
-                None,
-                json!({ "login": format!("new-{i}") }),
-            );
-            assert_eq!(status, 201);
-        }),
-    );
     let path = format!("/orders/{order}");
+    // A new login's session, and the graduate's own order: what every visit runs.
+    let new_session = |prefix: &str| {
+        let prefix = prefix.to_string();
+        move |i: usize| {
+            let login = json!({ "login": format!("{prefix}-{i}") });
+            let (status, _) = call(addr, "POST", "/session", None, login);
+            assert_eq!(status, 201);
+        }
+    };
+    let own_order = |_: usize| {
+        let (status, _) = call(addr, "GET", &path, Some(&session), Value::Null);
+        assert_eq!(status, 200);
+    };
+    row("POST /session (a new login)", time(new_session("new")));
     row(
         "GET /orders/{id} (the graduate's own order)",
-        time(|_| {
-            let (status, _) = call(addr, "GET", &path, Some(&session), Value::Null);
-            assert_eq!(status, 200);
-        }),
+        time(own_order),
     );
     // The whole crowd's sessions expire at once (as a week after a campaign's first day).
     {
@@ -192,24 +190,9 @@ fn main() {
     }
     row(
         "POST /session with 1 M sessions expired at once",
-        time(|i| {
-            let (status, _) = call(
-                addr,
-                "POST",
-                "/session",
-                None,
-                json!({ "login": format!("later-{i}") }),
-            );
-            assert_eq!(status, 201);
-        }),
+        time(new_session("later")),
     );
-    row(
-        "GET /orders/{id} meanwhile",
-        time(|_| {
-            let (status, _) = call(addr, "GET", &path, Some(&session), Value::Null);
-            assert_eq!(status, 200);
-        }),
-    );
+    row("GET /orders/{id} meanwhile", time(own_order));
     drop(runtime);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -232,15 +232,22 @@ pub fn router(state: AppState) -> Router {
 /// A body announced (Content-Length) over [`MAX_BODY`] is refused before anything is read, rather
 /// than read until the limit or the body timeout.
 async fn refuse_announced_oversize(request: Request, next: Next) -> Response {
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+    if announced_length(&request).is_some_and(|n| n > MAX_BODY as u64) {
         return ApiError::too_large().into_response();
     }
     next.run(request).await
+}
+
+/// The body's length as the request states it before any of it is read: its Content-Length, or
+/// the body's own exact size where it knows one.
+fn announced_length(request: &Request) -> Option<u64> {
+    use axum::body::HttpBody;
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .or_else(|| request.body().size_hint().exact())
 }
 
 /// Caching of the static files: the models are large and change only with a release (a day);

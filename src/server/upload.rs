@@ -5,9 +5,8 @@
 //! grey fill), nothing after the end-of-image marker, 24-bit colour (three components), the
 //! preset's density in dots per inch, and baseline coding where the preset asks for it.
 
-use axum::body::HttpBody;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -51,13 +50,7 @@ pub async fn refuse_oversize_photo(
     next: Next,
 ) -> Response {
     let max = max_photo_bytes(&state.config.preset) as u64;
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .or_else(|| request.body().size_hint().exact());
-    match announced {
+    match super::announced_length(&request) {
         Some(n) if n > max => too_large(n, max).into_response(),
         _ => next.run(request).await,
     }

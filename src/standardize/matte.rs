@@ -174,7 +174,56 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
             ((q - SNAP) / (1.0 - SNAP)).clamp(0.0, BAND_MAX)
         })
         .collect();
-    Plane::new(w, h, data)
+    let mut alpha = Plane::new(w, h, data);
+    fill_enclosed(&mut alpha);
+    alpha
+}
+
+/// Alpha at or above which a pixel walls in what it surrounds ([`fill_enclosed`]).
+const SOLID: f32 = 0.9;
+
+/// Make the person whole where the matte has a hole the wall cannot reach: pixels that no path of
+/// non-solid pixels joins to the top, left or right edge of the frame are inside the person. A
+/// head-and-shoulders photo has no wall inside its silhouette, but the segmentation's mask dips
+/// where a part of the person shares the wall's colour (a white cap's badge on a white wall, a
+/// white shirt between dark lapels), and the new background would show through there. The bottom
+/// edge is not a way in: the clothing reaches it, and a white shirt between lapels touches it.
+fn fill_enclosed(alpha: &mut Plane) {
+    let (w, h) = (alpha.width, alpha.height);
+    if w == 0 || h == 0 {
+        return;
+    }
+    let mut reached = vec![false; w * h];
+    let mut stack: Vec<usize> = Vec::new();
+    let seeds = (0..w)
+        .chain((0..h).map(|y| y * w))
+        .chain((0..h).map(|y| y * w + w - 1));
+    for k in seeds {
+        if alpha.data[k] < SOLID && !reached[k] {
+            reached[k] = true;
+            stack.push(k);
+        }
+    }
+    while let Some(k) = stack.pop() {
+        let (x, y) = (k % w, k / w);
+        let neighbours = [
+            (x > 0).then(|| k - 1),
+            (x + 1 < w).then(|| k + 1),
+            (y > 0).then(|| k - w),
+            (y + 1 < h).then(|| k + w),
+        ];
+        for n in neighbours.into_iter().flatten() {
+            if !reached[n] && alpha.data[n] < SOLID {
+                reached[n] = true;
+                stack.push(n);
+            }
+        }
+    }
+    for (a, r) in alpha.data.iter_mut().zip(&reached) {
+        if !r && *a < SOLID {
+            *a = 1.0;
+        }
+    }
 }
 
 /// The crown on the refined matte: walking from `start` along `up` (working pixels), the last
@@ -199,5 +248,43 @@ pub fn crown(alpha: &Plane, start: [f32; 2], up: [f32; 2], max_gap: f32) -> Opti
             }
         }
         t += 0.5;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 40×40 matte: a solid disc (the person) reaching the bottom edge, with a soft hole inside
+    /// it, a soft notch open to the wall at its left, and a channel from the bottom edge.
+    fn person_with_holes() -> Plane {
+        let data = (0..40 * 40)
+            .map(|k| {
+                let (x, y) = ((k % 40) as f32, (k / 40) as f32);
+                let inside = (x - 20.0).powi(2) + (y - 26.0).powi(2) < 15.0f32.powi(2) || y > 30.0;
+                let hole = (x - 20.0).abs() < 3.0 && (y - 22.0).abs() < 3.0;
+                let notch = x < 12.0 && (y - 24.0).abs() < 2.0;
+                let channel = (x - 20.0).abs() < 1.5 && y > 32.0;
+                match () {
+                    _ if hole => 0.3,
+                    _ if notch || channel => 0.2,
+                    _ if inside => 1.0,
+                    _ => 0.0,
+                }
+            })
+            .collect();
+        Plane::new(40, 40, data)
+    }
+
+    #[test]
+    fn a_hole_inside_the_person_is_filled_and_the_wall_is_not() {
+        let mut alpha = person_with_holes();
+        fill_enclosed(&mut alpha);
+        let at = |x: usize, y: usize| alpha.data[y * 40 + x];
+        assert_eq!(at(20, 22), 1.0, "the enclosed hole is person");
+        assert_eq!(at(2, 2), 0.0, "the wall stays wall");
+        assert_eq!(at(8, 24), 0.2, "a notch open to the wall stays soft");
+        // Open to the bottom edge only (a white shirt between lapels): person.
+        assert_eq!(at(20, 36), 1.0);
     }
 }

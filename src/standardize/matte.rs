@@ -194,17 +194,20 @@ fn fill_enclosed(alpha: &mut Plane) {
         return;
     }
     let mut reached = vec![false; w * h];
-    let mut stack: Vec<usize> = Vec::new();
+    // Indices as u32 (a working grid is far below 4 G pixels): the stack can hold most of the
+    // wall at once, and this is where the pipeline's memory peaks.
+    let mut stack: Vec<u32> = Vec::new();
     let seeds = (0..w)
         .chain((0..h).map(|y| y * w))
         .chain((0..h).map(|y| y * w + w - 1));
     for k in seeds {
         if alpha.data[k] < SOLID && !reached[k] {
             reached[k] = true;
-            stack.push(k);
+            stack.push(k as u32);
         }
     }
     while let Some(k) = stack.pop() {
+        let k = k as usize;
         let (x, y) = (k % w, k / w);
         let neighbours = [
             (x > 0).then(|| k - 1),
@@ -215,7 +218,7 @@ fn fill_enclosed(alpha: &mut Plane) {
         for n in neighbours.into_iter().flatten() {
             if !reached[n] && alpha.data[n] < SOLID {
                 reached[n] = true;
-                stack.push(n);
+                stack.push(n as u32);
             }
         }
     }

@@ -202,6 +202,29 @@ fn cutout(analyzer: &Analyzer, image: &RgbImage, preset: &Preset) -> Result<Cuto
     let analysis = analyzer.analyze(image).map_err(|_| Skip::NotFramed)?;
     let r = render(analyzer, image, &analysis, preset, [0, 0, 0], Quality::Full)
         .map_err(|_| Skip::NotFramed)?;
+    if let Ok(d) = std::env::var("MATTING_DUMP") {
+        let save = |m: &Plane, name: &str| {
+            let data = m.data.iter().map(|v| (v * 255.0) as u8).collect();
+            if let Some(g) = image::GrayImage::from_raw(m.width as u32, m.height as u32, data) {
+                g.save(format!("{d}/first-{name}.png")).ok();
+            }
+        };
+        save(&r.matte, "matte");
+        if let (Some(mask), Ok(work)) = (
+            analysis.mask.as_ref(),
+            cut(image, &r.framing, r.matte_width, r.matte_height),
+        ) {
+            use gradphoto::standardize::{colourline, matte};
+            let coarse = matte::coarse(mask, &r.framing.crop, r.matte_width, r.matte_height);
+            save(&coarse, "coarse");
+            let refined = matte::refine(&work, &coarse, &matte::FULL);
+            save(&refined, "refined");
+            save(
+                &colourline::decide(&foreground::linear_channels(&work), &refined),
+                "decided",
+            );
+        }
+    }
     let truth = certain(&r.matte).ok_or(Skip::Uncertain)?;
     let work =
         cut(image, &r.framing, r.matte_width, r.matte_height).map_err(|_| Skip::NotFramed)?;

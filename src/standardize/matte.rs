@@ -275,6 +275,52 @@ pub fn crown(alpha: &Plane, start: [f32; 2], up: [f32; 2], max_gap: f32) -> Opti
 mod tests {
     use super::*;
 
+    /// A pink hat's top on a grey wall, sloping, and a coarse mask from 6-px cells (bilinear
+    /// between their centres) that calls person every cell whose centre lies up to 3 px above
+    /// the hat: the mask saturates a little into the wall, in steps along its grid, as the
+    /// segmentation's does where the hat is sharp. No pixel of the wall may be made person.
+    #[test]
+    fn wall_pixels_under_the_masks_saturated_cells_are_not_made_person() {
+        let edge = |x: f32| 40.0 + 0.3 * x;
+        let guide = RgbImage::from_fn(96, 96, |x, y| {
+            image::Rgb(if y as f32 + 0.5 > edge(x as f32 + 0.5) {
+                [230, 100, 130]
+            } else {
+                [120, 120, 125]
+            })
+        });
+        let cell = 6.0f32;
+        let centre = |i: i32| (i as f32 + 0.5) * cell;
+        let person = |i: i32, j: i32| f32::from(u8::from(centre(j) > edge(centre(i)) - 3.0));
+        let coarse = Plane::new(
+            96,
+            96,
+            (0..96 * 96)
+                .map(|k| {
+                    let (x, y) = ((k % 96) as f32 + 0.5, (k / 96) as f32 + 0.5);
+                    let (gx, gy) = (x / cell - 0.5, y / cell - 0.5);
+                    let (i, j) = (gx.floor() as i32, gy.floor() as i32);
+                    let (tx, ty) = (gx - i as f32, gy - j as f32);
+                    let top = person(i, j) * (1.0 - tx) + person(i + 1, j) * tx;
+                    let bottom = person(i, j + 1) * (1.0 - tx) + person(i + 1, j + 1) * tx;
+                    top * (1.0 - ty) + bottom * ty
+                })
+                .collect(),
+        );
+        let alpha = refine(&guide, &coarse, &FULL);
+        let mut worst = (0.0f32, 0, 0);
+        for y in 0..96 {
+            for x in 0..96 {
+                let wall_by = edge(x as f32 + 0.5) - (y as f32 + 0.5);
+                let a = alpha.data[y * 96 + x];
+                if wall_by >= 1.5 && a > worst.0 {
+                    worst = (a, x, y);
+                }
+            }
+        }
+        assert!(worst.0 < 0.5, "wall pixel made person: {worst:?}");
+    }
+
     /// A 40×40 matte: a solid disc (the person) reaching the bottom edge, with a soft hole inside
     /// it, a soft notch open to the wall at its left, and a channel from the bottom edge.
     fn person_with_holes() -> Plane {

@@ -95,6 +95,11 @@ export interface LocationOptions {
 
 export interface LoadOptions extends LocationOptions {
   onProgress?: ProgressCallback;
+  /**
+   * `'later'`: start with the detector alone; the live guide frames the face from its keypoints
+   * (`mesh: false`) and photos are `model.not_loaded` until `loadMesh` (default `'now'`).
+   */
+  mesh?: 'now' | 'later';
   /** `'later'`: leave out the full-range detector until `loadFullRange` (default `'now'`). */
   fullRange?: 'now' | 'later';
   /** `'later'`: leave out the iris model until `loadIris` (default `'now'`). */
@@ -108,6 +113,9 @@ export function initBest(options?: LocationOptions & { onProgress?: ProgressCall
 
 /** The Analyzer on the calling thread: module and models in parallel, promise-cached per configuration. */
 export function loadAnalyzer(options?: LoadOptions): Promise<Analyzer>;
+
+/** Fetch the face mesh and the person segmentation into an analyzer made with `mesh: 'later'`. */
+export function loadMesh(analyzer: Analyzer, options?: LocationOptions & { onProgress?: ProgressCallback }): Promise<void>;
 
 /** Fetch the full-range detector into an analyzer made with `fullRange: 'later'`. */
 export function loadFullRange(analyzer: Analyzer, options?: LocationOptions & { onProgress?: ProgressCallback }): Promise<void>;

@@ -346,11 +346,16 @@ const cached = new Map();
  * photo, which live frames never need): `eyes.open` then says `not_evaluated` until
  * `loadIris(analyzer)` has run (the worker fetches it with the first photo). `expression:
  * 'later'` does the same for the expression classifier (`loadExpression`): until then
- * `expression.neutral` reads the mouth corners alone. The defaults, `'now'`, load all six models.
+ * `expression.neutral` reads the mouth corners alone. `mesh: 'later'` starts with the detector
+ * alone (0.2 of the 1.7 MB the first three models weigh): the live guide (`analyzer.guide`) then
+ * frames the face from the detector's keypoints (`mesh: false` in its answer), and a photo is
+ * refused with `model.not_loaded` until `loadMesh(analyzer)` has fetched the face mesh and the
+ * person segmentation. The defaults, `'now'`, load all six models.
  */
 export function loadAnalyzer(options = {}) {
-  const { onProgress, fullRange = 'now', iris = 'now', expression = 'now' } = options;
-  const models = [MODEL_FILES.detector, MODEL_FILES.landmarks, MODEL_FILES.segmenter];
+  const { onProgress, mesh = 'now', fullRange = 'now', iris = 'now', expression = 'now' } = options;
+  const models = [MODEL_FILES.detector];
+  if (mesh !== 'later') models.push(MODEL_FILES.landmarks, MODEL_FILES.segmenter);
   if (fullRange !== 'later') models.push(MODEL_FILES.detectorFullRange);
   if (iris !== 'later') models.push(MODEL_FILES.iris);
   if (expression !== 'later') models.push(MODEL_FILES.expression);
@@ -366,7 +371,8 @@ export function loadAnalyzer(options = {}) {
     .then(([, ...bytes]) => {
       const named = Object.fromEntries(models.map((n, i) => [n, bytes[i]]));
       try {
-        return new Analyzer(bytes[0], bytes[1], bytes[2], named[MODEL_FILES.detectorFullRange], named[MODEL_FILES.iris], named[MODEL_FILES.expression]);
+        return new Analyzer(named[MODEL_FILES.detector], named[MODEL_FILES.landmarks], named[MODEL_FILES.segmenter],
+          named[MODEL_FILES.detectorFullRange], named[MODEL_FILES.iris], named[MODEL_FILES.expression]);
       } catch (e) {
         throw typed(e, modelLoadFailed);
       }
@@ -391,6 +397,26 @@ function loadLater(loads, analyzer, file, has, load, options) {
       .catch((e) => { loads.delete(analyzer); throw typed(e, modelLoadFailed); }));
   }
   return loads.get(analyzer);
+}
+
+const meshLoads = new WeakMap();
+
+/**
+ * Fetch the face mesh and the person segmentation (in parallel, one progress stream) and load
+ * them into `analyzer` (once per analyzer; at once if it has them already). For an analyzer from
+ * `loadAnalyzer({ mesh: 'later' })`, before checking a photo. Takes the same location options as
+ * `loadAnalyzer`.
+ */
+export function loadMesh(analyzer, options = {}) {
+  if (analyzer.hasMesh()) return Promise.resolve();
+  if (!meshLoads.has(analyzer)) {
+    const names = [MODEL_FILES.landmarks, MODEL_FILES.segmenter];
+    const progress = progressOver(names, options.onProgress);
+    meshLoads.set(analyzer, Promise.all(names.map((n, i) => fileBytes(n, sourceOf(n, options), progress, i)))
+      .then(([landmarks, segmenter]) => { if (!analyzer.hasMesh()) analyzer.loadMesh(landmarks, segmenter); })
+      .catch((e) => { meshLoads.delete(analyzer); throw typed(e, modelLoadFailed); }));
+  }
+  return meshLoads.get(analyzer);
 }
 
 const fullRangeLoads = new WeakMap();

@@ -4,11 +4,13 @@
 // `createWorkerAnalyzer` in loader.js; messages are `{ id, op, ... }`, answers `{ id, result }`,
 // `{ id, error }` (the typed error as Rust made it), `{ id, progress: [loaded, total] }` while the
 // models load, or `{ id, stage }` as a photo enters each stage (decode, analyse, check,
-// standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered. The
-// full-range detector is fetched only for a photo with no face at close range, the iris model
-// (the eyelids) and the expression classifier with the first photo. Errors go back as plain `{ code, message_zh, message_en }`
+// standardise); `{ op: 'cancel', target }` drops a photo call at its next stage, unanswered. It
+// is ready with the module and the detector alone, so the live guide starts on them (from the
+// detector's keypoints) while the face mesh and the person segmentation follow; a photo waits for
+// those. The full-range detector is fetched only for a photo with no face at close range, the
+// iris model (the eyelids) and the expression classifier with the first photo. Errors go back as plain `{ code, message_zh, message_en }`
 // (a posted Error loses its fields); the page makes them GradphotoErrors again.
-import { loadAnalyzer, loadExpression, loadFullRange, loadIris } from './loader.js';
+import { loadAnalyzer, loadExpression, loadFullRange, loadIris, loadMesh } from './loader.js';
 
 let analyzer = null;
 /** Where the files are: what the page named (`wasmUrl`, `modelsUrl`, `files`), else the bundled defaults. */
@@ -48,6 +50,7 @@ async function warmUp() {
   try {
     await Promise.race([firstGuide, new Promise((resolve) => { setTimeout(resolve, WARM_UP_DELAY_MS); })]);
     const bytes = new Uint8Array(await (await fetch(new URL('./warmup.jpg', import.meta.url))).arrayBuffer());
+    await loadMesh(analyzer, locations);
     if (photoArrived) return;
     await stepThrough(analyzer.startJob(bytes, 'chsi-graduation'), () => {}, () => photoArrived);
   } catch { /* no warm-up */ }
@@ -113,18 +116,22 @@ self.onmessage = async ({ data }) => {
   if (op === 'cancel') { cancelled.add(data.target); return; }
   try {
     if (op === 'init') {
-      // The module and three models in parallel, one progress stream. The full-range detector
-      // comes only when a photo needs it (no face at close range), the iris model (the eyelids)
-      // and the expression classifier with the first photo: live frames need none of them.
+      // The module and the detector in parallel, one progress stream: ready for the live guide.
+      // The face mesh and the person segmentation follow at once (a photo waits for them); the
+      // full-range detector comes only when a photo needs it (no face at close range), the iris
+      // model (the eyelids) and the expression classifier with the first photo.
       locations = data.options ?? {};
       analyzer = await loadAnalyzer({
         ...locations,
+        mesh: 'later',
         fullRange: 'later',
         iris: 'later',
         expression: 'later',
         onProgress: (loaded, total, file) => self.postMessage({ id, progress: [loaded, total, file] }),
       });
       self.postMessage({ id, result: true });
+      // A failure here is met again, and reported, by the first photo.
+      loadMesh(analyzer, locations).catch(() => {});
       if (data.warmUp !== false) warmUp();
       return;
     }
@@ -133,7 +140,7 @@ self.onmessage = async ({ data }) => {
     if (op === 'checkAndStandardize' || op === 'checkAndStandardizeRgba' || op === 'checkAndStandardizeBitmap') {
       photoArrived = true;
       self.postMessage({ id, stage: 'decode' });
-      await Promise.all([loadIris(analyzer, locations), loadExpression(analyzer, locations)]);
+      await Promise.all([loadMesh(analyzer, locations), loadIris(analyzer, locations), loadExpression(analyzer, locations)]);
       await yieldToMessages();
       if (dropped(id)) { data.bitmap?.close(); return; }
       const pixels = op === 'checkAndStandardizeBitmap' ? pixelsOf(data.bitmap, false) : null;

@@ -7,11 +7,15 @@
 //! centre and eye line sit where that crop wants them (the middle of the preset's ranges) can be
 //! standardised without upscaling or filling. Tolerances are the `guide.*` entries of
 //! `presets/checks.json`; pose limits and the exposure floor are the preset's own.
+//!
+//! The face is read from the mesh ([`guide`]) or, on a slow link before the mesh has loaded,
+//! from the detector's six keypoints ([`guide_detected`]): the same hints from a head measured
+//! a little less precisely (see [`Head::from_keypoints`]).
 
 use image::RgbImage;
 use serde::Serialize;
 
-use crate::analysis::{Analysis, Face};
+use crate::analysis::{Analysis, Detection, FaceGeometry, Point};
 use crate::input::CameraFacing;
 use crate::preset::{thresholds, Preset, Threshold};
 
@@ -57,6 +61,9 @@ pub struct Guide {
     pub oval: Oval,
     /// Face width ÷ target width (1 is ideal); `None` without exactly one face.
     pub scale: Option<f32>,
+    /// Whether the face mesh measured the face; `false` while only the detector is loaded (its
+    /// keypoints give the face's width, position, eye line and turn, a little less precisely).
+    pub mesh: bool,
 }
 
 const fn hint(code: &'static str, zh: &'static str, en: &'static str) -> Hint {
@@ -124,6 +131,108 @@ pub fn guide(
     preset: &Preset,
     camera: Option<CameraFacing>,
 ) -> Guide {
+    let heads: Vec<Head> = analysis
+        .faces
+        .iter()
+        .map(|f| Head::from_mesh(&f.geometry))
+        .collect();
+    guide_heads(image, &heads, true, preset, camera)
+}
+
+/// The guide for one live frame from the detector alone (faces in image pixels, as
+/// [`crate::Analyzer::detect_live`] gives them): for the first seconds on a slow link, before
+/// the face mesh has loaded.
+pub fn guide_detected(
+    image: &RgbImage,
+    detections: &[Detection],
+    preset: &Preset,
+    camera: Option<CameraFacing>,
+) -> Guide {
+    let heads: Vec<Head> = detections.iter().map(Head::from_keypoints).collect();
+    guide_heads(image, &heads, false, preset, camera)
+}
+
+/// What the guide reads of a face, in frame pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Head {
+    /// Cheek to cheek.
+    pub width: f32,
+    /// Midway between the cheeks.
+    pub centre_x: f32,
+    pub eye_mid: Point,
+    /// As [`FaceGeometry::eye_line_deg`].
+    pub eye_line_deg: f32,
+    /// Left-right turn, degrees; `None` where it could not be told.
+    pub yaw_deg: Option<f32>,
+    pub chin: Point,
+}
+
+/// Face width (the mesh's cheek to cheek) ÷ the detector's ear-to-ear keypoint distance: the
+/// median over the 67 single-face photos of the real-portrait corpus's tuning part (p10–p90
+/// 0.97–1.07; 1.008 on the reporting part).
+const WIDTH_PER_EAR_SPAN: f32 = 1.016;
+/// Eye-to-chin ÷ eye-to-mouth along the face, the same photos' median (1.56 on the reporting
+/// part).
+const CHIN_PER_MOUTH: f32 = 1.6;
+/// Yaw in degrees per unit of the nose's offset between the ears ((right − left) ÷ (right +
+/// left), along the eye line): a least-squares fit to the mesh's yaw on the tuning part; on the
+/// reporting part it is within 1.6° of the mesh's (median; p90 3.9°).
+const YAW_PER_NOSE_OFFSET: f32 = 29.3;
+
+impl Head {
+    /// From the mesh's measures.
+    pub fn from_mesh(g: &FaceGeometry) -> Head {
+        Head {
+            width: g.face_width_px,
+            centre_x: (g.cheek_left.x + g.cheek_right.x) / 2.0,
+            eye_mid: g.eye_mid,
+            eye_line_deg: g.eye_line_deg,
+            yaw_deg: g.pose.as_ref().map(|p| p.yaw_deg),
+            chin: g.chin,
+        }
+    }
+
+    /// From the detector's keypoints (eyes, nose tip, mouth, ear tragions): the width from the
+    /// ears, the centre between them, the eye line from the eyes, the turn from where the nose
+    /// sits between the ears, the chin beyond the mouth. Calibrated against the mesh (constants
+    /// above); within 4 % of the mesh's width and 3° of its eye line on most photos, which the
+    /// guide's tolerances absorb.
+    pub fn from_keypoints(d: &Detection) -> Head {
+        let [eye_r, eye_l, nose, mouth, ear_r, ear_l] = d.keypoints;
+        let eye_mid = Point {
+            x: (eye_r.x + eye_l.x) / 2.0,
+            y: (eye_r.y + eye_l.y) / 2.0,
+        };
+        let along = Point {
+            x: eye_l.x - eye_r.x,
+            y: eye_l.y - eye_r.y,
+        }
+        .unit();
+        let at = |p: Point| (p.x - eye_mid.x) * along.x + (p.y - eye_mid.y) * along.y;
+        let (right, left) = (at(nose) - at(ear_r), at(ear_l) - at(nose));
+        let yaw_deg =
+            (right + left > 1.0).then(|| YAW_PER_NOSE_OFFSET * (right - left) / (right + left));
+        Head {
+            width: WIDTH_PER_EAR_SPAN * ear_r.dist(ear_l),
+            centre_x: (ear_r.x + ear_l.x) / 2.0,
+            eye_mid,
+            eye_line_deg: (eye_l.y - eye_r.y).atan2(eye_l.x - eye_r.x).to_degrees(),
+            yaw_deg,
+            chin: Point {
+                x: eye_mid.x + CHIN_PER_MOUTH * (mouth.x - eye_mid.x),
+                y: eye_mid.y + CHIN_PER_MOUTH * (mouth.y - eye_mid.y),
+            },
+        }
+    }
+}
+
+fn guide_heads(
+    image: &RgbImage,
+    heads: &[Head],
+    mesh: bool,
+    preset: &Preset,
+    camera: Option<CameraFacing>,
+) -> Guide {
     let target = Target::new(image.width() as f32, image.height() as f32, preset);
     let oval = target.oval();
     let done = |status, hint, scale| Guide {
@@ -132,13 +241,14 @@ pub fn guide(
         hint,
         oval,
         scale,
+        mesh,
     };
-    let face = match analysis.faces.as_slice() {
+    let face = match heads {
         [] => return done(GuideStatus::NoFace, NO_FACE, None),
         [face] => face,
         _ => return done(GuideStatus::ManyFaces, MANY, None),
     };
-    let scale = face.geometry.face_width_px / target.face_width;
+    let scale = face.width / target.face_width;
     // A selfie is refused whatever the framing: say that first.
     if camera == Some(CameraFacing::User) {
         return done(GuideStatus::Adjust, REAR_CAMERA, Some(scale));
@@ -192,7 +302,7 @@ impl Target {
 /// position, head, light.
 fn first_problem(
     image: &RgbImage,
-    face: &Face,
+    face: &Head,
     target: &Target,
     limits: &std::collections::BTreeMap<String, Threshold>,
     preset: &Preset,
@@ -206,9 +316,7 @@ fn first_problem(
     if width.max.is_some_and(|m| (scale as f64) > m) {
         return Some(FURTHER);
     }
-    let g = &face.geometry;
-    let face_centre = (g.cheek_left.x + g.cheek_right.x) / 2.0;
-    let dx = (face_centre - target.centre_x) / target.face_width;
+    let dx = (face.centre_x - target.centre_x) / target.face_width;
     if limit("guide.offset")
         .max
         .is_some_and(|m| dx.abs() as f64 > m)
@@ -217,20 +325,21 @@ fn first_problem(
         // centre must move left.
         return Some(if dx > 0.0 { LEFT } else { RIGHT });
     }
-    let dy = (g.eye_mid.y - target.eye_y) / target.face_width;
+    let dy = (face.eye_mid.y - target.eye_y) / target.face_width;
     if limit("guide.eye_line")
         .max
         .is_some_and(|m| dy.abs() as f64 > m)
     {
         return Some(if dy < 0.0 { RAISE } else { LOWER });
     }
-    if g.eye_line_deg.abs() > preset.pose.max_roll_deg {
+    if face.eye_line_deg.abs() > preset.pose.max_roll_deg {
         return Some(LEVEL);
     }
-    if let Some(pose) = &g.pose {
-        if pose.yaw_deg.abs() > preset.pose.max_yaw_deg {
-            return Some(FACE_CAMERA);
-        }
+    if face
+        .yaw_deg
+        .is_some_and(|yaw| yaw.abs() > preset.pose.max_yaw_deg)
+    {
+        return Some(FACE_CAMERA);
     }
     let floor = limit("lighting.exposure").min;
     if floor.is_some_and(|m| (face_lightness(image, face) as f64) < m) {
@@ -241,13 +350,12 @@ fn first_problem(
 
 /// Median L* of the skin between the eyes and the chin, sampled on a sparse grid (enough for a
 /// live hint; the exposure rule measures it properly).
-fn face_lightness(image: &RgbImage, face: &Face) -> f32 {
-    let g = &face.geometry;
+fn face_lightness(image: &RgbImage, face: &Head) -> f32 {
     let (x0, x1) = (
-        g.cheek_right.x.min(g.cheek_left.x),
-        g.cheek_right.x.max(g.cheek_left.x),
+        face.centre_x - face.width / 2.0,
+        face.centre_x + face.width / 2.0,
     );
-    let (y0, y1) = (g.eye_mid.y, g.chin.y.max(g.eye_mid.y));
+    let (y0, y1) = (face.eye_mid.y, face.chin.y.max(face.eye_mid.y));
     let mut values = Vec::with_capacity(256);
     for j in 0..16 {
         for i in 0..16 {

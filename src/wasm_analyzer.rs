@@ -208,29 +208,59 @@ impl JsAnalyzer {
     /// full-range detector (used only when the short-range one finds no face), the iris model
     /// (the eyelids of a checked photo; without it `eyes.open` says `not_evaluated`) and the
     /// expression classifier (without it `expression.neutral` reads the mouth corners alone).
+    /// The mesh and the segmentation may come later (both `undefined`, then `loadMesh`): the
+    /// live guide works from the detector's keypoints meanwhile, and a photo is
+    /// `model.not_loaded`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         detector: Vec<u8>,
-        landmarks: Vec<u8>,
-        segmenter: Vec<u8>,
+        landmarks: Option<Vec<u8>>,
+        segmenter: Option<Vec<u8>>,
         detector_full_range: Option<Vec<u8>>,
         iris: Option<Vec<u8>>,
         expression: Option<Vec<u8>>,
     ) -> Result<JsAnalyzer, JsValue> {
-        let models = crate::ModelBytes {
-            detector,
-            landmarks,
-            segmenter,
-            detector_full_range,
-            iris,
-            expression,
+        let inner = match (landmarks, segmenter) {
+            (Some(landmarks), Some(segmenter)) => crate::Analyzer::new(crate::ModelBytes {
+                detector,
+                landmarks,
+                segmenter,
+                detector_full_range,
+                iris,
+                expression,
+            }),
+            (None, None) => crate::Analyzer::detector_only(detector).and_then(|mut a| {
+                if let Some(bytes) = detector_full_range {
+                    a.load_full_range(bytes)?;
+                }
+                if let Some(bytes) = iris {
+                    a.load_iris(bytes)?;
+                }
+                if let Some(bytes) = expression {
+                    a.load_expression(bytes)?;
+                }
+                Ok(a)
+            }),
+            _ => Err(Error::ModelsNotLoaded),
         };
-        crate::Analyzer::new(models)
+        inner
             .map(|inner| JsAnalyzer {
                 inner,
                 live: Default::default(),
             })
             .map_err(err)
+    }
+
+    /// Load the face mesh and the person segmentation later, for an analyzer made without them.
+    #[wasm_bindgen(js_name = loadMesh)]
+    pub fn load_mesh(&mut self, landmarks: Vec<u8>, segmenter: Vec<u8>) -> Result<(), JsValue> {
+        self.inner.load_mesh(landmarks, segmenter).map_err(err)
+    }
+
+    /// Whether the face mesh and the person segmentation are loaded.
+    #[wasm_bindgen(js_name = hasMesh)]
+    pub fn has_mesh(&self) -> bool {
+        self.inner.has_mesh()
     }
 
     /// Load the full-range detector later: an analyzer made without it reports
@@ -423,10 +453,11 @@ impl JsAnalyzer {
     }
 
     /// The live camera guide for one frame: `{ status, ready, hint: { code, zh, en }, oval:
-    /// { cx, cy, rx, ry }, scale }` in frame pixels (live analysis: no person mask). Call it on
-    /// consecutive frames of one camera: the face is tracked from frame to frame (detection runs
-    /// only when it is lost, and every few frames). `facing`: the camera in use (`"user"` front:
-    /// the hint asks for the rear camera).
+    /// { cx, cy, rx, ry }, scale, mesh }` in frame pixels (live analysis: no person mask). Call
+    /// it on consecutive frames of one camera: the face is tracked from frame to frame (detection
+    /// runs only when it is lost, and every few frames). `facing`: the camera in use (`"user"`
+    /// front: the hint asks for the rear camera). Before `loadMesh`, from the detector alone
+    /// (`mesh: false`).
     #[wasm_bindgen(unchecked_return_type = "Guide")]
     pub fn guide(
         &self,
@@ -441,6 +472,15 @@ impl JsAnalyzer {
         let preset = preset(preset_id)?;
         let photo = Photo::from_rgba(rgba, width, height, &Limits::default()).map_err(err)?;
         let camera = facing.as_deref().and_then(crate::CameraFacing::parse);
+        if !self.inner.has_mesh() {
+            let faces = self.inner.detect_live(&photo.image).map_err(err)?;
+            return to_js(&crate::guide::guide_detected(
+                &photo.image,
+                &faces,
+                &preset,
+                camera,
+            ));
+        }
         let analysis = self
             .live
             .try_borrow_mut()

@@ -258,3 +258,76 @@ fn the_live_guide_tracks_the_face_between_frames() {
         "{runs:?}"
     );
 }
+
+/// The guide a page gets before the face mesh has loaded: from the detector's keypoints alone.
+fn detected(img: &RgbImage) -> Guide {
+    let faces = analyzer().detect_live(img).unwrap();
+    gradphoto::guide::guide_detected(img, &faces, &chsi(), None)
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_guide_from_the_detector_alone_says_what_the_mesh_guide_says() {
+    let eyes = target(chsi().geometry.eye_line_px);
+    let good = frame(1.0, 480.0, eyes);
+    let frames = [
+        good.clone(),
+        frame(0.7, 480.0, eyes),
+        frame(1.3, 480.0, eyes),
+        frame(1.0, 700.0, eyes),
+        frame(1.0, 260.0, eyes),
+        frame(1.0, 480.0, eyes - 200.0),
+        frame(1.0, 480.0, eyes + 200.0),
+        rotate(&frame(1.0, 480.0, eyes), 15.0),
+        RgbImage::from_fn(960, 1280, |x, y| {
+            let p = good.get_pixel(x, y).0;
+            Rgb(p.map(|v| (v as f32 * 0.25) as u8))
+        }),
+        RgbImage::from_pixel(640, 480, Rgb([90, 90, 90])),
+    ];
+    let codes: Vec<&str> = frames.iter().map(|f| detected(f).hint.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "guide.ready",
+            "guide.closer",
+            "guide.further",
+            "guide.move_left",
+            "guide.move_right",
+            "guide.camera_up",
+            "guide.camera_down",
+            "guide.level",
+            "guide.more_light",
+            "guide.no_face",
+        ]
+    );
+    let good = detected(&frames[0]);
+    assert!(good.ready && !good.mesh);
+    assert!(live(&frames[0]).mesh);
+    // Her face's width read from the ears is the mesh's within a few per cent.
+    let (by_keypoints, by_mesh) = (good.scale.unwrap(), live(&frames[0]).scale.unwrap());
+    assert!(
+        (by_keypoints / by_mesh - 1.0).abs() < 0.05,
+        "{by_keypoints} vs {by_mesh}"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_analyzer_with_the_detector_alone_refuses_a_photo_until_the_mesh_loads() {
+    let models = models();
+    let mut a = gradphoto::Analyzer::detector_only(models.detector).unwrap();
+    assert!(!a.has_mesh());
+    let img = grace();
+    assert!(matches!(a.analyze(&img), Err(Error::ModelsNotLoaded)));
+    assert!(matches!(
+        a.analyze_with(&img, Mode::Live),
+        Err(Error::ModelsNotLoaded)
+    ));
+    assert_eq!(a.detect_live(&img).unwrap().len(), 1);
+    a.load_mesh(models.landmarks, models.segmenter).unwrap();
+    assert!(a.has_mesh());
+    let analysis = a.analyze(&img).unwrap();
+    assert_eq!(analysis.faces.len(), 1);
+    assert!(analysis.mask.is_some());
+}

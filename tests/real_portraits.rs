@@ -528,3 +528,47 @@ fn warnings_do_not_depend_on_skin_tone() {
         }
     }
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_guide_reads_a_turned_head_from_the_detector_alone_as_from_the_mesh() {
+    // ppp-headpose is turned far to his left (the mesh reads about −33°), ppp-009 frontal,
+    // pulid-lifeifei slightly (+9°, past the guide's limit). The keypoints' turn, width and eye
+    // line follow the mesh's. The constants in guide.rs were fitted on the tuning part, which
+    // holds all three: this checks the formula's sign and scale on a strong turn; its figures on
+    // the reporting part are in the README.
+    let (Some(turned), Some(frontal), Some(slight)) = (
+        portrait!("ppp-headpose.jpg"),
+        portrait!("ppp-009.jpg"),
+        portrait!("pulid-lifeifei.jpg"),
+    ) else {
+        return;
+    };
+    let max_yaw = gradphoto::Preset::builtin("chsi-graduation")
+        .unwrap()
+        .pose
+        .max_yaw_deg;
+    for img in [&turned, &frontal, &slight] {
+        let by_mesh = gradphoto::guide::Head::from_mesh(
+            &analyzer()
+                .analyze_with(img, gradphoto::analysis::Mode::Live)
+                .unwrap()
+                .faces[0]
+                .geometry,
+        );
+        let found = analyzer().detect_live(img).unwrap();
+        let by_keypoints = gradphoto::guide::Head::from_keypoints(&found[0]);
+        let (yaw_k, yaw_m) = (by_keypoints.yaw_deg.unwrap(), by_mesh.yaw_deg.unwrap());
+        assert!((yaw_k - yaw_m).abs() < 6.0, "yaw {yaw_k} vs {yaw_m}");
+        // The guide asks to face the camera from either reading alike.
+        assert_eq!(
+            yaw_k.abs() > max_yaw,
+            yaw_m.abs() > max_yaw,
+            "yaw {yaw_k} vs {yaw_m}"
+        );
+        let width = by_keypoints.width / by_mesh.width;
+        assert!((0.9..1.1).contains(&width), "width {width}");
+        let roll = by_keypoints.eye_line_deg - by_mesh.eye_line_deg;
+        assert!(roll.abs() < 4.0, "eye line {roll}");
+    }
+}

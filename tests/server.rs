@@ -951,7 +951,7 @@ fn a_code_takes_no_more_than_its_yearly_budget_of_failures() {
 }
 
 #[test]
-fn static_files_go_gzipped_where_prepared_and_say_how_to_cache() {
+fn static_files_go_compressed_where_prepared_and_say_how_to_cache() {
     let api = Api::new("static");
     let pkg = api._dir.0.join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
@@ -977,6 +977,17 @@ fn static_files_go_gzipped_where_prepared_and_say_how_to_cache() {
     let (headers, bytes) = get(None);
     assert!(!headers.contains_key("content-encoding"));
     assert_eq!(bytes, module);
+    // With a Brotli copy beside it (scripts/build makes both), a browser that takes Brotli gets
+    // it, one that takes only gzip the gzip copy.
+    let br = b"prepared brotli copy".to_vec();
+    std::fs::write(pkg.join("m.wasm.br"), &br).unwrap();
+    let (headers, bytes) = get(Some("gzip, deflate, br, zstd"));
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(bytes, br);
+    assert_eq!(headers["cache-control"], "no-cache");
+    let (headers, bytes) = get(Some("gzip"));
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(bytes, gz);
 }
 
 /// Every answer: no sniffing, no referrer, no framing; pages also a content security policy that

@@ -69,15 +69,28 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
   }
 
   async function startCamera() {
-    const a = await checker();
+    // The camera opens while the analyzer is still loading (its permission prompt and start take
+    // their own second on a phone); the guide starts on top once the analyzer is ready.
+    const ready = checker();
+    ready.catch(() => {}); // met below
     $('viewfinder').hidden = false;
+    let camera;
     try {
-      view.camera = await openCamera($('video'), { facingMode: view.facingWanted ?? 'environment' });
-      document.body.dataset.facing = view.camera.facing;
+      camera = await openCamera($('video'), { facingMode: view.facingWanted ?? 'environment' });
     } catch (e) {
       $('viewfinder').hidden = true;
       throw e;
     }
+    view.camera = camera;
+    document.body.dataset.facing = camera.facing;
+    let a;
+    try {
+      a = await ready;
+    } catch (e) {
+      if (view.camera === camera) stopCamera();
+      throw e;
+    }
+    if (view.camera !== camera) return; // closed or switched meanwhile
     view.guide = startGuide({
       video: $('video'),
       canvas: $('guide'),

@@ -248,12 +248,26 @@ fn load_full_range(bytes: Vec<u8>) -> Result<RtenNetwork> {
     )
 }
 
+fn load_landmarks(bytes: Vec<u8>) -> Result<RtenNetwork> {
+    RtenNetwork::load("face_landmark", bytes, &["conv2d_21", "conv2d_31"])
+}
+
+fn load_segmenter(bytes: Vec<u8>) -> Result<RtenNetwork> {
+    RtenNetwork::load("selfie_segmentation", bytes, &["activation_10"])
+}
+
 /// The models, loaded once; `analyze` may be called any number of times.
+///
+/// A page on a slow link may start with the detector alone ([`Analyzer::detector_only`]): the
+/// live guide then frames the face from the detector's keypoints
+/// ([`crate::guide::guide_detected`]) while the face mesh and the person mask, five times its
+/// size, are still on their way; until they are loaded, a photo's analysis is
+/// [`Error::ModelsNotLoaded`](crate::Error).
 pub struct Analyzer {
     detector: RtenNetwork,
     detector_full_range: Option<RtenNetwork>,
-    landmarks: RtenNetwork,
-    segmenter: RtenNetwork,
+    landmarks: Option<RtenNetwork>,
+    segmenter: Option<RtenNetwork>,
     iris: Option<RtenNetwork>,
     expression: Option<RtenNetwork>,
 }
@@ -276,19 +290,47 @@ impl Analyzer {
                 .detector_full_range
                 .map(load_full_range)
                 .transpose()?,
-            landmarks: RtenNetwork::load(
-                "face_landmark",
-                models.landmarks,
-                &["conv2d_21", "conv2d_31"],
-            )?,
-            segmenter: RtenNetwork::load(
-                "selfie_segmentation",
-                models.segmenter,
-                &["activation_10"],
-            )?,
+            landmarks: Some(load_landmarks(models.landmarks)?),
+            segmenter: Some(load_segmenter(models.segmenter)?),
             iris: models.iris.map(load_iris).transpose()?,
             expression: models.expression.map(load_expression).transpose()?,
         })
+    }
+
+    /// The short-range detector alone: enough for [`Analyzer::detect`] and the live guide's
+    /// first frames. Load the face mesh and the person mask with [`Analyzer::load_mesh`] before
+    /// analysing a photo.
+    pub fn detector_only(detector: Vec<u8>) -> Result<Analyzer> {
+        Ok(Analyzer {
+            detector: RtenNetwork::load(
+                "face_detection_short_range",
+                detector,
+                &["regressors", "classificators"],
+            )?,
+            detector_full_range: None,
+            landmarks: None,
+            segmenter: None,
+            iris: None,
+            expression: None,
+        })
+    }
+
+    /// Load the face mesh and the person segmentation after the detector (see
+    /// [`Analyzer::detector_only`]).
+    pub fn load_mesh(&mut self, landmarks: Vec<u8>, segmenter: Vec<u8>) -> Result<()> {
+        let (landmarks, segmenter) = (load_landmarks(landmarks)?, load_segmenter(segmenter)?);
+        self.landmarks = Some(landmarks);
+        self.segmenter = Some(segmenter);
+        Ok(())
+    }
+
+    /// Whether the face mesh and the person segmentation are loaded.
+    pub fn has_mesh(&self) -> bool {
+        self.landmarks.is_some() && self.segmenter.is_some()
+    }
+
+    fn landmark_net(&self) -> Result<&RtenNetwork> {
+        self.landmarks.as_ref().ok_or(Error::ModelsNotLoaded)
     }
 
     /// Load the full-range detector after the others (see [`ModelBytes::detector_full_range`]).
@@ -355,6 +397,29 @@ impl Analyzer {
         Ok((Vec::new(), "none"))
     }
 
+    /// The faces a live frame's detector finds, in image pixels, best first (none where only the
+    /// full-range detector could tell): what the guide works from before the mesh is loaded.
+    pub fn detect_live(&self, image: &RgbImage) -> Result<Vec<Detection>> {
+        let (work, k) = Analyzer::working_copy(image)?;
+        let found = match self.detect(&work) {
+            Err(Error::FullRangeNeeded) => Vec::new(),
+            found => found?.0,
+        };
+        Ok(found
+            .into_iter()
+            .map(|d| Detection {
+                score: d.score,
+                bbox: BoxF {
+                    x: d.bbox.x * k,
+                    y: d.bbox.y * k,
+                    width: d.bbox.width * k,
+                    height: d.bbox.height * k,
+                },
+                keypoints: d.keypoints.map(|p| p.scaled(k)),
+            })
+            .collect())
+    }
+
     /// The mesh for one detection, in `work` pixels: a detection-based pass, then (in full mode)
     /// a mesh-based one.
     pub fn mesh(
@@ -363,19 +428,12 @@ impl Analyzer {
         detection: &Detection,
         mode: Mode,
     ) -> Result<landmarks::Mesh> {
-        let first = landmarks::run(
-            &self.landmarks,
-            work,
-            &landmarks::Roi::from_detection(detection),
-        )?;
+        let net = self.landmark_net()?;
+        let first = landmarks::run(net, work, &landmarks::Roi::from_detection(detection))?;
         if first.points.len() < 468 || mode == Mode::Live {
             return Ok(first);
         }
-        landmarks::run(
-            &self.landmarks,
-            work,
-            &landmarks::Roi::from_mesh(&first.points),
-        )
+        landmarks::run(net, work, &landmarks::Roi::from_mesh(&first.points))
     }
 
     /// The person mask over the whole photo.
@@ -385,7 +443,8 @@ impl Analyzer {
         image_width: u32,
         image_height: u32,
     ) -> Result<PersonMask> {
-        segment::run(&self.segmenter, work, image_width, image_height)
+        let net = self.segmenter.as_ref().ok_or(Error::ModelsNotLoaded)?;
+        segment::run(net, work, image_width, image_height)
     }
 
     /// Live analysis that follows a face from the previous frame: one mesh pass on the region
@@ -402,7 +461,11 @@ impl Analyzer {
             .iter()
             .map(|p| [p[0] / k, p[1] / k, p[2] / k])
             .collect();
-        let mesh = landmarks::run(&self.landmarks, &work, &landmarks::Roi::from_mesh(&in_work))?;
+        let mesh = landmarks::run(
+            self.landmark_net()?,
+            &work,
+            &landmarks::Roi::from_mesh(&in_work),
+        )?;
         if mesh.presence < TRACK_MIN_PRESENCE || mesh.points.len() < 468 {
             return Ok(None);
         }

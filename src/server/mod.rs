@@ -215,7 +215,12 @@ pub fn router(state: AppState) -> Router {
     let t = config.timeouts;
     Router::new()
         .nest("/api/v1", api)
-        .nest_service("/pkg", ServeDir::new(&config.pkg).precompressed_gzip())
+        .nest_service(
+            "/pkg",
+            ServeDir::new(&config.pkg)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .nest_service("/models", ServeDir::new(&config.models))
         .fallback_service(ServeDir::new(&config.www))
         .layer(middleware::from_fn(cache_control))

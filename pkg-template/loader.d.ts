@@ -143,6 +143,11 @@ export interface WorkerOptions extends LocationOptions {
 /** The analyzer in a module Web Worker; every call is a promise and rejects with a GradphotoError. */
 export interface WorkerAnalyzer {
   checkAndStandardize(bytes: Uint8Array<ArrayBuffer>, preset: PresetId, background?: string, onStage?: (stage: WorkerStage) => void): Promise<CheckedAndStandardized>;
+  /**
+   * A picked file (a `File` or `Blob`) decoded upright and shrunk to `width` × `height` in the
+   * worker, off the page's thread, for showing it at once.
+   */
+  preview(file: Blob, width: number, height: number): Promise<ImageBitmap>;
   checkAndStandardizeRgba(rgba: Pixels, width: number, height: number, preset: PresetId, background?: string, facing?: CameraFacing, onStage?: (stage: WorkerStage) => void): Promise<CheckedAndStandardized>;
   /** `null` where workers have no `OffscreenCanvas`. */
   checkAndStandardizeBitmap: ((bitmap: ImageBitmap, preset: PresetId, background?: string, facing?: CameraFacing, onStage?: (stage: WorkerStage) => void) => Promise<CheckedAndStandardized>) | null;

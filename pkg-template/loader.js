@@ -344,7 +344,7 @@ const cached = new Map();
  * `model.full_range_needed` until `loadFullRange(analyzer)` has run (the worker does that itself
  * and tries the photo again). `iris: 'later'` leaves out the iris model (the eyelids of a checked
  * photo, which live frames never need): `eyes.open` then says `not_evaluated` until
- * `loadIris(analyzer)` has run (the worker fetches it with the first photo). `expression:
+ * `loadIris(analyzer)` has run (the worker fetches it after the face mesh). `expression:
  * 'later'` does the same for the expression classifier (`loadExpression`): until then
  * `expression.neutral` reads the mouth corners alone. `mesh: 'later'` starts with the detector
  * alone (0.2 of the 1.7 MB the first three models weigh): the live guide (`analyzer.guide`) then
@@ -609,6 +609,7 @@ function startShared(sent, warmUp, workerUrl, key) {
         : null,
       guide: (rgba, width, height, preset, facing) =>
         call({ op: 'guide', rgba, width, height, preset, facing }, [rgba.buffer]),
+      preview: (file, width, height) => call({ op: 'preview', file, width, height }),
       guideBitmap: typeof OffscreenCanvas === 'function'
         ? (bitmap, preset, facing) => call({ op: 'guideBitmap', bitmap, preset, facing }, [bitmap])
         : null,

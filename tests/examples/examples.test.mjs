@@ -188,24 +188,44 @@ test('a wrong models path answered with the site\'s index page is a typed error 
 });
 
 test('a model cut off mid-download is a typed error naming it', async () => {
-  const model = 'face_landmark_w16.onnx';
-  const bytes = await (await import('node:fs/promises')).readFile(`${pkg}models/${model}`);
-  const site = await serve(pkg, {
-    routes: {
-      // The headers promise the whole file; half of it comes, then the connection drops.
-      [`/cut/${model}`]: (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
-        res.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => res.socket.destroy(), 50));
-      },
-    },
-  });
+  const fs = await import('node:fs/promises');
+  const models = ['face_detection_short_range_w16.onnx', 'face_landmark_w16.onnx'];
+  const routes = {};
+  for (const model of models) {
+    const bytes = await fs.readFile(`${pkg}models/${model}`);
+    // The headers promise the whole file; half of it comes, then the connection drops.
+    routes[`/cut/${model}`] = (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+      res.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => res.socket.destroy(), 50));
+    };
+  }
+  const site = await serve(pkg, { routes });
   const { page } = await phonePage();
   await page.goto(`${site}/loader.js`);
   await page.evaluate(async () => { window.loader = await import('/loader.js'); });
-  const e = await startFailure(page, { files: { [model]: '/cut/face_landmark_w16.onnx' }, warmUp: false });
+  // The detector: the worker cannot start without it.
+  const [detector, mesh] = models;
+  const e = await startFailure(page, { files: { [detector]: `/cut/${detector}` }, warmUp: false });
   assert.equal(e.code, 'asset.truncated', JSON.stringify(e));
-  assert.equal(e.file, model);
+  assert.equal(e.file, detector);
   assert.match(e.zh, /下载中断/);
+  // The face mesh comes after the worker is ready (its guide starts on the detector): the first
+  // photo meets the failure, typed and named the same way.
+  const jpeg = Array.from(await fs.readFile(photo));
+  const m = await page.evaluate(async ({ files, jpeg }) => {
+    const analyzer = await window.loader.createWorkerAnalyzer({ files, warmUp: false });
+    try {
+      await analyzer.checkAndStandardize(new Uint8Array(jpeg), 'chsi-graduation');
+      return null;
+    } catch (e) {
+      return { code: e.code, file: e.file, zh: e.message_zh };
+    } finally {
+      analyzer.terminate();
+    }
+  }, { files: { [mesh]: `/cut/${mesh}` }, jpeg });
+  assert.equal(m?.code, 'asset.truncated', JSON.stringify(m));
+  assert.equal(m.file, mesh);
+  assert.match(m.zh, /下载中断/);
   await page.close();
 });
 

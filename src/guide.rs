@@ -169,9 +169,10 @@ pub struct Head {
 
 /// Face width (the mesh's cheek to cheek) ÷ the detector's ear-to-ear keypoint distance: the
 /// median over the 67 single-face photos of the real-portrait corpus's tuning part (p10–p90
-/// 0.97–1.07; 1.008 on the reporting part).
+/// 0.97–1.07; 1.008 on the reporting part). `scripts/keypoint-head.mjs` prints this and the two
+/// constants below, on both parts.
 const WIDTH_PER_EAR_SPAN: f32 = 1.016;
-/// Eye-to-chin ÷ eye-to-mouth along the face, the same photos' median (1.56 on the reporting
+/// Eye-to-chin ÷ eye-to-mouth, the same photos' median rounded (1.61; 1.57 on the reporting
 /// part).
 const CHIN_PER_MOUTH: f32 = 1.6;
 /// Yaw in degrees per unit of the nose's offset between the ears ((right − left) ÷ (right +

@@ -386,14 +386,16 @@ export function loadAnalyzer(options = {}) {
 }
 
 /**
- * Fetch one model that came later and load it into `analyzer`, once per analyzer and model
- * (`loads` remembers the loads in flight; a failed one may be tried again).
+ * Fetch models that came later (in parallel, one progress stream) and load them into `analyzer`,
+ * once per analyzer and kind (`loads` remembers the loads in flight; a failed one may be tried
+ * again).
  */
-function loadLater(loads, analyzer, file, has, load, options) {
+function loadLater(loads, analyzer, files, has, load, options) {
   if (has()) return Promise.resolve();
   if (!loads.has(analyzer)) {
-    loads.set(analyzer, fileBytes(file, sourceOf(file, options), progressOver([file], options.onProgress), 0)
-      .then((bytes) => { if (!has()) load(bytes); })
+    const progress = progressOver(files, options.onProgress);
+    loads.set(analyzer, Promise.all(files.map((f, i) => fileBytes(f, sourceOf(f, options), progress, i)))
+      .then((bytes) => { if (!has()) load(...bytes); })
       .catch((e) => { loads.delete(analyzer); throw typed(e, modelLoadFailed); }));
   }
   return loads.get(analyzer);
@@ -408,15 +410,8 @@ const meshLoads = new WeakMap();
  * `loadAnalyzer`.
  */
 export function loadMesh(analyzer, options = {}) {
-  if (analyzer.hasMesh()) return Promise.resolve();
-  if (!meshLoads.has(analyzer)) {
-    const names = [MODEL_FILES.landmarks, MODEL_FILES.segmenter];
-    const progress = progressOver(names, options.onProgress);
-    meshLoads.set(analyzer, Promise.all(names.map((n, i) => fileBytes(n, sourceOf(n, options), progress, i)))
-      .then(([landmarks, segmenter]) => { if (!analyzer.hasMesh()) analyzer.loadMesh(landmarks, segmenter); })
-      .catch((e) => { meshLoads.delete(analyzer); throw typed(e, modelLoadFailed); }));
-  }
-  return meshLoads.get(analyzer);
+  return loadLater(meshLoads, analyzer, [MODEL_FILES.landmarks, MODEL_FILES.segmenter], () => analyzer.hasMesh(),
+    (landmarks, segmenter) => analyzer.loadMesh(landmarks, segmenter), options);
 }
 
 const fullRangeLoads = new WeakMap();
@@ -427,7 +422,7 @@ const fullRangeLoads = new WeakMap();
  * photo with `model.full_range_needed`. Takes the same location options as `loadAnalyzer`.
  */
 export function loadFullRange(analyzer, options = {}) {
-  return loadLater(fullRangeLoads, analyzer, MODEL_FILES.detectorFullRange, () => analyzer.hasFullRange(),
+  return loadLater(fullRangeLoads, analyzer, [MODEL_FILES.detectorFullRange], () => analyzer.hasFullRange(),
     (bytes) => analyzer.loadFullRange(bytes), options);
 }
 
@@ -438,7 +433,7 @@ const irisLoads = new WeakMap();
  * already). For an analyzer from `loadAnalyzer({ iris: 'later' })`, before checking a photo.
  */
 export function loadIris(analyzer, options = {}) {
-  return loadLater(irisLoads, analyzer, MODEL_FILES.iris, () => analyzer.hasIris(),
+  return loadLater(irisLoads, analyzer, [MODEL_FILES.iris], () => analyzer.hasIris(),
     (bytes) => analyzer.loadIris(bytes), options);
 }
 
@@ -449,7 +444,7 @@ const expressionLoads = new WeakMap();
  * has it already). For an analyzer from `loadAnalyzer({ expression: 'later' })`.
  */
 export function loadExpression(analyzer, options = {}) {
-  return loadLater(expressionLoads, analyzer, MODEL_FILES.expression, () => analyzer.hasExpression(),
+  return loadLater(expressionLoads, analyzer, [MODEL_FILES.expression], () => analyzer.hasExpression(),
     (bytes) => analyzer.loadExpression(bytes), options);
 }
 

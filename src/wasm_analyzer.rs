@@ -220,30 +220,25 @@ impl JsAnalyzer {
         iris: Option<Vec<u8>>,
         expression: Option<Vec<u8>>,
     ) -> Result<JsAnalyzer, JsValue> {
-        let inner = match (landmarks, segmenter) {
-            (Some(landmarks), Some(segmenter)) => crate::Analyzer::new(crate::ModelBytes {
-                detector,
-                landmarks,
-                segmenter,
-                detector_full_range,
-                iris,
-                expression,
-            }),
-            (None, None) => crate::Analyzer::detector_only(detector).and_then(|mut a| {
-                if let Some(bytes) = detector_full_range {
-                    a.load_full_range(bytes)?;
-                }
-                if let Some(bytes) = iris {
-                    a.load_iris(bytes)?;
-                }
-                if let Some(bytes) = expression {
-                    a.load_expression(bytes)?;
-                }
-                Ok(a)
-            }),
-            _ => Err(Error::ModelsNotLoaded),
+        let build = || -> crate::Result<crate::Analyzer> {
+            let mut a = crate::Analyzer::detector_only(detector)?;
+            match (landmarks, segmenter) {
+                (Some(landmarks), Some(segmenter)) => a.load_mesh(landmarks, segmenter)?,
+                (None, None) => {}
+                _ => return Err(Error::ModelsNotLoaded),
+            }
+            if let Some(bytes) = detector_full_range {
+                a.load_full_range(bytes)?;
+            }
+            if let Some(bytes) = iris {
+                a.load_iris(bytes)?;
+            }
+            if let Some(bytes) = expression {
+                a.load_expression(bytes)?;
+            }
+            Ok(a)
         };
-        inner
+        build()
             .map(|inner| JsAnalyzer {
                 inner,
                 live: Default::default(),

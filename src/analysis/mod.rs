@@ -280,21 +280,15 @@ const MAX_FACES: usize = 4;
 
 impl Analyzer {
     pub fn new(models: ModelBytes) -> Result<Analyzer> {
-        Ok(Analyzer {
-            detector: RtenNetwork::load(
-                "face_detection_short_range",
-                models.detector,
-                &["regressors", "classificators"],
-            )?,
-            detector_full_range: models
-                .detector_full_range
-                .map(load_full_range)
-                .transpose()?,
-            landmarks: Some(load_landmarks(models.landmarks)?),
-            segmenter: Some(load_segmenter(models.segmenter)?),
-            iris: models.iris.map(load_iris).transpose()?,
-            expression: models.expression.map(load_expression).transpose()?,
-        })
+        let mut analyzer = Analyzer::detector_only(models.detector)?;
+        analyzer.load_mesh(models.landmarks, models.segmenter)?;
+        analyzer.detector_full_range = models
+            .detector_full_range
+            .map(load_full_range)
+            .transpose()?;
+        analyzer.iris = models.iris.map(load_iris).transpose()?;
+        analyzer.expression = models.expression.map(load_expression).transpose()?;
+        Ok(analyzer)
     }
 
     /// The short-range detector alone: enough for [`Analyzer::detect`] and the live guide's

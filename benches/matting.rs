@@ -220,7 +220,15 @@ fn cutout(analyzer: &Analyzer, image: &RgbImage, preset: &Preset) -> Result<Cuto
             let refined = matte::refine(&work, &coarse, &matte::FULL);
             save(&refined, "refined");
             save(
-                &colourline::decide(&foreground::linear_channels(&work), &refined),
+                &colourline::decide(
+                    &foreground::linear_channels(&work),
+                    &refined,
+                    gradphoto::standardize::chin_row(
+                        &r.face,
+                        &r.framing,
+                        r.matte_width as f32 / preset.output.width as f32,
+                    ),
+                ),
                 "decided",
             );
         }

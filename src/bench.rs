@@ -237,7 +237,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let (ow, oh) = (preset.output.width, preset.output.height);
     let framing_ms = time(&mut || crop::plan(face, w, h, preset).map(|_| ()))?;
     let framing = crop::plan(face, w, h, preset)?;
-    let (_, ww, wh) = standardize::working_grid(&framing, Quality::Full, ow, oh);
+    let (f, ww, wh) = standardize::working_grid(&framing, Quality::Full, ow, oh);
     let cut_ms = time(&mut || cut(image, &framing, ww, wh).map(|_| ()))?;
     let work = cut(image, &framing, ww, wh)?;
     let matte_of = || {
@@ -246,7 +246,11 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
             &matte::coarse(mask, &framing.crop, ww, wh),
             &matte::FULL,
         );
-        standardize::colourline::decide(&foreground::linear_channels(&work), &refined)
+        standardize::colourline::decide(
+            &foreground::linear_channels(&work),
+            &refined,
+            standardize::chin_row(face, &framing, f),
+        )
     };
     let matte_ms = time(&mut || {
         matte_of();
@@ -277,7 +281,16 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let on_output = verify::mapped(face, &done.report.framing, &alpha, ow, oh);
     let closed_loop = |locate: verify::Locate| {
         time(&mut || {
-            verify::verify(locate, &file, &done.report.framing, preset, rgb, &pure).map(|_| ())
+            verify::verify(
+                locate,
+                &file,
+                &done.report.framing,
+                preset,
+                rgb,
+                &pure,
+                Some(&alpha),
+            )
+            .map(|_| ())
         })
     };
     let verify_ms = closed_loop(verify::Locate::Mapped(&on_output))?;

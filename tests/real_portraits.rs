@@ -572,3 +572,66 @@ fn the_guide_reads_a_turned_head_from_the_detector_alone_as_from_the_mesh() {
         assert!(roll.abs() < 4.0, "eye line {roll}");
     }
 }
+
+/// Dark clothes on a dark wall (#31): `pulid-lifeifei`'s right shoulder is against a dark
+/// cabinet, where colour cannot tell the person from the wall. The matte's ramp there was as wide
+/// as the person mask's cells, and on a light background it showed as a grey halo along the
+/// shoulder (6–8 rows of each column part-way between the background and the shirt). Below the
+/// chin that ramp is now steepened about its middle (`colourline::decide`); a photographed edge
+/// at this scale is crossed in two or three rows.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_dark_shoulder_on_a_dark_wall_gets_no_grey_halo() {
+    let Some(img) = portrait!("pulid-lifeifei.jpg") else {
+        return;
+    };
+    let background = [240u8, 240, 240];
+    let out = gradphoto::standardize::standardize(
+        analyzer(),
+        &gradphoto::Photo::from_rgb(img),
+        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
+        &gradphoto::standardize::Options {
+            background: Some("#F0F0F0".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let m = out.report.measured.unwrap();
+    let image = &out.image;
+    let distance = |x: u32, y: u32| {
+        let p = image.get_pixel(x, y).0;
+        (0..3)
+            .map(|c| (f32::from(p[c]) - f32::from(background[c])).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    };
+    let centre = image.width() as f32 / 2.0 + m.centre_offset_px;
+    let from = (centre + 0.75 * m.face_width_px) as u32;
+    let below_eyes = (m.eye_line_px + 0.8 * m.face_width_px) as u32;
+    let mut widths = Vec::new();
+    for x in from..image.width() - 4 {
+        // Down the column to the shirt: the first row clearly off the background, and the
+        // shirt's own level a dozen rows further in.
+        let Some(first) = (below_eyes..image.height() - 20).find(|&y| distance(x, y) >= 20.0)
+        else {
+            continue;
+        };
+        let mut inside: Vec<f32> = (first + 12..first + 18).map(|y| distance(x, y)).collect();
+        inside.sort_by(f32::total_cmp);
+        let level = inside[inside.len() / 2];
+        if level < 150.0 {
+            continue;
+        }
+        let part_way = (first.saturating_sub(3)..first + 12)
+            .filter(|&y| (0.1 * level..0.85 * level).contains(&distance(x, y)))
+            .count();
+        widths.push(part_way);
+    }
+    assert!(widths.len() >= 20, "{} shoulder columns read", widths.len());
+    widths.sort();
+    let median = widths[widths.len() / 2];
+    assert!(
+        median <= 3,
+        "median {median} rows part-way, widths {widths:?}"
+    );
+}

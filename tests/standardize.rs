@@ -449,7 +449,16 @@ fn the_mapped_closed_loop_reads_the_file_itself() {
         let file = gradphoto::encode_to_spec(image, &preset.output).unwrap();
         let on_output = r.on_output();
         let locate = verify::Locate::Mapped(&on_output);
-        verify::verify(locate, &file, &r.framing, &preset, blue, &r.pure_background).unwrap()
+        verify::verify(
+            locate,
+            &file,
+            &r.framing,
+            &preset,
+            blue,
+            &r.pure_background,
+            Some(&r.matte),
+        )
+        .unwrap()
     };
     let (good, rules) = judge(&r.image);
     let status = |rules: &[gradphoto::checks::RuleResult], id: &str| {

@@ -7,10 +7,12 @@
 //! pixels the matte is sure of), a pixel's place on the line from `B` to `F` is its alpha. That
 //! is the colour-line model of matting (Levin, Lischinski and Weiss, "A Closed-Form Solution to
 //! Natural Image Matting"), applied pixel by pixel with local estimates, and only where it holds:
-//! the two colours far enough apart and the pixel near their line. Elsewhere (a white T-shirt on
-//! a white wall) the guided filter's alpha stays. (Narrowing its ramp there, tried, did not clean
-//! the smear of a white T-shirt on a white wall and moved the crown read off the render with the
-//! photo's scale.)
+//! the two colours far enough apart and the pixel near their line. Elsewhere (dark clothes on a
+//! dark wall, a white T-shirt on a white wall) the guided filter's alpha stays above the chin and
+//! is steepened below it ([`decide`]). Steepening it everywhere, tried earlier, moved the crown
+//! read off the render with the photo's scale; below the chin there is no crown to move. It does
+//! not clean every white-on-white smear: where the wall's shading makes the two colours differ
+//! enough, the colour line decides, and reads the wall's lighter patches as part person.
 
 use super::boxfilter::{Plane, Upsampler};
 use super::foreground::{local_mean, smoothstep, SUBSAMPLE};
@@ -32,9 +34,24 @@ const OFF_LINE: (f32, f32) = (0.35, 0.2);
 /// gone (alpha 0.85 / 0.15 and 0.97 / 0.03).
 const SURE_FILTER: (f32, f32) = (0.35, 0.47);
 
+/// Half-width, in alpha, of the ramp the filter's alpha is steepened to where colour cannot
+/// decide below the chin ([`decide`]): 0.15 makes a ramp about a third as wide, about the width of
+/// a photographed edge on the working grid where the filter's was a coarse mask cell's.
+const STEEPEN: f32 = 0.15;
+/// Rows over which the steepening fades in below the chin.
+const STEEPEN_FADE: f32 = 24.0;
+
 /// `alpha` with its transition band decided by colour where it can be; `channels` are the cut's
 /// on the same grid, in linear light ([`super::foreground::linear_channels`]).
-pub fn decide(channels: &[Plane; 3], alpha: &Plane) -> Plane {
+///
+/// Where colour cannot decide (the person's and the wall's colours alike: dark clothes on a dark
+/// wall, a white T-shirt on a white wall) the filter's ramp is as wide as the coarse mask's cells,
+/// and composited it is a band of the old wall faded into the new colour: a grey halo along a
+/// dark shoulder, white wisps beside a white one. From `clothing_from` (the working row of the
+/// chin) down, that ramp is steepened about its middle instead: the edge stays where the filter
+/// put it, and the few pixels it is wrong by are of a colour like the person's, which shows far
+/// less than a halo. Above the chin hair stays soft, and the crown the framing reads stays put.
+pub fn decide(channels: &[Plane; 3], alpha: &Plane, clothing_from: f32) -> Plane {
     let (w, h) = (alpha.width, alpha.height);
     let (person, person_share) = local_mean(channels, alpha, |a| a >= SURE_PERSON, [0.0; 3]);
     let (wall, wall_share) = local_mean(channels, alpha, |a| a <= SURE_WALL, [0.0; 3]);
@@ -46,8 +63,15 @@ pub fn decide(channels: &[Plane; 3], alpha: &Plane) -> Plane {
                 return a;
             }
             let (x, y) = (k % w, k / w);
+            // How far the steepening applies here: none above the chin, all once below it.
+            let clothing = smoothstep(clothing_from, clothing_from + STEEPEN_FADE, y as f32);
+            let steepened = |decidable: f32| {
+                let s = smoothstep(0.5 - STEEPEN, 0.5 + STEEPEN, a).min(0.999);
+                let weight = clothing * (1.0 - decidable);
+                weight * s + (1.0 - weight) * a
+            };
             if up.at(&person_share, x, y) < MIN_SHARE || up.at(&wall_share, x, y) < MIN_SHARE {
-                return a;
+                return steepened(0.0);
             }
             let f: [f32; 3] = std::array::from_fn(|c| up.at(&person[c], x, y));
             let b: [f32; 3] = std::array::from_fn(|c| up.at(&wall[c], x, y));
@@ -56,8 +80,9 @@ pub fn decide(channels: &[Plane; 3], alpha: &Plane) -> Plane {
             let n2: f32 = d.iter().map(|v| v * v).sum();
             let contrast = n2.sqrt();
             if contrast < CONTRAST.0 {
-                return a;
+                return steepened(0.0);
             }
+            let a = steepened(smoothstep(CONTRAST.0, CONTRAST.1, contrast));
             let t = (0..3).map(|c| (i[c] - b[c]) * d[c]).sum::<f32>() / n2;
             let off: f32 = (0..3)
                 .map(|c| (i[c] - b[c] - t * d[c]).powi(2))
@@ -107,7 +132,7 @@ mod tests {
     #[test]
     fn a_dark_shirt_on_a_light_wall_is_decided_by_colour() {
         let (guide, alpha) = scene([150, 190, 230], [20, 20, 24]);
-        let out = decide(&linear_channels(&guide), &alpha);
+        let out = decide(&linear_channels(&guide), &alpha, 96.0);
         let at = |y: usize| out.data[y * 96 + 48];
         for y in 40..48 {
             assert!(at(y) < 0.05, "wall row {y}: {}", at(y));
@@ -139,7 +164,7 @@ mod tests {
                 _ => 1.0,
             })
             .collect();
-        let out = decide(&linear_channels(&guide), &Plane::new(96, 96, alpha));
+        let out = decide(&linear_channels(&guide), &Plane::new(96, 96, alpha), 96.0);
         for y in 48..54 {
             let a = out.data[y * 96 + 48];
             assert!(a > 0.95, "shaded shoulder row {y}: {a}");
@@ -147,9 +172,18 @@ mod tests {
     }
 
     #[test]
-    fn where_colour_cannot_decide_the_matte_stays() {
+    fn where_colour_cannot_decide_the_matte_stays_above_the_chin_and_steepens_below() {
         let (guide, alpha) = scene([238, 238, 238], [242, 242, 240]);
-        let out = decide(&linear_channels(&guide), &alpha);
+        let out = decide(&linear_channels(&guide), &alpha, 96.0);
         assert_eq!(out.data, alpha.data);
+        // The chin far above: the ramp over rows 40–56 keeps its middle and narrows.
+        let out = decide(&linear_channels(&guide), &alpha, -100.0);
+        let at = |y: usize| out.data[y * 96 + 48];
+        let translucent = (40..56).filter(|&y| (0.05..0.95).contains(&at(y))).count();
+        assert!(translucent <= 7, "{translucent} rows still translucent");
+        for y in 40..56 {
+            let before = alpha.data[y * 96 + 48];
+            assert_eq!(at(y) >= 0.5, before >= 0.5, "row {y}: {before} → {}", at(y));
+        }
     }
 }

@@ -12,9 +12,13 @@
 //! - `band`: the share of the columns where two or more pixels dwell part-way (45–92 %) from the
 //!   background's colour to the shoulder's, changing less than 8 % to the next. A photographed
 //!   edge, sharp or soft, ramps through; a matte that cannot decide leaves a plateau of one blend
-//!   (a dark shirt's edge as a teal stripe on blue).
+//!   (a dark shirt's edge as a teal stripe on blue). Given the matte (the closed loop has it),
+//!   only pixels it composited from both count: an opaque pixel shows the photo's own colour, and
+//!   a garment's shading or rim light dwelling part-way is not a band.
 
 use image::RgbImage;
+
+use super::boxfilter::Plane;
 use serde::Serialize;
 
 /// The edge figures of one standardised photo.
@@ -45,6 +49,8 @@ const SMOOTH_SIGMA: f32 = 3.0;
 /// and the change to the next pixel under which it dwells there.
 const PART_WAY: (f32, f32) = (0.45, 0.92);
 const FLAT: f32 = 0.08;
+/// Matte alpha from which a pixel is the person's own colour, not a blend with the background.
+const OPAQUE: f32 = 0.97;
 /// Pixels dwelling part-way that make a column's plateau.
 const PLATEAU: usize = 2;
 
@@ -57,9 +63,11 @@ struct Crossing {
 }
 
 /// The edge quality of `image` on the flat `background`, beside a face whose chin is at
-/// `chin` (output px), centred at `centre_x`, `face_width` px wide.
+/// `chin` (output px), centred at `centre_x`, `face_width` px wide. `matte`, where given, is the
+/// alpha the image was composited with (any grid over the image's extent).
 pub fn measure(
     image: &RgbImage,
+    matte: Option<&Plane>,
     background: [u8; 3],
     chin: [f32; 2],
     centre_x: f32,
@@ -98,9 +106,18 @@ pub fn measure(
         };
         let mid = at(0.5)?;
         // Pixels that dwell part-way: blended, and hardly changing towards the shoulder's colour.
+        // With the matte, only pixels it composited from both count: an opaque pixel shows the
+        // photo's own colour (a garment's shading, rim light), however part-way it reads.
+        let composited =
+            |y: i64| matte.is_none_or(|m| sample(m, w, h, x, y.clamp(0, h - 1)) < OPAQUE);
         let plateau = profile
             .windows(2)
-            .filter(|p| (PART_WAY.0..=PART_WAY.1).contains(&p[0]) && (p[1] - p[0]).abs() <= FLAT)
+            .enumerate()
+            .filter(|(i, p)| {
+                (PART_WAY.0..=PART_WAY.1).contains(&p[0])
+                    && (p[1] - p[0]).abs() <= FLAT
+                    && composited(first - 4 + *i as i64)
+            })
             .count();
         Some(Crossing { row: mid, plateau })
     };
@@ -146,6 +163,20 @@ pub fn measure(
         steps_px,
         band_share,
     }
+}
+
+/// The matte's alpha at the centre of output pixel `(x, y)` of a `w × h` output, bilinear.
+fn sample(m: &Plane, w: i64, h: i64, x: i64, y: i64) -> f32 {
+    let fx = ((x as f32 + 0.5) * m.width as f32 / w as f32 - 0.5).clamp(0.0, (m.width - 1) as f32);
+    let fy =
+        ((y as f32 + 0.5) * m.height as f32 / h as f32 - 0.5).clamp(0.0, (m.height - 1) as f32);
+    let (x0, y0) = (fx.floor() as usize, fy.floor() as usize);
+    let (x1, y1) = ((x0 + 1).min(m.width - 1), (y0 + 1).min(m.height - 1));
+    let (tx, ty) = (fx - x0 as f32, fy - y0 as f32);
+    let at = |x: usize, y: usize| m.data[y * m.width + x];
+    let top = at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx;
+    let bottom = at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx;
+    top * (1.0 - ty) + bottom * ty
 }
 
 /// `values` smoothed with a Gaussian of `sigma` samples, the kernel renormalised at the ends.
@@ -225,7 +256,14 @@ mod tests {
 
     #[test]
     fn a_smooth_sharp_edge_reads_clean() {
-        let q = measure(&shoulders(slope, 1), BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = measure(
+            &shoulders(slope, 1),
+            None,
+            BLUE,
+            [240.0, 420.0],
+            240.0,
+            220.0,
+        );
         assert!(q.columns > 200, "{q:?}");
         assert!(q.steps_px.unwrap() < 0.2, "{q:?}");
         assert!(q.band_share.unwrap() < 0.05, "{q:?}");
@@ -235,10 +273,24 @@ mod tests {
     fn a_staircase_and_a_band_are_read_as_such() {
         // The same line quantised to 5-px cells, as a coarse grid leaves it.
         let stairs = |x: f32| slope((x / 5.0).floor() * 5.0 + 2.5);
-        let q = measure(&shoulders(stairs, 1), BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = measure(
+            &shoulders(stairs, 1),
+            None,
+            BLUE,
+            [240.0, 420.0],
+            240.0,
+            220.0,
+        );
         assert!(q.steps_px.unwrap() > 0.5, "{q:?}");
         // A soft edge (a 6-px ramp) ramps through: no plateau.
-        let q = measure(&shoulders(slope, 6), BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = measure(
+            &shoulders(slope, 6),
+            None,
+            BLUE,
+            [240.0, 420.0],
+            240.0,
+            220.0,
+        );
         assert!(q.band_share.unwrap() < 0.05, "{q:?}");
         assert!(q.steps_px.unwrap() < 0.2, "{q:?}");
         // Three rows of one blend (a quarter of the wall left in the shirt) above the shirt.
@@ -255,14 +307,14 @@ mod tests {
                 );
             }
         }
-        let q = measure(&teal, BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = measure(&teal, None, BLUE, [240.0, 420.0], 240.0, 220.0);
         assert!(q.band_share.unwrap() > 0.9, "{q:?}");
     }
 
     #[test]
     fn no_readable_edge_is_none_not_a_number() {
         let flat = RgbImage::from_pixel(480, 640, image::Rgb(BLUE));
-        let q = measure(&flat, BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = measure(&flat, None, BLUE, [240.0, 420.0], 240.0, 220.0);
         assert_eq!((q.columns, q.steps_px, q.band_share), (0, None, None));
     }
 }

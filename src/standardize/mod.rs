@@ -215,8 +215,15 @@ pub fn standardize_analyzed(
         }
         ClosedLoop::Redetect => verify::Locate::Redetect(analyzer),
     };
-    let (measured, rules) =
-        verify::verify(locate, &file, &r.framing, preset, rgb, &r.pure_background)?;
+    let (measured, rules) = verify::verify(
+        locate,
+        &file,
+        &r.framing,
+        preset,
+        rgb,
+        &r.pure_background,
+        Some(&r.matte),
+    )?;
     let any = |status| rules.iter().any(|r| r.status == status);
     report.verdict = if any(crate::checks::Status::Fail) {
         Verdict::Fail
@@ -509,7 +516,7 @@ pub fn render(
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         // In linear light once: the colour line reads them, then the composite takes them over.
         let channels = foreground::linear_channels(&work);
-        let alpha = colourline::decide(&channels, &alpha);
+        let alpha = colourline::decide(&channels, &alpha, chin_row(face, &framing, f));
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
             image,
@@ -534,6 +541,12 @@ pub fn render(
         }
         _ => Ok(rendered),
     }
+}
+
+/// The chin's row on the working grid (`f` working pixels per output pixel): where clothing
+/// starts, for [`colourline::decide`].
+pub fn chin_row(face: &crate::analysis::Face, framing: &Framing, f: f32) -> f32 {
+    (face.geometry.chin.y - framing.crop.top) * framing.crop.scale * f
 }
 
 /// Which of the `width × height` output pixels are made of the flat background alone: every

@@ -168,7 +168,8 @@ fn at_the_edge(mut r: RuleResult) -> RuleResult {
     r
 }
 
-/// Decode `file`, locate the face on it, judge it.
+/// Decode `file`, locate the face on it, judge it. `matte`, the alpha the file was composited
+/// with, lets the edge measure tell a blend from the photo's own colours ([`super::edges`]).
 pub fn verify(
     locate: Locate<'_>,
     file: &EncodedJpeg,
@@ -176,6 +177,7 @@ pub fn verify(
     preset: &Preset,
     background: [u8; 3],
     pure_background: &[bool],
+    matte: Option<&super::boxfilter::Plane>,
 ) -> Result<(Option<Measured>, Vec<RuleResult>)> {
     let t = thresholds(preset);
     let allowed = |id: &str| {
@@ -260,6 +262,7 @@ pub fn verify(
             prediction_error_px: 0.0,
             edges: super::edges::measure(
                 &photo.image,
+                matte,
                 background,
                 [g.chin.x, g.chin.y],
                 g.eye_mid.x,

@@ -635,3 +635,26 @@ fn a_dark_shoulder_on_a_dark_wall_gets_no_grey_halo() {
         "median {median} rows part-way, widths {widths:?}"
     );
 }
+
+/// The case #31 reported first: `ppp-005`'s black shirt on the CHSI blue. The matte's ramp left
+/// the shirt's first pixels at alpha ≈ 0.75 along a staircase of the mask's cells: a teal band and
+/// ~5-px steps along both shoulders. The colour line (`colourline.rs`) decides that edge by colour
+/// now; the closed loop's own edge figures read it (`measured.edges`).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_black_shirt_on_blue_has_neither_a_band_nor_steps() {
+    let Some(img) = portrait!("ppp-005.jpg") else {
+        return;
+    };
+    let out = gradphoto::standardize::standardize(
+        analyzer(),
+        &gradphoto::Photo::from_rgb(img),
+        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
+    let edges = out.report.measured.unwrap().edges;
+    assert!(edges.columns >= 100, "{edges:?}");
+    assert!(edges.band_share.unwrap() <= 0.05, "{edges:?}");
+    assert!(edges.steps_px.unwrap() <= 0.3, "{edges:?}");
+}

@@ -199,6 +199,10 @@ async function profile(state, rate) {
   await page.close();
   // The second visit: the same browser profile (HTTP cache warm), the page opened again.
   const second = await visit(context, rate);
+  if (process.env.BENCH_PHONE_TRACE) {
+    const s = await second.page.evaluate(() => window.__bench);
+    console.error(`×${rate} second visit: ready ${Math.round(second.ready)}, camera opened ${Math.round(s.cameraAt)}, guide ${Math.round(second.guideLive)}, long tasks: ${s.tasks.map(([t, d]) => `${t}+${d}`).join(' ')}`);
+  }
   await second.page.close();
   await context.close();
   return {

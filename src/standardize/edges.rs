@@ -249,6 +249,11 @@ mod tests {
         img
     }
 
+    /// The figures of `img` beside a face centred at x 240, chin at row 420, 220 px wide.
+    fn read(img: &RgbImage, matte: Option<&Plane>) -> EdgeQuality {
+        measure(img, matte, BLUE, [240.0, 420.0], 240.0, 220.0)
+    }
+
     /// Shoulders sloping down from the neck at 0.45 rows per column.
     fn slope(x: f32) -> f32 {
         480.0 + 0.45 * (x - 240.0).abs()
@@ -256,14 +261,7 @@ mod tests {
 
     #[test]
     fn a_smooth_sharp_edge_reads_clean() {
-        let q = measure(
-            &shoulders(slope, 1),
-            None,
-            BLUE,
-            [240.0, 420.0],
-            240.0,
-            220.0,
-        );
+        let q = read(&shoulders(slope, 1), None);
         assert!(q.columns > 200, "{q:?}");
         assert!(q.steps_px.unwrap() < 0.2, "{q:?}");
         assert!(q.band_share.unwrap() < 0.05, "{q:?}");
@@ -273,24 +271,10 @@ mod tests {
     fn a_staircase_and_a_band_are_read_as_such() {
         // The same line quantised to 5-px cells, as a coarse grid leaves it.
         let stairs = |x: f32| slope((x / 5.0).floor() * 5.0 + 2.5);
-        let q = measure(
-            &shoulders(stairs, 1),
-            None,
-            BLUE,
-            [240.0, 420.0],
-            240.0,
-            220.0,
-        );
+        let q = read(&shoulders(stairs, 1), None);
         assert!(q.steps_px.unwrap() > 0.5, "{q:?}");
         // A soft edge (a 6-px ramp) ramps through: no plateau.
-        let q = measure(
-            &shoulders(slope, 6),
-            None,
-            BLUE,
-            [240.0, 420.0],
-            240.0,
-            220.0,
-        );
+        let q = read(&shoulders(slope, 6), None);
         assert!(q.band_share.unwrap() < 0.05, "{q:?}");
         assert!(q.steps_px.unwrap() < 0.2, "{q:?}");
         // Three rows of one blend (a quarter of the wall left in the shirt) above the shirt.
@@ -307,14 +291,34 @@ mod tests {
                 );
             }
         }
-        let q = measure(&teal, None, BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = read(&teal, None);
         assert!(q.band_share.unwrap() > 0.9, "{q:?}");
+        // With the matte it was composited with: a blend (alpha 0.75 in those rows) is a band;
+        // the same colours where the matte is opaque are the shirt's own (rim light, shading).
+        let matte = |band_alpha: f32| {
+            let data = (0..480 * 640)
+                .map(|k| {
+                    let (x, y) = ((k % 480) as f32, (k / 480) as f32);
+                    let top = slope(x).ceil();
+                    match y {
+                        y if y < top - 1.0 => 0.0,
+                        y if y < top + 3.0 => band_alpha,
+                        _ => 1.0,
+                    }
+                })
+                .collect();
+            Plane::new(480, 640, data)
+        };
+        let blended = read(&teal, Some(&matte(0.75)));
+        assert!(blended.band_share.unwrap() > 0.9, "{blended:?}");
+        let own = read(&teal, Some(&matte(1.0)));
+        assert!(own.band_share.unwrap() < 0.05, "{own:?}");
     }
 
     #[test]
     fn no_readable_edge_is_none_not_a_number() {
         let flat = RgbImage::from_pixel(480, 640, image::Rgb(BLUE));
-        let q = measure(&flat, None, BLUE, [240.0, 420.0], 240.0, 220.0);
+        let q = read(&flat, None);
         assert_eq!((q.columns, q.steps_px, q.band_share), (0, None, None));
     }
 }

@@ -134,7 +134,28 @@ const INSTRUMENT = () => {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch); else watch();
 };
 
-async function visit(context, rate) {
+/** Sample the page's JavaScript (every 0.2 ms) until printProfile. */
+async function startProfile(cdp) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+}
+
+/** The sampled functions with the most self time, ms, each line opened by `label`. */
+async function printProfile(cdp, label) {
+  const { profile: prof } = await cdp.send('Profiler.stop');
+  const self = new Map();
+  const dt = new Map(prof.nodes.map((n) => [n.id, n]));
+  prof.samples.forEach((id, i) => {
+    const n = dt.get(id);
+    const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(base, '/')}:${n.callFrame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
+  });
+  const top = [...self.entries()].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 14);
+  for (const [k, ms] of top) console.error(`${label} ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+}
+
+async function visit(context, rate, { profiled = false } = {}) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -152,12 +173,14 @@ async function visit(context, rate) {
       console.error(`×${rate} ${String(Math.round(t.startTime - opened)).padStart(6)} → ${String(Math.round(t.startTime + t.responseEnd - opened)).padStart(6)} ms  ${size} B  ${request.url().replace(base, '/')}`);
     });
   }
+  if (profiled) await startProfile(cdp);
   await page.goto(base);
   await page.waitForSelector('body[data-ready]', { timeout: 120_000 });
   const ready = await page.evaluate(() => window.__bench.readyAt ?? performance.now());
   await page.waitForFunction(() => window.__bench.cameraAt != null, null, { timeout: 120_000 });
   await page.waitForSelector('#guide-hint[data-status]', { timeout: 240_000 });
   const guideLive = await page.evaluate(() => window.__bench.guideAt ?? performance.now());
+  if (profiled) await printProfile(cdp, `×${rate} start-up profile`);
   const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
   return { page, cdp, ready, guideLive, paint };
 }
@@ -172,23 +195,14 @@ async function profile(state, rate) {
   const fps = ((await page.evaluate(() => window.__guideFrames?.() ?? 0)) - f0) / 5;
   const slow = await loopMs(page);
   const { cdp } = first;
-  if (process.env.BENCH_PHONE_TRACE) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
+  if (process.env.BENCH_PHONE_TRACE) await startProfile(cdp);
   await page.setInputFiles('#photo-file', twelve);
   await page.waitForFunction(() => window.__bench.stageAt.checked != null || window.__bench.stageAt.standardised != null, null, { timeout: 300_000, polling: 100 });
   await page.waitForTimeout(500);
   const b = await page.evaluate(() => window.__bench);
   if (process.env.BENCH_PHONE_TRACE) {
     // The page's own time from the pick to the result, by function (self time, ms).
-    const { profile: prof } = await cdp.send('Profiler.stop');
-    const self = new Map();
-    const dt = new Map(prof.nodes.map((n) => [n.id, n]));
-    prof.samples.forEach((id, i) => {
-      const n = dt.get(id);
-      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(base, '/')}:${n.callFrame.lineNumber + 1}`;
-      self.set(key, (self.get(key) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000);
-    });
-    const top = [...self.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 12);
-    for (const [k, ms] of top) console.error(`×${rate} profile ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+    await printProfile(cdp, `×${rate} profile`);
   }
   const resultAt = Math.min(...['checked', 'standardised'].map((s) => b.stageAt[s] ?? Infinity));
   if (process.env.BENCH_PHONE_TRACE) {
@@ -198,7 +212,7 @@ async function profile(state, rate) {
   }
   await page.close();
   // The second visit: the same browser profile (HTTP cache warm), the page opened again.
-  const second = await visit(context, rate);
+  const second = await visit(context, rate, { profiled: Boolean(process.env.BENCH_PHONE_TRACE) });
   if (process.env.BENCH_PHONE_TRACE) {
     const s = await second.page.evaluate(() => window.__bench);
     console.error(`×${rate} second visit: ready ${Math.round(second.ready)}, camera opened ${Math.round(s.cameraAt)}, guide ${Math.round(second.guideLive)}, long tasks: ${s.tasks.map(([t, d]) => `${t}+${d}`).join(' ')}`);

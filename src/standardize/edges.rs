@@ -17,9 +17,9 @@
 //!   a garment's shading or rim light dwelling part-way is not a band.
 
 use image::RgbImage;
+use serde::Serialize;
 
 use super::boxfilter::Plane;
-use serde::Serialize;
 
 /// The edge figures of one standardised photo.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

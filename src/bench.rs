@@ -288,7 +288,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
                 preset,
                 rgb,
                 &pure,
-                Some(&alpha),
+                on_output.mask.as_ref(),
             )
             .map(|_| ())
         })

@@ -456,7 +456,7 @@ fn the_mapped_closed_loop_reads_the_file_itself() {
             &preset,
             blue,
             &r.pure_background,
-            Some(&r.matte),
+            on_output.mask.as_ref(),
         )
         .unwrap()
     };

@@ -19,7 +19,7 @@
 use image::RgbImage;
 use serde::Serialize;
 
-use super::boxfilter::Plane;
+use crate::analysis::PersonMask;
 
 /// The edge figures of one standardised photo.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -64,10 +64,10 @@ struct Crossing {
 
 /// The edge quality of `image` on the flat `background`, beside a face whose chin is at
 /// `chin` (output px), centred at `centre_x`, `face_width` px wide. `matte`, where given, is the
-/// alpha the image was composited with (any grid over the image's extent).
+/// alpha the image was composited with, over the image.
 pub fn measure(
     image: &RgbImage,
-    matte: Option<&Plane>,
+    matte: Option<&PersonMask>,
     background: [u8; 3],
     chin: [f32; 2],
     centre_x: f32,
@@ -109,7 +109,7 @@ pub fn measure(
         // With the matte, only pixels it composited from both count: an opaque pixel shows the
         // photo's own colour (a garment's shading, rim light), however part-way it reads.
         let composited =
-            |y: i64| matte.is_none_or(|m| sample(m, w, h, x, y.clamp(0, h - 1)) < OPAQUE);
+            |y: i64| matte.is_none_or(|m| m.at(x as f32 + 0.5, y as f32 + 0.5) < OPAQUE);
         let plateau = profile
             .windows(2)
             .enumerate()
@@ -163,20 +163,6 @@ pub fn measure(
         steps_px,
         band_share,
     }
-}
-
-/// The matte's alpha at the centre of output pixel `(x, y)` of a `w × h` output, bilinear.
-fn sample(m: &Plane, w: i64, h: i64, x: i64, y: i64) -> f32 {
-    let fx = ((x as f32 + 0.5) * m.width as f32 / w as f32 - 0.5).clamp(0.0, (m.width - 1) as f32);
-    let fy =
-        ((y as f32 + 0.5) * m.height as f32 / h as f32 - 0.5).clamp(0.0, (m.height - 1) as f32);
-    let (x0, y0) = (fx.floor() as usize, fy.floor() as usize);
-    let (x1, y1) = ((x0 + 1).min(m.width - 1), (y0 + 1).min(m.height - 1));
-    let (tx, ty) = (fx - x0 as f32, fy - y0 as f32);
-    let at = |x: usize, y: usize| m.data[y * m.width + x];
-    let top = at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx;
-    let bottom = at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx;
-    top * (1.0 - ty) + bottom * ty
 }
 
 /// `values` smoothed with a Gaussian of `sigma` samples, the kernel renormalised at the ends.
@@ -250,7 +236,7 @@ mod tests {
     }
 
     /// The figures of `img` beside a face centred at x 240, chin at row 420, 220 px wide.
-    fn read(img: &RgbImage, matte: Option<&Plane>) -> EdgeQuality {
+    fn read(img: &RgbImage, matte: Option<&PersonMask>) -> EdgeQuality {
         measure(img, matte, BLUE, [240.0, 420.0], 240.0, 220.0)
     }
 
@@ -307,7 +293,13 @@ mod tests {
                     }
                 })
                 .collect();
-            Plane::new(480, 640, data)
+            PersonMask {
+                width: 480,
+                height: 640,
+                image_width: 480,
+                image_height: 640,
+                alpha: data,
+            }
         };
         let blended = read(&teal, Some(&matte(0.75)));
         assert!(blended.band_share.unwrap() > 0.9, "{blended:?}");

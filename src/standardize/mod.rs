@@ -207,12 +207,11 @@ pub fn standardize_analyzed(
         });
     }
     let file = encode_to_spec(&r.image, &preset.output)?;
-    let on_output;
+    // The source's face and the matte on the output: where the closed loop maps rather than
+    // detects again, its face; either way, the matte the edge measure reads.
+    let on_output = r.on_output();
     let locate = match options.closed_loop {
-        ClosedLoop::Mapped => {
-            on_output = r.on_output();
-            verify::Locate::Mapped(&on_output)
-        }
+        ClosedLoop::Mapped => verify::Locate::Mapped(&on_output),
         ClosedLoop::Redetect => verify::Locate::Redetect(analyzer),
     };
     let (measured, rules) = verify::verify(
@@ -222,7 +221,7 @@ pub fn standardize_analyzed(
         preset,
         rgb,
         &r.pure_background,
-        Some(&r.matte),
+        on_output.mask.as_ref(),
     )?;
     let any = |status| rules.iter().any(|r| r.status == status);
     report.verdict = if any(crate::checks::Status::Fail) {

@@ -169,7 +169,8 @@ fn at_the_edge(mut r: RuleResult) -> RuleResult {
 }
 
 /// Decode `file`, locate the face on it, judge it. `matte`, the alpha the file was composited
-/// with, lets the edge measure tell a blend from the photo's own colours ([`super::edges`]).
+/// with over the output (as [`mapped`] gives it), lets the edge measure tell a blend from the
+/// photo's own colours ([`super::edges`]).
 pub fn verify(
     locate: Locate<'_>,
     file: &EncodedJpeg,
@@ -177,7 +178,7 @@ pub fn verify(
     preset: &Preset,
     background: [u8; 3],
     pure_background: &[bool],
-    matte: Option<&super::boxfilter::Plane>,
+    matte: Option<&PersonMask>,
 ) -> Result<(Option<Measured>, Vec<RuleResult>)> {
     let t = thresholds(preset);
     let allowed = |id: &str| {

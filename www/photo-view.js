@@ -31,11 +31,12 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
   // page keeps answering taps meanwhile; where module workers are missing, on the page's own
   // analyzer.
   let checkerPromise = null;
+  let checkerReady = null; // the analyzer once it has started, for what must not wait for it
   function checker() {
     checkerPromise ??= createWorkerAnalyzer({
       modelsUrl: new URL('../pkg/models/', import.meta.url),
       onProgress: (loaded, total) => { $('photo-status').textContent = `${t('models')} ${Math.round((100 * loaded) / (total || 1))}%`; },
-    }).then((w) => { $('photo-status').textContent = ''; return w; }, (e) => {
+    }).then((w) => { $('photo-status').textContent = ''; checkerReady = w; return w; }, (e) => {
       checkerPromise = null;
       // A file that did not load is said as it is; a worker that could not start (no module
       // workers in this webview) falls back to the page's own analyzer.
@@ -149,13 +150,13 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
     const k = Math.min(1, SHOT_SIDE / Math.max(size.width, size.height));
     let bitmap = null;
     try {
-      // Decoded and shrunk in the worker (on the page, a 12 MP photo's resize is a task of over
-      // 100 ms on a slow phone), so drawing it costs nothing.
+      // Decoded and shrunk in the worker once it runs (on the page, a 12 MP photo's resize is a
+      // task of over 100 ms on a slow phone), so drawing it costs nothing. A photo picked before
+      // the worker is up, or where it could not start, is not held back for it: the page decodes it.
       const width = Math.max(1, Math.round(size.width * k));
       const height = Math.max(1, Math.round(size.height * k));
-      const a = await checker();
-      bitmap = a.preview
-        ? await a.preview(file, width, height)
+      bitmap = checkerReady?.preview
+        ? await checkerReady.preview(file, width, height)
         : await createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
     } catch { /* Rust decodes it anyway */ }
     await processPhoto({ bytes, bitmap, size, mine });

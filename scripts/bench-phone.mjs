@@ -245,9 +245,11 @@ const base1 = rows.find((r) => r.rate === 1);
 const ms = (v) => (v == null || !Number.isFinite(v) ? '–' : `${Math.round(v)}`);
 console.log(`Chromium ${version}; 390×844; 12 MP = 3024×4032 JPEG; ×N = CDP CPU throttling with Fast 4G (9 Mbit/s, 60 ms); empty cache`);
 console.log('');
-console.log('| | ×1 (this machine) |' + rows.filter((r) => r.rate !== 1).map((r) => ` ×${r.rate}, 4G |`).join(''));
-console.log('|---|---|' + rows.filter((r) => r.rate !== 1).map(() => '---|').join(''));
-const line = (label, f) => console.log(`| ${label} |` + [base1, ...rows.filter((r) => r.rate !== 1)].filter(Boolean).map((r) => ` ${f(r)} |`).join(''));
+// The columns: ×1 first where it was run, then each throttled profile.
+const columns = [base1, ...rows.filter((r) => r.rate !== 1)].filter(Boolean);
+console.log('| |' + columns.map((r) => (r.rate === 1 ? ' ×1 (this machine) |' : ` ×${r.rate}, 4G |`)).join(''));
+console.log('|---|' + columns.map(() => '---|').join(''));
+const line = (label, f) => console.log(`| ${label} |` + columns.map((r) => ` ${f(r)} |`).join(''));
 line('first paint, ms', (r) => ms(r.paint));
 line('page ready, ms', (r) => ms(r.ready));
 line('camera guide live (from opening), ms', (r) => ms(r.guideLive));

@@ -3,8 +3,11 @@
 // backgrounds with `gradphoto batch`, and print how clean the cut-out's edge is along the
 // shoulders (src/standardize/edges.rs): `steps`, the edge against its smoothed self (RMS px; a
 // coarse grid's staircase reads ≥ 0.5), and `band`, the share of the edge's columns where a
-// plateau of blended colour sits between background and shoulder. Limits as in
-// presets/checks.json (output.edge_steps, output.edge_band).
+// plateau of blended colour sits between background and shoulder, each beyond what the photo's
+// own edge shows in the same columns. Limits as in presets/checks.json (output.edge_steps,
+// output.edge_band). A control row per background ("the photo") reads the photos' own edges,
+// uncut, against their own walls, with the same detectors: how often a photographed edge alone
+// would trip them.
 //
 //   node scripts/edges.mjs [BIN] [DIR] [--before BIN]
 //
@@ -35,8 +38,14 @@ function run(binary, background) {
   rmSync(out, { recursive: true, force: true });
   const rows = {};
   for (const line of r.stdout.split('\n')) {
-    const m = line.match(/^ok\s+(\S+)\s.*edge steps (\S+) px, band (\S+) over (\d+) columns/);
-    if (m) rows[m[1]] = { steps: m[2] === '–' ? null : Number(m[2]), band: m[3] === '–' ? null : Number(m[3]), columns: Number(m[4]) };
+    const m = line.match(/^ok\s+(\S+)\s.*edge steps (\S+) px, band (\S+) over (\d+) columns(?: \((\d+) against the photo's own edge: steps (\S+) px, band (\S+)\))?/);
+    const num = (v) => (v == null || v === '–' ? null : Number(v));
+    if (m) {
+      rows[m[1]] = {
+        steps: num(m[2]), band: num(m[3]), columns: Number(m[4]),
+        photo: { steps: num(m[6]), band: num(m[7]), columns: Number(m[5] ?? 0) },
+      };
+    }
   }
   return rows;
 }
@@ -69,6 +78,11 @@ for (const background of backgrounds) {
     const rows = run(binary, background);
     const s = summary(rows);
     console.log(`| ${background} | ${name || '–'} | ${s.photos} | ${s.read} | ${s.steps} | ${s.stepsOver} | ${s.band} | ${s.bandOver} |`);
+    const photo = Object.fromEntries(Object.entries(rows).filter(([, r]) => r.photo.columns > 0).map(([k, r]) => [k, r.photo]));
+    if (Object.keys(photo).length) {
+      const p = summary(photo);
+      console.log(`| ${background} | ${name ? `${name}: ` : ''}the photo | ${p.photos} | ${p.read} | ${p.steps} | ${p.stepsOver} | ${p.band} | ${p.bandOver} |`);
+    }
     for (const [photo, r] of Object.entries(rows)) {
       if ((r.steps ?? 0) > limit.steps || (r.band ?? 0) > limit.band) details.push(`${background} ${name || ''} ${photo}: steps ${f(r.steps)}, band ${f(r.band)}`);
     }

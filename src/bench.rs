@@ -66,7 +66,8 @@ pub struct StandardizeTimings {
     pub matte_ms: f64,
     /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
     pub composite_ms: f64,
-    /// `resample_linear_planes` from the working grid to the output size (0 when they are equal).
+    /// `resample_linear_planes` from the working grid to the output size, of the composite and of
+    /// the photo itself (the edge measure's reference); 0 when the sizes are equal.
     pub downscale_ms: f64,
     /// `encode_to_spec` on the rendered output: JPEG with the size search.
     pub encode_spec_ms: f64,
@@ -270,8 +271,10 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let downscale_ms = if (ww, wh) == (ow, oh) {
         0.0
     } else {
+        // The composite's, and the photo's own for the edge measure.
         time(&mut || {
-            resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh).map(|_| ())
+            resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
+            standardize::on_output_grid(&foreground::linear_channels(&work), ow, oh).map(|_| ())
         })?
     };
     let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
@@ -279,6 +282,11 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let rgb = parse_hex_color(&preset.background.color)?;
     let pure = standardize::pure_background(&alpha, ow, oh);
     let on_output = verify::mapped(face, &done.report.framing, &alpha, ow, oh);
+    let source = Some(standardize::on_output_grid(
+        &foreground::linear_channels(&work),
+        ow,
+        oh,
+    )?);
     let closed_loop = |locate: verify::Locate| {
         time(&mut || {
             verify::verify(
@@ -288,7 +296,10 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
                 preset,
                 rgb,
                 &pure,
-                on_output.mask.as_ref(),
+                standardize::edges::Context {
+                    matte: on_output.mask.as_ref(),
+                    source: source.as_ref(),
+                },
             )
             .map(|_| ())
         })

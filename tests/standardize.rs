@@ -456,7 +456,10 @@ fn the_mapped_closed_loop_reads_the_file_itself() {
             &preset,
             blue,
             &r.pure_background,
-            on_output.mask.as_ref(),
+            standardize::edges::Context {
+                matte: on_output.mask.as_ref(),
+                source: r.source.as_ref(),
+            },
         )
         .unwrap()
     };

@@ -559,12 +559,15 @@ fn summary(r: &StandardizeReport) -> String {
             });
         let figure = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
         format!(
-            "{crown}, eyes {:.0} px, face {:.0} px wide; edge steps {} px, band {} over {} columns",
+            "{crown}, eyes {:.0} px, face {:.0} px wide; edge steps {} px, band {} over {} columns ({} against the photo's own edge: steps {} px, band {})",
             m.eye_line_px,
             m.face_width_px,
             figure(m.edges.steps_px),
             figure(m.edges.band_share),
-            m.edges.columns
+            m.edges.columns,
+            m.edges.against_source,
+            figure(m.edges.photo_steps_px),
+            figure(m.edges.photo_band_share),
         )
     });
     format!("{file}; {geometry}; verdict {:?}", r.verdict)

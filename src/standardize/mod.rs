@@ -121,6 +121,9 @@ pub struct Rendered {
     pub face: crate::analysis::Face,
     /// The matte on the working grid (`matte_width × matte_height`).
     pub matte: boxfilter::Plane,
+    /// The photo itself on the output's grid, uncomposited (full quality): what the edge
+    /// measure holds the cut-out's edge against ([`edges::Context::source`]).
+    pub source: Option<RgbImage>,
 }
 
 impl Rendered {
@@ -221,7 +224,10 @@ pub fn standardize_analyzed(
         preset,
         rgb,
         &r.pure_background,
-        on_output.mask.as_ref(),
+        edges::Context {
+            matte: on_output.mask.as_ref(),
+            source: r.source.as_ref(),
+        },
     )?;
     let any = |status| rules.iter().any(|r| r.status == status);
     report.verdict = if any(crate::checks::Status::Fail) {
@@ -506,6 +512,7 @@ pub fn render(
             pure_background: pure_background(&probe_alpha, ow, oh),
             face,
             matte: probe_alpha,
+            source: None,
         });
     }
     let full = |face: &crate::analysis::Face| -> Result<Rendered> {
@@ -516,6 +523,7 @@ pub fn render(
         // In linear light once: the colour line reads them, then the composite takes them over.
         let channels = foreground::linear_channels(&work);
         let alpha = colourline::decide(&channels, &alpha, chin_row(face, &framing, f));
+        let source = on_output_grid(&channels, ow, oh)?;
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
             image,
@@ -526,6 +534,7 @@ pub fn render(
             pure_background: pure_background(&alpha, ow, oh),
             face: face.clone(),
             matte: alpha,
+            source: Some(source),
         })
     };
     let rendered = full(&face)?;
@@ -613,6 +622,21 @@ fn finish(
         detail: "output buffer has the wrong size".into(),
     })?;
     Ok((image, corrections))
+}
+
+/// The photo's working-grid `channels` (linear light) on the output's grid, resampled as
+/// [`finish`] resamples the composite.
+pub(crate) fn on_output_grid(
+    channels: &[boxfilter::Plane; 3],
+    ow: u32,
+    oh: u32,
+) -> Result<RgbImage> {
+    let [r, g, b] = channels;
+    let (ww, wh) = (r.width as u32, r.height as u32);
+    let pixels = resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
+    RgbImage::from_raw(ow, oh, pixels.into_iter().map(srgb).collect()).ok_or(Error::Encode {
+        detail: "output buffer has the wrong size".into(),
+    })
 }
 
 /// The crown where a render on the output grid shows it ([`crown::visible`]), in source pixels.

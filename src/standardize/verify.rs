@@ -168,9 +168,10 @@ fn at_the_edge(mut r: RuleResult) -> RuleResult {
     r
 }
 
-/// Decode `file`, locate the face on it, judge it. `matte`, the alpha the file was composited
-/// with over the output (as [`mapped`] gives it), lets the edge measure tell a blend from the
-/// photo's own colours ([`super::edges`]).
+/// Decode `file`, locate the face on it, judge it. `edges` gives the edge measure the alpha the
+/// file was composited with over the output (as [`mapped`] gives it), to tell a blend from the
+/// photo's own colours, and the photo itself on the output's grid, to tell the cut-out's edge from
+/// the photo's own ([`super::edges`]).
 pub fn verify(
     locate: Locate<'_>,
     file: &EncodedJpeg,
@@ -178,7 +179,7 @@ pub fn verify(
     preset: &Preset,
     background: [u8; 3],
     pure_background: &[bool],
-    matte: Option<&PersonMask>,
+    edges: super::edges::Context<'_>,
 ) -> Result<(Option<Measured>, Vec<RuleResult>)> {
     let t = thresholds(preset);
     let allowed = |id: &str| {
@@ -263,7 +264,7 @@ pub fn verify(
             prediction_error_px: 0.0,
             edges: super::edges::measure(
                 &photo.image,
-                matte,
+                edges,
                 background,
                 [g.chin.x, g.chin.y],
                 g.eye_mid.x,

@@ -658,3 +658,75 @@ fn a_black_shirt_on_blue_has_neither_a_band_nor_steps() {
     assert!(edges.band_share.unwrap() <= 0.05, "{edges:?}");
     assert!(edges.steps_px.unwrap() <= 0.3, "{edges:?}");
 }
+
+/// `pulid-liuyifei`: pale make-up against a pale blue-grey wall. The person mask's edge along
+/// her jaw was a ramp as wide as its cells, which colour could not decide, and composited on
+/// blue a quarter of the face beside the mouth was translucent. Inside the face mesh's outline
+/// the standardised photo now shows the photo's own face: below the eyes, no pixel is far from
+/// the photo itself on the same grid.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_pale_jaw_on_a_pale_wall_stays_opaque() {
+    let Some(img) = portrait!("pulid-liuyifei.png") else {
+        return;
+    };
+    let analysis = analyzer().analyze(&img).unwrap();
+    let preset = gradphoto::Preset::builtin("chsi-graduation").unwrap();
+    let blue = [0x64, 0xC5, 0xFF];
+    let r = gradphoto::standardize::render(
+        analyzer(),
+        &img,
+        &analysis,
+        &preset,
+        blue,
+        gradphoto::standardize::Quality::Full,
+    )
+    .unwrap();
+    let source = r.source.as_ref().unwrap();
+    let c = &r.framing.crop;
+    let to = |p: [f32; 3]| [(p[0] - c.left) * c.scale, (p[1] - c.top) * c.scale];
+    let outline: Vec<[f32; 2]> = gradphoto::analysis::mesh::FACE_OVAL
+        .iter()
+        .map(|&i| to(r.face.landmarks[i]))
+        .collect();
+    let n = outline.len() as f32;
+    let centre = [0, 1].map(|k| outline.iter().map(|p| p[k]).sum::<f32>() / n);
+    // The outline pulled in by 5 %, as a polygon test.
+    let ring: Vec<[f32; 2]> = outline
+        .iter()
+        .map(|p| [0, 1].map(|k| centre[k] + 0.95 * (p[k] - centre[k])))
+        .collect();
+    let inside = |x: f32, y: f32| {
+        let mut odd = false;
+        let mut j = ring.len() - 1;
+        for i in 0..ring.len() {
+            let (a, b) = (ring[i], ring[j]);
+            if (a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0] {
+                odd = !odd;
+            }
+            j = i;
+        }
+        odd
+    };
+    let eyes = to([r.face.geometry.eye_mid.x, r.face.geometry.eye_mid.y, 0.0])[1];
+    let (mut read, mut far) = (0, 0);
+    for y in eyes as u32..r.image.height() {
+        for x in 0..r.image.width() {
+            if !inside(x as f32 + 0.5, y as f32 + 0.5) {
+                continue;
+            }
+            let (p, q) = (r.image.get_pixel(x, y).0, source.get_pixel(x, y).0);
+            let d = (0..3)
+                .map(|k| (f32::from(p[k]) - f32::from(q[k])).powi(2))
+                .sum::<f32>()
+                .sqrt();
+            read += 1;
+            far += usize::from(d > 40.0);
+        }
+    }
+    assert!(read > 5000, "{read} face pixels read");
+    assert!(
+        (far as f32) < 0.01 * read as f32,
+        "{far} of {read} face pixels below the eyes are far from the photo's own"
+    );
+}

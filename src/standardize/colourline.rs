@@ -10,9 +10,10 @@
 //! the two colours far enough apart and the pixel near their line. Elsewhere (dark clothes on a
 //! dark wall, a white T-shirt on a white wall) the guided filter's alpha stays above the chin and
 //! is steepened below it ([`decide`]). Steepening it everywhere, tried earlier, moved the crown
-//! read off the render with the photo's scale; below the chin there is no crown to move. It does
-//! not clean every white-on-white smear: where the wall's shading makes the two colours differ
-//! enough, the colour line decides, and reads the wall's lighter patches as part person.
+//! read off the render with the photo's scale; below the chin there is no crown to move. Below
+//! the chin what colour decides is steepened too: where a wall's shading makes a white T-shirt
+//! and a white cloth differ enough for the colour line to decide, it read the wall's lighter
+//! patches as part person and the sleeve's shade as part wall, a smear either way.
 
 use super::boxfilter::{Plane, Upsampler};
 use super::foreground::{local_mean, smoothstep, SUBSAMPLE};
@@ -37,7 +38,7 @@ const SURE_FILTER: (f32, f32) = (0.35, 0.47);
 /// Half-width, in alpha, of the ramp the filter's alpha is steepened to where colour cannot
 /// decide below the chin ([`decide`]): 0.15 makes a ramp about a third as wide, about the width of
 /// a photographed edge on the working grid where the filter's was a coarse mask cell's.
-const STEEPEN: f32 = 0.15;
+pub(crate) const STEEPEN: f32 = 0.15;
 /// Rows over which the steepening fades in below the chin.
 const STEEPEN_FADE: f32 = 24.0;
 
@@ -50,7 +51,10 @@ const STEEPEN_FADE: f32 = 24.0;
 /// dark shoulder, white wisps beside a white one. From `clothing_from` (the working row of the
 /// chin) down, that ramp is steepened about its middle instead: the edge stays where the filter
 /// put it, and the few pixels it is wrong by are of a colour like the person's, which shows far
-/// less than a halo. Above the chin hair stays soft, and the crown the framing reads stays put.
+/// less than a halo. Below the chin, what colour decides is steepened as well: clothing is
+/// opaque, and the blends colour reads there are the garment's own shading or the wall's light
+/// patches (a white T-shirt's sleeve against a white cloth, smeared into the new colour). Above
+/// the chin hair stays soft, and the crown the framing reads stays put.
 pub fn decide(channels: &[Plane; 3], alpha: &Plane, clothing_from: f32) -> Plane {
     let (w, h) = (alpha.width, alpha.height);
     let (person, person_share) = local_mean(channels, alpha, |a| a >= SURE_PERSON, [0.0; 3]);
@@ -102,7 +106,9 @@ pub fn decide(channels: &[Plane; 3], alpha: &Plane, clothing_from: f32) -> Plane
                 let sure = smoothstep(SURE_FILTER.0, SURE_FILTER.1, (a - 0.5).abs());
                 trust *= 1.0 - sure;
             }
-            trust * by_colour + (1.0 - trust) * a
+            let mixed = trust * by_colour + (1.0 - trust) * a;
+            let s = smoothstep(0.5 - STEEPEN, 0.5 + STEEPEN, mixed).min(0.999);
+            clothing * s + (1.0 - clothing) * mixed
         })
         .collect();
     Plane::new(w, h, data)
@@ -185,5 +191,28 @@ mod tests {
             let before = alpha.data[y * 96 + 48];
             assert_eq!(at(y) >= 0.5, before >= 0.5, "row {y}: {before} → {}", at(y));
         }
+    }
+
+    #[test]
+    fn below_the_chin_what_colour_reads_as_a_blend_is_steepened_too() {
+        // A white shirt on a grey wall whose edge the photo itself ramps over rows 44–52 (shade
+        // on the shirt's edge, a soft focus): colour reads those rows as blends.
+        let (wall, shirt) = ([150u8, 150, 150], [240u8, 240, 240]);
+        let guide = RgbImage::from_fn(96, 96, |_, y| {
+            let t = ((y as f32 - 44.0) / 8.0).clamp(0.0, 1.0);
+            image::Rgb(std::array::from_fn(|c| {
+                (f32::from(wall[c]) * (1.0 - t) + f32::from(shirt[c]) * t) as u8
+            }))
+        });
+        let (_, alpha) = scene(wall, shirt);
+        let translucent = |clothing_from: f32| {
+            let out = decide(&linear_channels(&guide), &alpha, clothing_from);
+            (36..60)
+                .filter(|&y| (0.05..0.95).contains(&out.data[y * 96 + 48]))
+                .count()
+        };
+        // Above the chin (hair is soft) the blends stay; below it clothing is opaque.
+        assert!(translucent(96.0) >= 6, "{}", translucent(96.0));
+        assert!(translucent(-100.0) <= 3, "{}", translucent(-100.0));
     }
 }

@@ -7,7 +7,8 @@
 //! - `matte`: the person mask refined against the photo (colour guided filter), holes the wall
 //!   cannot reach filled.
 //! - `colourline`: the matte's transition band decided by colour where the person's and the
-//!   wall's colours are far enough apart.
+//!   wall's colours are far enough apart; below the chin (clothing is opaque) steepened.
+//! - `face`: inside the face mesh's outline the matte is opaque (a pale cheek on a pale wall).
 //! - `correct`: bounded global exposure and white balance, recorded.
 //! - `foreground`: colour decontamination and compositing over the flat background, in linear light.
 //! - finish (here): Lanczos3 down to the output size in linear light, then sRGB.
@@ -26,6 +27,7 @@ pub mod correct;
 pub mod crop;
 pub mod crown;
 pub mod edges;
+pub mod face;
 pub mod foreground;
 pub mod matte;
 pub mod verify;
@@ -479,11 +481,12 @@ pub fn render(
             None
         },
     };
-    let probe_alpha = matte::refine(
+    let mut probe_alpha = matte::refine(
         &probe,
         &person.coarse(&probe_framing.crop, ow, oh),
         &matte::PREVIEW,
     );
+    self::face::floor(&mut probe_alpha, &face, &probe_framing, 1.0);
     let (probe_image, probe_corrections) = finish(
         foreground::linear_channels(&probe),
         &probe_alpha,
@@ -522,7 +525,8 @@ pub fn render(
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         // In linear light once: the colour line reads them, then the composite takes them over.
         let channels = foreground::linear_channels(&work);
-        let alpha = colourline::decide(&channels, &alpha, chin_row(face, &framing, f));
+        let mut alpha = colourline::decide(&channels, &alpha, chin_row(face, &framing, f));
+        self::face::floor(&mut alpha, face, &framing, f);
         let source = on_output_grid(&channels, ow, oh)?;
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {

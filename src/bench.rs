@@ -67,7 +67,7 @@ pub struct StandardizeTimings {
     /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
     pub composite_ms: f64,
     /// `resample_linear_planes` from the working grid to the output size, of the composite and of
-    /// the photo itself (the edge measure's reference); 0 when the sizes are equal.
+    /// the photo itself from the shoulders down (the edge measure's reference); 0 when equal.
     pub downscale_ms: f64,
     /// `encode_to_spec` on the rendered output: JPEG with the size search.
     pub encode_spec_ms: f64,
@@ -274,7 +274,9 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         // The composite's, and the photo's own for the edge measure.
         time(&mut || {
             resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
-            standardize::on_output_grid(&foreground::linear_channels(&work), ow, oh).map(|_| ())
+            let from = standardize::edges_from_row(face, &framing);
+            standardize::on_output_grid(&foreground::linear_channels(&work), ow, oh, from)
+                .map(|_| ())
         })?
     };
     let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
@@ -286,6 +288,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         &foreground::linear_channels(&work),
         ow,
         oh,
+        standardize::edges_from_row(face, &framing),
     )?);
     let closed_loop = |locate: verify::Locate| {
         time(&mut || {

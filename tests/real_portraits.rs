@@ -663,7 +663,7 @@ fn a_black_shirt_on_blue_has_neither_a_band_nor_steps() {
 /// her jaw was a ramp as wide as its cells, which colour could not decide, and composited on
 /// blue a quarter of the face beside the mouth was translucent. Inside the face mesh's outline
 /// the standardised photo now shows the photo's own face: below the eyes, no pixel is far from
-/// the photo itself on the same grid.
+/// the photo itself cut on the same grid.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_pale_jaw_on_a_pale_wall_stays_opaque() {
@@ -682,7 +682,9 @@ fn a_pale_jaw_on_a_pale_wall_stays_opaque() {
         gradphoto::standardize::Quality::Full,
     )
     .unwrap();
-    let source = r.source.as_ref().unwrap();
+    // The photo itself on the output's grid, uncomposited.
+    let (ow, oh) = r.image.dimensions();
+    let source = gradphoto::standardize::cut(&img, &r.framing, ow, oh).unwrap();
     let c = &r.framing.crop;
     let to = |p: [f32; 3]| [(p[0] - c.left) * c.scale, (p[1] - c.top) * c.scale];
     let outline: Vec<[f32; 2]> = gradphoto::analysis::mesh::FACE_OVAL

@@ -125,8 +125,9 @@ pub struct Rendered {
     pub face: crate::analysis::Face,
     /// The matte on the working grid (`matte_width × matte_height`).
     pub matte: boxfilter::Plane,
-    /// The photo itself on the output's grid, uncomposited (full quality): what the edge
-    /// measure holds the cut-out's edge against ([`edges::Context::source`]).
+    /// The photo itself on the output's grid, uncomposited, from the shoulders down (black above
+    /// the rows the edge measure reads; full quality): what the edge measure holds the cut-out's edge against
+    /// ([`edges::Context::source`]).
     pub source: Option<RgbImage>,
 }
 

@@ -126,8 +126,8 @@ pub struct Rendered {
     /// The matte on the working grid (`matte_width × matte_height`).
     pub matte: boxfilter::Plane,
     /// The photo itself on the output's grid, uncomposited, from the shoulders down (black above
-    /// the rows the edge measure reads; full quality): what the edge measure holds the cut-out's edge against
-    /// ([`edges::Context::source`]).
+    /// the rows the edge measure reads; full quality): what that measure holds the cut-out's
+    /// edge against ([`edges::Context::source`]).
     pub source: Option<RgbImage>,
 }
 

@@ -21,10 +21,11 @@
 //! the same column. A photographed edge can be soft, lit from behind or frayed, and a cut-out
 //! that keeps it is right: read on the corpus's photos themselves, uncut, the plateau trips on
 //! 15–20 of the 61–65 whose wall can be read, the saw-tooth on 1–4 (`scripts/edges.mjs`, its
-//! rows "the photo"). So a column is a band only where the
-//! output dwells on more pixels than the photo did, and the steps are those of the output's edge
-//! against the photo's (the grid's saw-tooth shows there; the fabric's own cancels). Where the
-//! photo's edge cannot be read (a busy or low-contrast wall), the output is judged alone.
+//! rows "the photo"). So a column is a band only where the output dwells on more pixels than
+//! the photo did, and the steps are the smaller of the output's edge against its smoothed self
+//! and against the photo's edge (a saw-tooth both have, of fabric or hair, cancels; a grid's the
+//! photo lacks shows in both). Where the photo's edge cannot be read (a busy or low-contrast
+//! wall), the output is judged alone.
 
 use image::RgbImage;
 use serde::Serialize;
@@ -132,17 +133,24 @@ fn source_edge(source: &RgbImage, x: i64, first: i64) -> Option<(f32, usize)> {
     if above.iter().any(|&p| distance(p, wall) >= BACKGROUND) {
         return None;
     }
-    let mut inside: Vec<f32> = (first + 4..=first + 8)
-        .map(|y| distance(px(y), wall))
-        .collect();
+    let profile = profile(|y| distance(px(y), wall), first)?;
+    read_profile(&profile, first - 4, |_| true)
+}
+
+/// A column's profile over rows `first − 4 ..= first + 8` (`first`: its first row off the wall):
+/// each pixel's distance from the wall (`dist`) over the shoulder's own a few rows in, capped at
+/// 1. `None` where the shoulder does not stand out from the wall by [`CONTRAST`].
+fn profile(dist: impl Fn(i64) -> f32, first: i64) -> Option<Vec<f32>> {
+    let mut inside: Vec<f32> = (first + 4..=first + 8).map(&dist).collect();
     let level = crate::checks::median(&mut inside)?;
     if level < CONTRAST {
         return None;
     }
-    let profile: Vec<f32> = (first - 4..=first + 8)
-        .map(|y| (distance(px(y), wall) / level).min(1.0))
-        .collect();
-    read_profile(&profile, first - 4, |_| true)
+    Some(
+        (first - 4..=first + 8)
+            .map(|y| (dist(y) / level).min(1.0))
+            .collect(),
+    )
 }
 
 /// The edge quality of `image` on the flat `background`, beside a face whose chin is at
@@ -170,14 +178,7 @@ pub fn measure(
             return None;
         }
         let first = (top..h - 10).find(|&y| dist(x, y) >= 2.0 * BACKGROUND)?;
-        let mut inside: Vec<f32> = (first + 4..=first + 8).map(|y| dist(x, y)).collect();
-        let level = crate::checks::median(&mut inside)?;
-        if level < CONTRAST {
-            return None;
-        }
-        let profile: Vec<f32> = (first - 4..=first + 8)
-            .map(|y| (dist(x, y.max(0)) / level).min(1.0))
-            .collect();
+        let profile = profile(|y| dist(x, y.max(0)), first)?;
         // With the matte, only pixels it composited from both count: an opaque pixel shows the
         // photo's own colour (a garment's shading, rim light), however part-way it reads.
         let composited = |y: i64| {

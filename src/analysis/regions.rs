@@ -84,7 +84,7 @@ pub fn label(
 
 /// Where the polygon's edges cross the horizontal line at `y`, into `out`: an even–odd
 /// point-in-polygon test worked out once per row of the grid instead of once per pixel.
-fn crossings_at(poly: &[Point], y: f32, out: &mut Vec<f32>) {
+pub(crate) fn crossings_at(poly: &[Point], y: f32, out: &mut Vec<f32>) {
     out.clear();
     let mut j = poly.len() - 1;
     for i in 0..poly.len() {

@@ -13,7 +13,8 @@ use super::boxfilter::Plane;
 use super::colourline::STEEPEN;
 use super::foreground::smoothstep;
 use super::Framing;
-use crate::analysis::{mesh, Face};
+use crate::analysis::regions::crossings_at;
+use crate::analysis::{mesh, Face, Point};
 
 /// The outline's scale about its centre from which the face is certain, and the one at which
 /// the floor has risen fully: the mesh's outline lies on the face's edge within a few per cent
@@ -35,29 +36,31 @@ pub fn floor(alpha: &mut Plane, face: &Face, framing: &Framing, f: f32) {
     }
     let c = &framing.crop;
     let k = c.scale * f;
-    let outline: Vec<[f32; 2]> = mesh::FACE_OVAL
+    let outline: Vec<Point> = mesh::FACE_OVAL
         .iter()
         .map(|&i| {
             let p = face.landmarks[i];
-            [(p[0] - c.left) * k, (p[1] - c.top) * k]
+            Point {
+                x: (p[0] - c.left) * k,
+                y: (p[1] - c.top) * k,
+            }
         })
         .collect();
     let n = outline.len() as f32;
-    let centre = [
-        outline.iter().map(|p| p[0]).sum::<f32>() / n,
-        outline.iter().map(|p| p[1]).sum::<f32>() / n,
-    ];
-    let scaled = |s: f32| -> Vec<[f32; 2]> {
+    let centre = Point {
+        x: outline.iter().map(|p| p.x).sum::<f32>() / n,
+        y: outline.iter().map(|p| p.y).sum::<f32>() / n,
+    };
+    let scaled = |s: f32| -> Vec<Point> {
         outline
             .iter()
-            .map(|p| {
-                [
-                    centre[0] + s * (p[0] - centre[0]),
-                    centre[1] + s * (p[1] - centre[1]),
-                ]
+            .map(|p| Point {
+                x: centre.x + s * (p.x - centre.x),
+                y: centre.y + s * (p.y - centre.y),
             })
             .collect()
     };
+    let mut crossings = Vec::new();
     let (w, h) = (alpha.width, alpha.height);
     // The edge below the eyes, steepened.
     let edge = scaled(EDGE_SCALE);
@@ -65,7 +68,7 @@ pub fn floor(alpha: &mut Plane, face: &Face, framing: &Framing, f: f32) {
     let fade = (EDGE_FADE * face.geometry.face_width_px * k).max(1.0);
     let (top, bottom) = rows(&edge, h);
     for y in top.max(eyes.max(0.0) as usize)..bottom {
-        let Some((left, right)) = span(&edge, y as f32 + 0.5) else {
+        let Some((left, right)) = span(&edge, y as f32 + 0.5, &mut crossings) else {
             continue;
         };
         let weight = smoothstep(eyes, eyes + fade, y as f32 + 0.5);
@@ -77,7 +80,7 @@ pub fn floor(alpha: &mut Plane, face: &Face, framing: &Framing, f: f32) {
             }
         }
     }
-    let rings: Vec<Vec<[f32; 2]>> = (0..STEPS)
+    let rings: Vec<Vec<Point>> = (0..STEPS)
         .map(|i| scaled(FROM_SCALE + (FULL_SCALE - FROM_SCALE) * (i as f32 + 0.5) / STEPS as f32))
         .collect();
     let (top, bottom) = rows(&rings[0], h);
@@ -85,7 +88,11 @@ pub fn floor(alpha: &mut Plane, face: &Face, framing: &Framing, f: f32) {
     for y in top..bottom {
         let qy = y as f32 + 0.5;
         spans.clear();
-        spans.extend(rings.iter().filter_map(|ring| span(ring, qy)));
+        spans.extend(
+            rings
+                .iter()
+                .filter_map(|ring| span(ring, qy, &mut crossings)),
+        );
         if spans.is_empty() {
             continue;
         }
@@ -105,29 +112,20 @@ pub fn floor(alpha: &mut Plane, face: &Face, framing: &Framing, f: f32) {
 }
 
 /// The rows of a grid `h` high that `ring` spans.
-fn rows(ring: &[[f32; 2]], h: usize) -> (usize, usize) {
+fn rows(ring: &[Point], h: usize) -> (usize, usize) {
     let top = ring
         .iter()
-        .map(|p| p[1])
+        .map(|p| p.y)
         .fold(f32::INFINITY, f32::min)
         .max(0.0) as usize;
-    let bottom = (ring.iter().map(|p| p[1]).fold(0.0, f32::max).ceil() as usize).min(h);
+    let bottom = (ring.iter().map(|p| p.y).fold(0.0, f32::max).ceil() as usize).min(h);
     (top, bottom)
 }
 
-/// Where the row `y` enters and leaves the (convex) outline `ring`.
-fn span(ring: &[[f32; 2]], y: f32) -> Option<(f32, f32)> {
-    let mut lo = f32::INFINITY;
-    let mut hi = f32::NEG_INFINITY;
-    let mut j = ring.len() - 1;
-    for i in 0..ring.len() {
-        let (a, b) = (ring[i], ring[j]);
-        if (a[1] > y) != (b[1] > y) {
-            let x = (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0];
-            lo = lo.min(x);
-            hi = hi.max(x);
-        }
-        j = i;
-    }
+/// Where the row `y` enters and leaves the (convex) outline `ring`; `crossings` is scratch.
+fn span(ring: &[Point], y: f32, crossings: &mut Vec<f32>) -> Option<(f32, f32)> {
+    crossings_at(ring, y, crossings);
+    let lo = crossings.iter().copied().fold(f32::INFINITY, f32::min);
+    let hi = crossings.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     (lo < hi).then_some((lo, hi))
 }

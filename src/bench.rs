@@ -247,11 +247,13 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
             &matte::coarse(mask, &framing.crop, ww, wh),
             &matte::FULL,
         );
-        standardize::colourline::decide(
+        let mut alpha = standardize::colourline::decide(
             &foreground::linear_channels(&work),
             &refined,
             standardize::chin_row(face, &framing, f),
-        )
+        );
+        standardize::face::floor(&mut alpha, face, &framing, f);
+        alpha
     };
     let matte_ms = time(&mut || {
         matte_of();
@@ -266,17 +268,18 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         Ok(())
     })?;
     let channels = foreground::linear_channels(&work);
+    // The photo's own channels stay for the edge measure's copy, as the render keeps them.
+    let own_channels = channels.clone();
     let old = foreground::old_background(&channels, &alpha);
     let [r, g, b] = foreground::composite(channels, &alpha, old, bg, gains);
+    let edges_from = standardize::edges_from_row(face, &framing);
     let downscale_ms = if (ww, wh) == (ow, oh) {
         0.0
     } else {
         // The composite's, and the photo's own for the edge measure.
         time(&mut || {
             resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
-            let from = standardize::edges_from_row(face, &framing);
-            standardize::on_output_grid(&foreground::linear_channels(&work), ow, oh, from)
-                .map(|_| ())
+            standardize::on_output_grid(&own_channels, ow, oh, edges_from).map(|_| ())
         })?
     };
     let encode_spec_ms = time(&mut || encode_to_spec(&done.image, &preset.output).map(|_| ()))?;
@@ -285,10 +288,10 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
     let pure = standardize::pure_background(&alpha, ow, oh);
     let on_output = verify::mapped(face, &done.report.framing, &alpha, ow, oh);
     let source = Some(standardize::on_output_grid(
-        &foreground::linear_channels(&work),
+        &own_channels,
         ow,
         oh,
-        standardize::edges_from_row(face, &framing),
+        edges_from,
     )?);
     let closed_loop = |locate: verify::Locate| {
         time(&mut || {

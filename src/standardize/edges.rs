@@ -20,7 +20,7 @@
 //! crop, uncomposited): the same detectors read the photo's own edge against its own wall, in
 //! the same column. A photographed edge can be soft, lit from behind or frayed, and a cut-out
 //! that keeps it is right: read on the corpus's photos themselves, uncut, the plateau trips on
-//! 15–20 of the 61–65 whose wall can be read, the saw-tooth on 1–4 (`scripts/edges.mjs`, its
+//! 16–20 of the 63–65 whose wall can be read, the saw-tooth on 1–4 (`scripts/edges.mjs`, its
 //! rows "the photo"). So a column is a band only where the output dwells on more pixels than
 //! the photo did, and the steps are the smaller of the output's edge against its smoothed self
 //! and against the photo's edge (a saw-tooth both have, of fabric or hair, cancels; a grid's the

@@ -57,6 +57,21 @@ async function warmUp() {
 }
 
 /**
+ * Run the live guide once on a blank frame while the mesh downloads and the camera opens: the
+ * detector's first run on fresh WebAssembly code is several times slower than the next (the
+ * browser compiles it quickly first and optimises what runs hot), and that first run was the
+ * guide's first frame, the graduate's first answer. A blank frame finds no face and leaves no
+ * state behind (before the mesh, the guide only detects). A failure only means no warm-up.
+ */
+function warmGuide() {
+  try {
+    const width = 192;
+    const height = 256;
+    analyzer.guide(new Uint8Array(width * height * 4).fill(128), width, height, 'chsi-graduation', null);
+  } catch { /* no warm-up */ }
+}
+
+/**
  * Run `job` to its end a stage at a time, back to the event loop before each stage (`onStage`
  * hears it first), and free it. Stops early when `stop()` says so then; the job's outcome, or
  * `null` when stopped.
@@ -136,6 +151,7 @@ self.onmessage = async ({ data }) => {
       loadMesh(analyzer, locations)
         .then(() => Promise.all([loadIris(analyzer, locations), loadExpression(analyzer, locations)]))
         .catch(() => {});
+      warmGuide();
       if (data.warmUp !== false) warmUp();
       return;
     }

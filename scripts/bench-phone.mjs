@@ -106,17 +106,19 @@ const INSTRUMENT = () => {
       if (s && window.__bench.stageAt[s] == null) window.__bench.stageAt[s] = performance.now();
       if (document.body.dataset.ready != null) window.__bench.readyAt ??= performance.now();
     }).observe(document.body, { attributes: true, attributeFilter: ['data-stage', 'data-ready'] });
-    // The camera opened as soon as the page allows: clicked here, the moment its button is
-    // enabled (a harness's click on a throttled page lands 200–600 ms later).
+    // The camera opened as soon as the page allows: clicked here, the moment its button is shown
+    // and enabled (a harness's click on a throttled page lands 200–600 ms later). The page may
+    // offer it before it is ready (while it checks the saved progress with the server).
     const camera = document.getElementById('camera-open');
+    const step = document.getElementById('step-photo');
     const openCamera = () => {
-      if (window.__bench.cameraAt == null && camera && !camera.disabled && document.body.dataset.ready != null) {
+      if (window.__bench.cameraAt == null && camera && !camera.disabled && step && !step.hidden) {
         window.__bench.cameraAt = performance.now();
         camera.click();
       }
     };
     if (camera) new MutationObserver(openCamera).observe(camera, { attributes: true, attributeFilter: ['disabled'] });
-    new MutationObserver(openCamera).observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
+    if (step) new MutationObserver(openCamera).observe(step, { attributes: true, attributeFilter: ['hidden'] });
     const hint = document.getElementById('guide-hint');
     if (hint) {
       new MutationObserver(() => {

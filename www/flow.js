@@ -30,6 +30,9 @@ const t = (k) => text[lang][k] ?? k;
 
 let flow = null;
 let busy = false;
+/** Opening: the saved progress is being checked with the server (`recover`); `busy` meanwhile. */
+let starting = false;
+let cameraOpening = false;
 const messages = {}; // element id → the typed error or message shown there
 const view = {
   amount: null, result: null, shot: null, jpeg: null, stdUrl: null, restored: false,
@@ -705,7 +708,8 @@ function render() {
   show('elsewhere', Boolean(view.elsewhere));
   $('elsewhere').textContent = view.elsewhere ? t('elsewhere').replace('{status}', stageLabel[lang][view.elsewhere] ?? view.elsewhere) : '';
   if (view.elsewhere) $('elsewhere').dataset.status = view.elsewhere; else delete $('elsewhere').dataset.status;
-  enable('camera-open', al.can_capture && !view.elsewhere);
+  // Only the camera may open while the page checks its saved progress on opening (see main).
+  $('camera-open').disabled = (busy && !starting) || cameraOpening || !(al.can_capture && !view.elsewhere);
   // A photo may be picked again while one is being checked (the newer one wins).
   $('photo-file').disabled = (busy && photoJobs === 0) || !(al.can_capture && !view.elsewhere);
   enable('capture', al.can_capture && Boolean(view.camera));
@@ -725,7 +729,7 @@ function render() {
   show('capture', Boolean(view.camera));
   show('camera-switch', Boolean(view.camera));
   enable('camera-switch', al.can_capture && Boolean(view.camera));
-  if (!al.can_capture && view.camera) stopCamera();
+  if ((!al.can_capture || view.elsewhere) && view.camera) stopCamera();
 
   // School: the normalised name, the server's suggestions as buttons.
   if (st.school && !$('school').value) $('school').value = st.school.name;
@@ -884,7 +888,20 @@ async function main() {
     nav.reached(currentView());
     $('step-instructions').scrollIntoView({ block: 'start' });
   });
-  $('camera-open').addEventListener('click', action(toggleCamera, 'photo-msg'));
+  const cameraAction = action(toggleCamera, 'photo-msg');
+  $('camera-open').addEventListener('click', (ev) => {
+    // While the saved progress is checked with the server on opening, the camera may open
+    // already: it changes nothing in the flow (taking the photo waits for the check), and on a
+    // slow link the check is a round trip the graduate need not sit through.
+    if (starting) {
+      if (cameraOpening) return;
+      cameraOpening = true;
+      clearMessages();
+      toggleCamera().catch((e) => say('photo-msg', e)).finally(() => { cameraOpening = false; render(); });
+      return;
+    }
+    cameraAction(ev);
+  });
   $('capture').addEventListener('click', action(capture, 'photo-msg'));
   $('camera-switch').addEventListener('click', action(switchCamera, 'photo-msg'));
   $('photo-file').addEventListener('change', pickPhoto);
@@ -893,14 +910,16 @@ async function main() {
   $('upload-cancel').addEventListener('click', () => view.uploadAbort?.abort()); // not an action: one is running
   $('withdraw').addEventListener('click', action(withdraw, 'review-msg'));
 
-  render();
   busy = true;
+  starting = true;
+  render();
   try {
     await recover();
   } catch (e) {
     say('error', e);
   } finally {
     busy = false;
+    starting = false;
     render();
   }
   setInterval(poll, POLL_MS);

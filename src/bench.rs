@@ -250,6 +250,7 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         let mut alpha = standardize::colourline::decide(
             &foreground::linear_channels(&work),
             &refined,
+            standardize::eyes_row(face, &framing, f),
             standardize::chin_row(face, &framing, f),
         );
         standardize::face::floor(&mut alpha, face, &framing, f);

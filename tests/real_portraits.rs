@@ -636,6 +636,66 @@ fn a_dark_shoulder_on_a_dark_wall_gets_no_grey_halo() {
     );
 }
 
+/// Dark hair on a dark wall, below the eyes: `human-stock_emotions_a2` has long dark hair against
+/// a black studio wall. Colour cannot place that edge either, and above the chin the matte's ramp
+/// stayed as wide as the mask's cells: on blue, a dark band 10–14 px wide along the hair beside
+/// the cheek (median 13 over the rows from the eye line down half a face width). From the eye
+/// line down that ramp is now steepened as below the chin; above the eyes (the crown the framing
+/// reads) nothing changed.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn dark_hair_on_a_dark_wall_below_the_eyes_gets_no_dark_band() {
+    let Some(img) = portrait!("human-stock_emotions_a2.jpg") else {
+        return;
+    };
+    let background = [0u8, 0xA3, 0xE6];
+    let out = gradphoto::standardize::standardize(
+        analyzer(),
+        &gradphoto::Photo::from_rgb(img),
+        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
+        &gradphoto::standardize::Options {
+            background: Some("#00A3E6".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let m = out.report.measured.unwrap();
+    let image = &out.image;
+    let distance = |x: u32, y: u32| {
+        let p = image.get_pixel(x, y).0;
+        (0..3)
+            .map(|c| (f32::from(p[c]) - f32::from(background[c])).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    };
+    let (w, eyes) = (image.width(), m.eye_line_px as u32);
+    let mut widths = Vec::new();
+    for y in eyes..eyes + (0.5 * m.face_width_px) as u32 {
+        // Along the row from the right edge to the hair: the first pixel clearly off the
+        // background, and the hair's own level a dozen pixels further in.
+        let Some(first) = (w / 2 + 18..w).rev().find(|&x| distance(x, y) >= 20.0) else {
+            continue;
+        };
+        let mut inside: Vec<f32> = (first - 18..first - 12).map(|x| distance(x, y)).collect();
+        inside.sort_by(f32::total_cmp);
+        let level = inside[inside.len() / 2];
+        if level < 150.0 {
+            continue;
+        }
+        let part_way = (first - 12..(first + 4).min(w))
+            .filter(|&x| (0.1 * level..0.85 * level).contains(&distance(x, y)))
+            .count();
+        widths.push(part_way);
+    }
+    assert!(widths.len() >= 40, "{} hair rows read", widths.len());
+    widths.sort();
+    let median = widths[widths.len() / 2];
+    assert!(
+        median <= 6,
+        "median {median} pixels part-way, widths {widths:?}"
+    );
+}
+
 /// The case #31 reported first: `ppp-005`'s black shirt on the CHSI blue. The matte's ramp left
 /// the shirt's first pixels at alpha ≈ 0.75 along a staircase of the mask's cells: a teal band and
 /// ~5-px steps along both shoulders. The colour line (`colourline.rs`) decides that edge by colour

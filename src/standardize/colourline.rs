@@ -8,9 +8,9 @@
 //! is the colour-line model of matting (Levin, Lischinski and Weiss, "A Closed-Form Solution to
 //! Natural Image Matting"), applied pixel by pixel with local estimates, and only where it holds:
 //! the two colours far enough apart and the pixel near their line. Elsewhere (dark clothes on a
-//! dark wall, a white T-shirt on a white wall) the guided filter's alpha stays above the chin and
-//! is steepened below it ([`decide`]). Steepening it everywhere, tried earlier, moved the crown
-//! read off the render with the photo's scale; below the chin there is no crown to move. Below
+//! dark wall, a white T-shirt on a white wall) the guided filter's alpha stays above the eyes and
+//! is steepened below them ([`decide`]). Steepening it everywhere, tried earlier, moved the crown
+//! read off the render with the photo's scale; below the eyes there is no crown to move. Below
 //! the chin what colour decides is steepened too: where a wall's shading makes a white T-shirt
 //! and a white cloth differ enough for the colour line to decide, it read the wall's lighter
 //! patches as part person and the sleeve's shade as part wall, a smear either way.
@@ -48,14 +48,21 @@ const STEEPEN_FADE: f32 = 24.0;
 /// Where colour cannot decide (the person's and the wall's colours alike: dark clothes on a dark
 /// wall, a white T-shirt on a white wall) the filter's ramp is as wide as the coarse mask's cells,
 /// and composited it is a band of the old wall faded into the new colour: a grey halo along a
-/// dark shoulder, white wisps beside a white one. From `clothing_from` (the working row of the
-/// chin) down, that ramp is steepened about its middle instead: the edge stays where the filter
-/// put it, and the few pixels it is wrong by are of a colour like the person's, which shows far
-/// less than a halo. Below the chin, what colour decides is steepened as well: clothing is
-/// opaque, and the blends colour reads there are the garment's own shading or the wall's light
-/// patches (a white T-shirt's sleeve against a white cloth, smeared into the new colour). Above
-/// the chin hair stays soft, and the crown the framing reads stays put.
-pub fn decide(channels: &[Plane; 3], alpha: &Plane, clothing_from: f32) -> Plane {
+/// dark shoulder, white wisps beside a white one, a dark band along dark hair on a dark wall.
+/// From `undecided_from` (the working row of the eye line) down, that ramp is steepened about its
+/// middle instead: the edge stays where the filter put it, and the few pixels it is wrong by are
+/// of a colour like the person's, which shows far less than a halo. Above the eyes it stays, so
+/// the crown the framing reads stays put (the chin was the bound at first; hair beside the cheek
+/// kept its band). From `clothing_from` (the chin's row) down, what colour decides is steepened
+/// as well: clothing is opaque, and the blends colour reads there are the garment's own shading
+/// or the wall's light patches (a white T-shirt's sleeve against a white cloth, smeared into the
+/// new colour). Above the chin the blends colour reads stay: hair is soft.
+pub fn decide(
+    channels: &[Plane; 3],
+    alpha: &Plane,
+    undecided_from: f32,
+    clothing_from: f32,
+) -> Plane {
     let (w, h) = (alpha.width, alpha.height);
     let (person, person_share) = local_mean(channels, alpha, |a| a >= SURE_PERSON, [0.0; 3]);
     let (wall, wall_share) = local_mean(channels, alpha, |a| a <= SURE_WALL, [0.0; 3]);
@@ -67,11 +74,13 @@ pub fn decide(channels: &[Plane; 3], alpha: &Plane, clothing_from: f32) -> Plane
                 return a;
             }
             let (x, y) = (k % w, k / w);
-            // How far the steepening applies here: none above the chin, all once below it.
+            // How far each steepening applies here: of what colour decides, none above the chin
+            // and all once below it; of what it cannot, the same about the eye line.
             let clothing = smoothstep(clothing_from, clothing_from + STEEPEN_FADE, y as f32);
+            let undecided = smoothstep(undecided_from, undecided_from + STEEPEN_FADE, y as f32);
             let steepened = |decidable: f32| {
                 let s = smoothstep(0.5 - STEEPEN, 0.5 + STEEPEN, a).min(0.999);
-                let weight = clothing * (1.0 - decidable);
+                let weight = undecided * (1.0 - decidable);
                 weight * s + (1.0 - weight) * a
             };
             if up.at(&person_share, x, y) < MIN_SHARE || up.at(&wall_share, x, y) < MIN_SHARE {
@@ -138,7 +147,7 @@ mod tests {
     #[test]
     fn a_dark_shirt_on_a_light_wall_is_decided_by_colour() {
         let (guide, alpha) = scene([150, 190, 230], [20, 20, 24]);
-        let out = decide(&linear_channels(&guide), &alpha, 96.0);
+        let out = decide(&linear_channels(&guide), &alpha, 96.0, 96.0);
         let at = |y: usize| out.data[y * 96 + 48];
         for y in 40..48 {
             assert!(at(y) < 0.05, "wall row {y}: {}", at(y));
@@ -170,7 +179,12 @@ mod tests {
                 _ => 1.0,
             })
             .collect();
-        let out = decide(&linear_channels(&guide), &Plane::new(96, 96, alpha), 96.0);
+        let out = decide(
+            &linear_channels(&guide),
+            &Plane::new(96, 96, alpha),
+            96.0,
+            96.0,
+        );
         for y in 48..54 {
             let a = out.data[y * 96 + 48];
             assert!(a > 0.95, "shaded shoulder row {y}: {a}");
@@ -178,12 +192,13 @@ mod tests {
     }
 
     #[test]
-    fn where_colour_cannot_decide_the_matte_stays_above_the_chin_and_steepens_below() {
+    fn where_colour_cannot_decide_the_matte_stays_above_the_eyes_and_steepens_below() {
         let (guide, alpha) = scene([238, 238, 238], [242, 242, 240]);
-        let out = decide(&linear_channels(&guide), &alpha, 96.0);
+        let out = decide(&linear_channels(&guide), &alpha, 96.0, 96.0);
         assert_eq!(out.data, alpha.data);
-        // The chin far above: the ramp over rows 40–56 keeps its middle and narrows.
-        let out = decide(&linear_channels(&guide), &alpha, -100.0);
+        // The eyes far above (the chin below the frame: hair beside the cheek): the ramp over
+        // rows 40–56 keeps its middle and narrows.
+        let out = decide(&linear_channels(&guide), &alpha, -100.0, 200.0);
         let at = |y: usize| out.data[y * 96 + 48];
         let translucent = (40..56).filter(|&y| (0.05..0.95).contains(&at(y))).count();
         assert!(translucent <= 7, "{translucent} rows still translucent");
@@ -205,14 +220,24 @@ mod tests {
             }))
         });
         let (_, alpha) = scene(wall, shirt);
-        let translucent = |clothing_from: f32| {
-            let out = decide(&linear_channels(&guide), &alpha, clothing_from);
+        let translucent = |eyes: f32, chin: f32| {
+            let out = decide(&linear_channels(&guide), &alpha, eyes, chin);
             (36..60)
                 .filter(|&y| (0.05..0.95).contains(&out.data[y * 96 + 48]))
                 .count()
         };
-        // Above the chin (hair is soft) the blends stay; below it clothing is opaque.
-        assert!(translucent(96.0) >= 6, "{}", translucent(96.0));
-        assert!(translucent(-100.0) <= 3, "{}", translucent(-100.0));
+        // Above the chin (hair is soft, below the eyes too) the blends colour reads stay; below
+        // it clothing is opaque.
+        assert!(translucent(96.0, 96.0) >= 6, "{}", translucent(96.0, 96.0));
+        assert!(
+            translucent(-100.0, 200.0) >= 6,
+            "{}",
+            translucent(-100.0, 200.0)
+        );
+        assert!(
+            translucent(-100.0, -100.0) <= 3,
+            "{}",
+            translucent(-100.0, -100.0)
+        );
     }
 }

@@ -7,7 +7,8 @@
 //! - `matte`: the person mask refined against the photo (colour guided filter), holes the wall
 //!   cannot reach filled.
 //! - `colourline`: the matte's transition band decided by colour where the person's and the
-//!   wall's colours are far enough apart; below the chin (clothing is opaque) steepened.
+//!   wall's colours are far enough apart; where they are not, steepened below the eyes; below
+//!   the chin (clothing is opaque) steepened either way.
 //! - `face`: inside the face mesh's outline the matte is opaque (a pale cheek on a pale wall).
 //! - `correct`: bounded global exposure and white balance, recorded.
 //! - `foreground`: colour decontamination and compositing over the flat background, in linear light.
@@ -528,7 +529,12 @@ pub fn render(
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         // In linear light once: the colour line reads them, then the composite takes them over.
         let channels = foreground::linear_channels(&work);
-        let mut alpha = colourline::decide(&channels, &alpha, chin_row(face, &framing, f));
+        let mut alpha = colourline::decide(
+            &channels,
+            &alpha,
+            eyes_row(face, &framing, f),
+            chin_row(face, &framing, f),
+        );
         self::face::floor(&mut alpha, face, &framing, f);
         let source = on_output_grid(&channels, ow, oh, edges_from_row(face, &framing))?;
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
@@ -562,6 +568,12 @@ pub fn render(
 /// starts, for [`colourline::decide`].
 pub fn chin_row(face: &crate::analysis::Face, framing: &Framing, f: f32) -> f32 {
     (face.geometry.chin.y - framing.crop.top) * framing.crop.scale * f
+}
+
+/// The eye line's row on the working grid: from there down, an edge colour cannot decide is
+/// steepened ([`colourline::decide`]); above it the crown stays as the framing read it.
+pub fn eyes_row(face: &crate::analysis::Face, framing: &Framing, f: f32) -> f32 {
+    (face.geometry.eye_mid.y - framing.crop.top) * framing.crop.scale * f
 }
 
 /// Which of the `width × height` output pixels are made of the flat background alone: every

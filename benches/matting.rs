@@ -219,15 +219,13 @@ fn cutout(analyzer: &Analyzer, image: &RgbImage, preset: &Preset) -> Result<Cuto
             save(&coarse, "coarse");
             let refined = matte::refine(&work, &coarse, &matte::FULL);
             save(&refined, "refined");
+            let f = r.matte_width as f32 / preset.output.width as f32;
             save(
                 &colourline::decide(
                     &foreground::linear_channels(&work),
                     &refined,
-                    gradphoto::standardize::chin_row(
-                        &r.face,
-                        &r.framing,
-                        r.matte_width as f32 / preset.output.width as f32,
-                    ),
+                    gradphoto::standardize::eyes_row(&r.face, &r.framing, f),
+                    gradphoto::standardize::chin_row(&r.face, &r.framing, f),
                 ),
                 "decided",
             );

@@ -573,6 +573,36 @@ fn the_guide_reads_a_turned_head_from_the_detector_alone_as_from_the_mesh() {
     }
 }
 
+/// `img` standardised for CHSI on `background`, and each output pixel's distance (RGB) from it.
+fn standardised_on(
+    img: RgbImage,
+    background: [u8; 3],
+) -> (
+    gradphoto::standardize::Standardized,
+    impl Fn(u32, u32) -> f32,
+) {
+    let [r, g, b] = background;
+    let out = gradphoto::standardize::standardize(
+        analyzer(),
+        &gradphoto::Photo::from_rgb(img),
+        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
+        &gradphoto::standardize::Options {
+            background: Some(format!("#{r:02X}{g:02X}{b:02X}")),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let image = out.image.clone();
+    let distance = move |x: u32, y: u32| {
+        let p = image.get_pixel(x, y).0;
+        (0..3)
+            .map(|c| (f32::from(p[c]) - f32::from(background[c])).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    };
+    (out, distance)
+}
+
 /// Dark clothes on a dark wall (#31): `pulid-lifeifei`'s right shoulder is against a dark
 /// cabinet, where colour cannot tell the person from the wall. The matte's ramp there was as wide
 /// as the person mask's cells, and on a light background it showed as a grey halo along the
@@ -585,26 +615,9 @@ fn a_dark_shoulder_on_a_dark_wall_gets_no_grey_halo() {
     let Some(img) = portrait!("pulid-lifeifei.jpg") else {
         return;
     };
-    let background = [240u8, 240, 240];
-    let out = gradphoto::standardize::standardize(
-        analyzer(),
-        &gradphoto::Photo::from_rgb(img),
-        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
-        &gradphoto::standardize::Options {
-            background: Some("#F0F0F0".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (out, distance) = standardised_on(img, [240u8, 240, 240]);
     let m = out.report.measured.unwrap();
     let image = &out.image;
-    let distance = |x: u32, y: u32| {
-        let p = image.get_pixel(x, y).0;
-        (0..3)
-            .map(|c| (f32::from(p[c]) - f32::from(background[c])).powi(2))
-            .sum::<f32>()
-            .sqrt()
-    };
     let centre = image.width() as f32 / 2.0 + m.centre_offset_px;
     let from = (centre + 0.75 * m.face_width_px) as u32;
     let below_eyes = (m.eye_line_px + 0.8 * m.face_width_px) as u32;
@@ -648,26 +661,9 @@ fn dark_hair_on_a_dark_wall_below_the_eyes_gets_no_dark_band() {
     let Some(img) = portrait!("human-stock_emotions_a2.jpg") else {
         return;
     };
-    let background = [0u8, 0xA3, 0xE6];
-    let out = gradphoto::standardize::standardize(
-        analyzer(),
-        &gradphoto::Photo::from_rgb(img),
-        &gradphoto::Preset::builtin("chsi-graduation").unwrap(),
-        &gradphoto::standardize::Options {
-            background: Some("#00A3E6".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let (out, distance) = standardised_on(img, [0u8, 0xA3, 0xE6]);
     let m = out.report.measured.unwrap();
     let image = &out.image;
-    let distance = |x: u32, y: u32| {
-        let p = image.get_pixel(x, y).0;
-        (0..3)
-            .map(|c| (f32::from(p[c]) - f32::from(background[c])).powi(2))
-            .sum::<f32>()
-            .sqrt()
-    };
     let (w, eyes) = (image.width(), m.eye_line_px as u32);
     let mut widths = Vec::new();
     for y in eyes..eyes + (0.5 * m.face_width_px) as u32 {

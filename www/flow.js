@@ -897,6 +897,7 @@ async function main() {
       if (cameraOpening) return;
       cameraOpening = true;
       clearMessages();
+      render();
       toggleCamera().catch((e) => say('photo-msg', e)).finally(() => { cameraOpening = false; render(); });
       return;
     }

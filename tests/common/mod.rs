@@ -387,3 +387,8 @@ macro_rules! portrait {
 
 #[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod server;
+
+/// The status and measured value of rule `id` in the CHSI check report of `img`.
+pub fn status(img: &image::RgbImage, id: &str) -> (gradphoto::checks::Status, f64) {
+    rule(&report(img), id)
+}

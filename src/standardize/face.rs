@@ -64,7 +64,7 @@ pub fn floor(alpha: &mut Plane, face: &Face, framing: &Framing, f: f32) {
     let (w, h) = (alpha.width, alpha.height);
     // The edge below the eyes, steepened.
     let edge = scaled(EDGE_SCALE);
-    let eyes = (face.geometry.eye_mid.y - c.top) * k;
+    let eyes = super::eyes_row(face, framing, f);
     let fade = (EDGE_FADE * face.geometry.face_width_px * k).max(1.0);
     let (top, bottom) = rows(&edge, h);
     for y in top.max(eyes.max(0.0) as usize)..bottom {

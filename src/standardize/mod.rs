@@ -567,13 +567,19 @@ pub fn render(
 /// The chin's row on the working grid (`f` working pixels per output pixel): where clothing
 /// starts, for [`colourline::decide`].
 pub fn chin_row(face: &crate::analysis::Face, framing: &Framing, f: f32) -> f32 {
-    (face.geometry.chin.y - framing.crop.top) * framing.crop.scale * f
+    working_row(face.geometry.chin.y, framing, f)
 }
 
 /// The eye line's row on the working grid: from there down, an edge colour cannot decide is
-/// steepened ([`colourline::decide`]); above it the crown stays as the framing read it.
+/// steepened ([`colourline::decide`], and near the face's outline [`face::floor`]); above it the
+/// crown stays as the framing read it.
 pub fn eyes_row(face: &crate::analysis::Face, framing: &Framing, f: f32) -> f32 {
-    (face.geometry.eye_mid.y - framing.crop.top) * framing.crop.scale * f
+    working_row(face.geometry.eye_mid.y, framing, f)
+}
+
+/// A photo row `y` on the working grid of `framing` (`f` working pixels per output pixel).
+fn working_row(y: f32, framing: &Framing, f: f32) -> f32 {
+    (y - framing.crop.top) * framing.crop.scale * f
 }
 
 /// Which of the `width × height` output pixels are made of the flat background alone: every

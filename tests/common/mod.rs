@@ -39,6 +39,11 @@ pub fn rule(r: &gradphoto::checks::Report, id: &str) -> (gradphoto::checks::Stat
     (rule.status, rule.measured.unwrap_or(f64::NAN))
 }
 
+/// The status and measured value of rule `id` in the CHSI check report of `img`.
+pub fn status(img: &RgbImage, id: &str) -> (gradphoto::checks::Status, f64) {
+    rule(&report(img), id)
+}
+
 pub fn map(img: &RgbImage, mut f: impl FnMut(u32, u32, [u8; 3]) -> [u8; 3]) -> RgbImage {
     RgbImage::from_fn(img.width(), img.height(), |x, y| {
         image::Rgb(f(x, y, img.get_pixel(x, y).0))
@@ -387,8 +392,3 @@ macro_rules! portrait {
 
 #[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod server;
-
-/// The status and measured value of rule `id` in the CHSI check report of `img`.
-pub fn status(img: &image::RgbImage, id: &str) -> (gradphoto::checks::Status, f64) {
-    rule(&report(img), id)
-}

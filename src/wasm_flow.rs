@@ -123,7 +123,7 @@ mod tests {
 
     use super::*;
 
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
     fn obj(json: &str) -> JsValue {
         js_sys::JSON::parse(json).unwrap()

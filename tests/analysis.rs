@@ -9,7 +9,7 @@ use common::*;
 use gradphoto::{Analysis, Face};
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 fn one_face(a: &Analysis) -> &Face {
     assert_eq!(a.faces.len(), 1, "expected exactly one face");

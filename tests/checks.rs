@@ -10,7 +10,7 @@ use gradphoto::{check, Photo, Preset};
 use image::{Rgb, RgbImage};
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// Region labels at full resolution for the one face in `img`.
 fn regions_of(img: &RgbImage) -> gradphoto::analysis::regions::RegionMap {
@@ -456,9 +456,7 @@ fn a_confidently_watermarked_photo_gets_no_standardised_file() {
     assert_eq!(refused.code(), "standardize.watermarked");
     assert!(refused.message_zh().contains("水印") && refused.message_zh().contains("原图"));
     assert!(refused.message_en().contains("original photo"));
-    // Without the stamp the same photo is standardised (natively: a full standardisation in a
-    // debug WASM build holds the test page past the browser driver's 30 s).
-    #[cfg(not(target_arch = "wasm32"))]
+    // Without the stamp the same photo is standardised.
     assert!(run(grace()).standardized.is_ok());
 }
 

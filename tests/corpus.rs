@@ -16,7 +16,7 @@ use gradphoto::{check, decode, Error, Limits, Photo, Preset};
 use image::{DynamicImage, RgbImage};
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// Every code a decode may fail with.
 const DECODE_CODES: &[&str] = &[

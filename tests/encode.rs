@@ -8,7 +8,7 @@ use gradphoto::preset::OutputSpec;
 use gradphoto::{centre_crop_encode, decode, encode_to_spec, Error, Limits, Preset};
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// Grace Hopper centre-cropped and resampled to the CHSI output size.
 fn grace_480x640() -> image::RgbImage {

@@ -9,7 +9,7 @@ use gradphoto::flow::{
 use gradphoto::Preset;
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 // ---- helpers ---------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ use gradphoto::{Error, Photo, Preset};
 use image::{imageops, Rgb, RgbImage};
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// A QR symbol of `text`, `scale` px per module, with the standard 4-module quiet zone.
 fn qr_image(text: &str, scale: u32) -> RgbImage {

@@ -1,9 +1,7 @@
 //! The standardised photo's edges on photos of real people (#31, `../shared/portraits`): dark
 //! clothes and dark hair on dark walls, a black shirt on the CHSI blue, a pale jaw on a pale wall.
 //! Runs natively and in headless Chromium; where `../shared/portraits` is absent (a user's
-//! machine) every test says it skipped and passes. A file of its own: in Chromium each test file
-//! is one page, and a page that computes for more than 30 s without a break loses its driver
-//! (`real_portraits.rs` with these beside it did, on a slow machine).
+//! machine) every test says it skipped and passes.
 
 mod common;
 
@@ -11,7 +9,7 @@ use common::*;
 use image::RgbImage;
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// `img` standardised for CHSI on `background`, and each output pixel's distance (RGB) from it.
 fn standardised_on(

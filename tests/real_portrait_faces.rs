@@ -2,9 +2,7 @@
 //! in `eval/portraits.json`): head covering, pose, mouth and smile, expression, glasses, app
 //! watermarks, the shoulder line, closed eyes, warnings fair across skin tones, and the live
 //! guide from the detector alone. Runs natively and in headless Chromium; where
-//! `../shared/portraits` is absent (a user's machine) every test says it skipped and passes. Split
-//! from `real_portraits.rs`: in Chromium each test file is one page, and a page that computes for
-//! more than 30 s without a break loses its driver (that file took 29.6 s in CI with these in it).
+//! `../shared/portraits` is absent (a user's machine) every test says it skipped and passes.
 
 mod common;
 
@@ -13,7 +11,7 @@ use gradphoto::checks::Status;
 use image::RgbImage;
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -12,7 +12,7 @@ use gradphoto::checks::Status;
 use image::RgbImage;
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// A sharp copy enlarged by `k` (Lanczos3), as a phone's digital zoom or an upscaler makes it.
 fn enlarged(img: &RgbImage, k: u32) -> RgbImage {

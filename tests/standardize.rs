@@ -14,7 +14,7 @@ use gradphoto::{Error, Photo, Preset};
 use image::{Rgb, RgbImage};
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 fn chsi() -> Preset {
     Preset::builtin("chsi-graduation").unwrap()

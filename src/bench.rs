@@ -62,7 +62,8 @@ pub struct StandardizeTimings {
     /// `standardize::cut`: crop and Lanczos3 resample onto the working grid.
     pub cut_ms: f64,
     /// `matte::coarse` + `matte::refine` (guided filter) + `colourline::decide` (with the linear
-    /// channels it reads, which the pipeline then hands on to the composite) on the working grid.
+    /// channels it reads, which the pipeline then hands on to the composite) on the working grid,
+    /// + `face::floor` + `unsure::share` (what the matte kept unsure, for the closed loop).
     pub matte_ms: f64,
     /// `foreground::linear_channels` + `foreground::composite`: decontaminate and composite.
     pub composite_ms: f64,
@@ -254,13 +255,19 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
             standardize::chin_row(face, &framing, f),
         );
         standardize::face::floor(&mut alpha, face, &framing, f);
-        alpha
+        // The closed loop's figure of what the matte kept unsure, made with the matte.
+        let unsure = standardize::unsure::share(
+            &matte::coarse(mask, &framing.crop, ow, oh),
+            &alpha,
+            standardize::unsure::cell_px(mask) * framing.crop.scale,
+        );
+        (alpha, unsure)
     };
     let matte_ms = time(&mut || {
         matte_of();
         Ok(())
     })?;
-    let alpha = matte_of();
+    let (alpha, unsure) = matte_of();
     let bg = parse_hex_color(&preset.background.color)?.map(linear);
     let composite_ms = time(&mut || {
         let channels = foreground::linear_channels(&work);
@@ -302,10 +309,13 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
                 &done.report.framing,
                 preset,
                 rgb,
-                &pure,
-                standardize::edges::Context {
-                    matte: on_output.mask.as_ref(),
-                    source: source.as_ref(),
+                verify::Made {
+                    pure_background: &pure,
+                    unsure_share: Some(unsure),
+                    edges: standardize::edges::Context {
+                        matte: on_output.mask.as_ref(),
+                        source: source.as_ref(),
+                    },
                 },
             )
             .map(|_| ())

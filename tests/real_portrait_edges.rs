@@ -1,11 +1,13 @@
 //! The standardised photo's edges on photos of real people (#31, `../shared/portraits`): dark
-//! clothes and dark hair on dark walls, a black shirt on the CHSI blue, a pale jaw on a pale wall.
+//! clothes and dark hair on dark walls, a black shirt on the CHSI blue, a pale jaw on a pale wall,
+//! and a scene the segmentation half took for the person.
 //! Runs natively and in headless Chromium; where `../shared/portraits` is absent (a user's
 //! machine) every test says it skipped and passes.
 
 mod common;
 
 use common::*;
+use gradphoto::checks::{Status, Verdict};
 use image::RgbImage;
 
 #[cfg(target_arch = "wasm32")]
@@ -225,4 +227,39 @@ fn a_pale_jaw_on_a_pale_wall_stays_opaque() {
         (far as f32) < 0.01 * read as f32,
         "{far} of {read} face pixels below the eyes are far from the photo's own"
     );
+}
+
+/// A scene the segmentation half took for the person (#31): beside `arc2face-jackie`'s shoulder
+/// the model's mask is a wide field of middling values over trees and a building, and the matte
+/// kept a block of them on the new colour. The closed loop said the file passed. It now reports
+/// the share of the file kept where the model was unsure, far from what it was sure of
+/// (`output.cutout_unsure`), and warns; a photo against a plain wall keeps almost none.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_scene_the_cut_out_kept_unsure_is_not_called_a_pass() {
+    let (Some(scene), Some(plain)) = (
+        portrait!("arc2face-jackie.png"),
+        portrait!("pulid-lifeifei.jpg"),
+    ) else {
+        return;
+    };
+    let unsure = |img| {
+        let (out, _) = standardised_on(img, [0x00, 0xA3, 0xE6]);
+        let rule = out
+            .report
+            .rules
+            .iter()
+            .find(|r| r.id == "output.cutout_unsure")
+            .cloned()
+            .unwrap();
+        (out.report.verdict, rule)
+    };
+    let (verdict, rule) = unsure(scene);
+    assert_eq!(rule.status, Status::Warn, "{rule:?}");
+    assert_ne!(verdict, Verdict::Pass);
+    assert!(rule.hint_zh.contains("重拍") && rule.hint_en.contains("plain wall"));
+    let (verdict, rule) = unsure(plain);
+    assert_eq!(rule.status, Status::Pass, "{rule:?}");
+    assert!(rule.measured.unwrap() < 0.005, "{rule:?}");
+    assert_eq!(verdict, Verdict::Pass);
 }

@@ -449,19 +449,7 @@ fn the_mapped_closed_loop_reads_the_file_itself() {
         let file = gradphoto::encode_to_spec(image, &preset.output).unwrap();
         let on_output = r.on_output();
         let locate = verify::Locate::Mapped(&on_output);
-        verify::verify(
-            locate,
-            &file,
-            &r.framing,
-            &preset,
-            blue,
-            &r.pure_background,
-            standardize::edges::Context {
-                matte: on_output.mask.as_ref(),
-                source: r.source.as_ref(),
-            },
-        )
-        .unwrap()
+        verify::verify(locate, &file, &r.framing, &preset, blue, r.made(&on_output)).unwrap()
     };
     let (good, rules) = judge(&r.image);
     let status = |rules: &[gradphoto::checks::RuleResult], id: &str| {

@@ -21,6 +21,8 @@
 //! - `boxfilter`: the mean filters the matte and the colour estimates are built on.
 //! - `edges`: how clean the cut-out's edge is on the file (steps, a band of blended colour),
 //!   reported by the closed loop and benchmarked by `scripts/edges.mjs`.
+//! - `unsure`: how much of the file the segmentation kept without being sure of it (a field of
+//!   an outdoor scene beside the shoulder), reported by the closed loop.
 
 pub mod boxfilter;
 pub mod colourline;
@@ -31,6 +33,7 @@ pub mod edges;
 pub mod face;
 pub mod foreground;
 pub mod matte;
+pub mod unsure;
 pub mod verify;
 
 use image::RgbImage;
@@ -130,6 +133,9 @@ pub struct Rendered {
     /// the rows the edge measure reads; full quality): what that measure holds the cut-out's
     /// edge against ([`edges::Context::source`]).
     pub source: Option<RgbImage>,
+    /// The share of the output the matte kept where the segmentation was unsure, far from what
+    /// it was sure of ([`unsure::share`]; full quality).
+    pub unsure_share: Option<f32>,
 }
 
 impl Rendered {
@@ -138,6 +144,19 @@ impl Rendered {
     pub fn on_output(&self) -> Analysis {
         let (width, height) = self.image.dimensions();
         verify::mapped(&self.face, &self.framing, &self.matte, width, height)
+    }
+
+    /// What the closed loop reads from the render beside the file, with `on_output` (from
+    /// [`Rendered::on_output`]) giving the matte over the output.
+    pub fn made<'a>(&'a self, on_output: &'a Analysis) -> verify::Made<'a> {
+        verify::Made {
+            pure_background: &self.pure_background,
+            unsure_share: self.unsure_share,
+            edges: edges::Context {
+                matte: on_output.mask.as_ref(),
+                source: self.source.as_ref(),
+            },
+        }
     }
 }
 
@@ -223,18 +242,8 @@ pub fn standardize_analyzed(
         ClosedLoop::Mapped => verify::Locate::Mapped(&on_output),
         ClosedLoop::Redetect => verify::Locate::Redetect(analyzer),
     };
-    let (measured, rules) = verify::verify(
-        locate,
-        &file,
-        &r.framing,
-        preset,
-        rgb,
-        &r.pure_background,
-        edges::Context {
-            matte: on_output.mask.as_ref(),
-            source: r.source.as_ref(),
-        },
-    )?;
+    let (measured, rules) =
+        verify::verify(locate, &file, &r.framing, preset, rgb, r.made(&on_output))?;
     let any = |status| rules.iter().any(|r| r.status == status);
     report.verdict = if any(crate::checks::Status::Fail) {
         Verdict::Fail
@@ -377,6 +386,16 @@ struct PersonAt<'a> {
 }
 
 impl PersonAt<'_> {
+    /// The side of one mask cell in source pixels (the geometric mean of its two sides): the
+    /// crop's own segmentation's where there is one, which covers the crop's surroundings at the
+    /// crop's scale.
+    fn cell_source_px(&self) -> f32 {
+        match &self.region {
+            Some((mask, c)) => unsure::cell_px(mask) / c.scale,
+            None => unsure::cell_px(self.whole),
+        }
+    }
+
     fn coarse(&self, crop: &crate::framing::Crop, width: u32, height: u32) -> boxfilter::Plane {
         let image_height = self.whole.image_height as f32;
         matte::coarse_with(
@@ -520,6 +539,7 @@ pub fn render(
             face,
             matte: probe_alpha,
             source: None,
+            unsure_share: None,
         });
     }
     let full = |face: &crate::analysis::Face| -> Result<Rendered> {
@@ -537,6 +557,11 @@ pub fn render(
         );
         self::face::floor(&mut alpha, face, &framing, f);
         let source = on_output_grid(&channels, ow, oh, edges_from_row(face, &framing))?;
+        let unsure_share = unsure::share(
+            &person.coarse(&framing.crop, ow, oh),
+            &alpha,
+            person.cell_source_px() * framing.crop.scale,
+        );
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {
             image,
@@ -548,6 +573,7 @@ pub fn render(
             face: face.clone(),
             matte: alpha,
             source: Some(source),
+            unsure_share: Some(unsure_share),
         })
     };
     let rendered = full(&face)?;

@@ -125,6 +125,18 @@ const BUG: Hints = Hints {
     ),
 };
 
+const UNSURE: Hints = Hints {
+    ok: (
+        "人像与原背景分得清楚。",
+        "The cut-out was sure where you end and the old background begins.",
+    ),
+    low: ("", ""),
+    high: (
+        "标准照里有一片区域，模型分不清是人还是原来的背景，可能留下了原背景的景物（树木、建筑等）：请仔细看看标准照，最好在纯色墙前重拍。",
+        "Over part of the standardised photo the cut-out could not tell you from the scene behind you, and may have kept some of it (trees, a building): look at the photo closely, and best retake it in front of a plain wall.",
+    ),
+};
+
 fn range(r: [f32; 2]) -> AllowedRange {
     AllowedRange {
         min: Some(r[0].into()),
@@ -168,19 +180,34 @@ fn at_the_edge(mut r: RuleResult) -> RuleResult {
     r
 }
 
-/// Decode `file`, locate the face on it, judge it. `edges` gives the edge measure the alpha the
-/// file was composited with over the output (as [`mapped`] gives it), to tell a blend from the
-/// photo's own colours, and the photo itself on the output's grid, to tell the cut-out's edge from
-/// the photo's own ([`super::edges`]).
+/// What the render knows of the file that the file's pixels do not say.
+#[derive(Clone, Copy)]
+pub struct Made<'a> {
+    /// Output pixels composited from the flat colour alone ([`super::pure_background`]).
+    pub pure_background: &'a [bool],
+    /// The share of the output the matte kept unsure ([`super::unsure::share`]); `None` where
+    /// it was not measured.
+    pub unsure_share: Option<f32>,
+    /// The alpha the file was composited with over the output (as [`mapped`] gives it), to tell
+    /// a blend from the photo's own colours, and the photo itself on the output's grid, to tell
+    /// the cut-out's edge from the photo's own ([`super::edges`]).
+    pub edges: super::edges::Context<'a>,
+}
+
+/// Decode `file`, locate the face on it, judge it.
 pub fn verify(
     locate: Locate<'_>,
     file: &EncodedJpeg,
     framing: &Framing,
     preset: &Preset,
     background: [u8; 3],
-    pure_background: &[bool],
-    edges: super::edges::Context<'_>,
+    made: Made<'_>,
 ) -> Result<(Option<Measured>, Vec<RuleResult>)> {
+    let Made {
+        pure_background,
+        unsure_share,
+        edges,
+    } = made;
     let t = thresholds(preset);
     let allowed = |id: &str| {
         t.get(id).map(|t| AllowedRange {
@@ -363,6 +390,36 @@ pub fn verify(
             "ΔE",
             "标准照上未能划分背景区域。",
             "The background could not be told apart on the output.",
+        ),
+    });
+    rules.push(match (unsure_share, allowed("output.cutout_unsure")) {
+        (Some(v), Some(a)) => {
+            let mut r = judge_range(
+                "output.cutout_unsure",
+                f64::from(v),
+                "share",
+                a,
+                &UNSURE,
+                None,
+            );
+            // The segmentation's doubt is not proof of a kept scene (a translucent sleeve is
+            // doubtful too): the graduate looks at the file.
+            if r.status == crate::checks::Status::Fail {
+                r.status = crate::checks::Status::Warn;
+            }
+            r
+        }
+        (None, _) => not_evaluated(
+            "output.cutout_unsure",
+            "share",
+            "预览不计算此项。",
+            "The preview does not measure this.",
+        ),
+        (_, None) => not_evaluated(
+            "output.cutout_unsure",
+            "share",
+            "规格未规定此项。",
+            "The preset sets no range for this.",
         ),
     });
     // How many faces the file shows is measured only when the file is searched again; mapped,

@@ -557,10 +557,11 @@ pub fn render(
         );
         self::face::floor(&mut alpha, face, &framing, f);
         let source = on_output_grid(&channels, ow, oh, edges_from_row(face, &framing))?;
+        let (uw, uh, per_output_px) = unsure::grid(ow, oh);
         let unsure_share = unsure::share(
-            &person.coarse(&framing.crop, ow, oh),
+            &person.coarse(&framing.crop, uw, uh),
             &alpha,
-            person.cell_source_px() * framing.crop.scale,
+            person.cell_source_px() * framing.crop.scale * per_output_px,
         );
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {

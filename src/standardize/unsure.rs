@@ -50,6 +50,13 @@ pub fn share(coarse: &Plane, alpha: &Plane, cell_px: f32) -> f32 {
     kept as f32 / (w * h) as f32
 }
 
+/// The grid, for a `width × height` output, that the coarse mask is read on for [`share`]: half
+/// the output's each way, as a mask cell spans five output pixels or more (a quarter of the
+/// work: about 7.5 ms natively on the full output grid).
+pub fn grid(width: u32, height: u32) -> (u32, u32, f32) {
+    (width.div_ceil(2), height.div_ceil(2), 0.5)
+}
+
 /// The side of one of `mask`'s cells in pixels of the image it covers (the geometric mean of the
 /// cell's two sides).
 pub fn cell_px(mask: &PersonMask) -> f32 {

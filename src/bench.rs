@@ -256,11 +256,12 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
         );
         standardize::face::floor(&mut alpha, face, &framing, f);
         // The closed loop's figure of what the matte kept unsure, made with the matte.
-        let (uw, uh, per_output_px) = standardize::unsure::grid(ow, oh);
         let unsure = standardize::unsure::share(
-            &matte::coarse(mask, &framing.crop, uw, uh),
+            |w, h| matte::coarse(mask, &framing.crop, w, h),
             &alpha,
-            standardize::unsure::cell_px(mask) * framing.crop.scale * per_output_px,
+            standardize::unsure::cell_px(mask) * framing.crop.scale,
+            ow,
+            oh,
         );
         (alpha, unsure)
     };

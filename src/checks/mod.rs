@@ -146,7 +146,7 @@ pub(crate) struct Context<'a> {
 const STATS_SIDE: u32 = 512;
 
 impl Context<'_> {
-    /// Judge `measured` against the rule's threshold.
+    /// Judge `measured` against the rule's threshold ([`judge_threshold`]).
     pub fn judge(
         &self,
         id: &'static str,
@@ -155,51 +155,7 @@ impl Context<'_> {
         hints: &Hints,
         region: Option<BoxF>,
     ) -> RuleResult {
-        let Some(t) = self.thresholds.get(id) else {
-            return no_threshold(id, unit);
-        };
-        let mut result = judge_range(
-            id,
-            measured,
-            unit,
-            AllowedRange {
-                min: t.min,
-                max: t.max,
-            },
-            hints,
-            region,
-        );
-        if t.screening {
-            // A screening measure points at something to look at; it rejects only in its
-            // confident band, where no acceptable photo it was tuned on reads.
-            let confident = t.fail_min.is_some_and(|m| measured < m)
-                || t.fail_max.is_some_and(|m| measured > m);
-            if result.status == Status::Fail && !confident {
-                result.status = Status::Warn;
-            } else if result.status == Status::Fail {
-                result
-                    .hint_zh
-                    .push_str("（读数远超合格照片的范围：请按此修改后重拍。）");
-                result.hint_en.push_str(
-                    " (The reading is far beyond what acceptable photos read: change this and retake.)",
-                );
-            }
-        } else if let Some(tol) = t.tolerance {
-            let near = t.min.is_none_or(|m| measured >= m - tol)
-                && t.max.is_none_or(|m| measured <= m + tol);
-            if result.status == Status::Fail && near {
-                // Within the estimator's own error: say so, so a user already doing it right is
-                // not sent chasing a bias.
-                result.status = Status::Warn;
-                result
-                    .hint_zh
-                    .push_str("（在测量误差范围内：如已做到，可忽略此提示。）");
-                result
-                    .hint_en
-                    .push_str(" (Within the measurement's error: if you already do, ignore this.)");
-            }
-        }
-        result
+        judge_threshold(&self.thresholds, id, measured, unit, hints, region)
     }
 
     /// Pixels of `small` labelled `region`.
@@ -214,6 +170,64 @@ impl Context<'_> {
             .map(|(_, p)| p.0)
             .collect()
     }
+}
+
+/// Judge `measured` against rule `id`'s threshold in `thresholds`: out of its range a `fail`,
+/// except a screening measure outside its confident band and a value within the estimator's
+/// tolerance, which warn (`not_evaluated` where the preset has no threshold for it).
+pub(crate) fn judge_threshold(
+    thresholds: &BTreeMap<String, Threshold>,
+    id: &'static str,
+    measured: f64,
+    unit: &'static str,
+    hints: &Hints,
+    region: Option<BoxF>,
+) -> RuleResult {
+    let Some(t) = thresholds.get(id) else {
+        return no_threshold(id, unit);
+    };
+    let mut result = judge_range(
+        id,
+        measured,
+        unit,
+        AllowedRange {
+            min: t.min,
+            max: t.max,
+        },
+        hints,
+        region,
+    );
+    if t.screening {
+        // A screening measure points at something to look at; it rejects only in its
+        // confident band, where no acceptable photo it was tuned on reads.
+        let confident =
+            t.fail_min.is_some_and(|m| measured < m) || t.fail_max.is_some_and(|m| measured > m);
+        if result.status == Status::Fail && !confident {
+            result.status = Status::Warn;
+        } else if result.status == Status::Fail {
+            result
+                .hint_zh
+                .push_str("（读数远超合格照片的范围：请按此修改后重拍。）");
+            result.hint_en.push_str(
+                " (The reading is far beyond what acceptable photos read: change this and retake.)",
+            );
+        }
+    } else if let Some(tol) = t.tolerance {
+        let near =
+            t.min.is_none_or(|m| measured >= m - tol) && t.max.is_none_or(|m| measured <= m + tol);
+        if result.status == Status::Fail && near {
+            // Within the estimator's own error: say so, so a user already doing it right is
+            // not sent chasing a bias.
+            result.status = Status::Warn;
+            result
+                .hint_zh
+                .push_str("（在测量误差范围内：如已做到，可忽略此提示。）");
+            result
+                .hint_en
+                .push_str(" (Within the measurement's error: if you already do, ignore this.)");
+        }
+    }
+    result
 }
 
 /// The upper middle of `values` (the one at `len / 2` once sorted), selected without sorting them

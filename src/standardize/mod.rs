@@ -557,11 +557,12 @@ pub fn render(
         );
         self::face::floor(&mut alpha, face, &framing, f);
         let source = on_output_grid(&channels, ow, oh, edges_from_row(face, &framing))?;
-        let (uw, uh, per_output_px) = unsure::grid(ow, oh);
         let unsure_share = unsure::share(
-            &person.coarse(&framing.crop, uw, uh),
+            |w, h| person.coarse(&framing.crop, w, h),
             &alpha,
-            person.cell_source_px() * framing.crop.scale * per_output_px,
+            person.cell_source_px() * framing.crop.scale,
+            ow,
+            oh,
         );
         let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
         Ok(Rendered {

@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use super::crop::Framing;
 use crate::analysis::{Analysis, Analyzer, Face, PersonMask, Point};
-use crate::checks::{judge_range, not_evaluated, scene_rules, AllowedRange, Hints, RuleResult};
+use crate::checks::{
+    judge_range, judge_threshold, not_evaluated, scene_rules, AllowedRange, Hints, RuleResult,
+};
 use crate::colour::{delta_e, lab};
 use crate::encode::EncodedJpeg;
 use crate::error::Result;
@@ -392,34 +394,22 @@ pub fn verify(
             "The background could not be told apart on the output.",
         ),
     });
-    rules.push(match (unsure_share, allowed("output.cutout_unsure")) {
-        (Some(v), Some(a)) => {
-            let mut r = judge_range(
-                "output.cutout_unsure",
-                f64::from(v),
-                "share",
-                a,
-                &UNSURE,
-                None,
-            );
-            // The segmentation's doubt is not proof of a kept scene (a translucent sleeve is
-            // doubtful too): the graduate looks at the file.
-            if r.status == crate::checks::Status::Fail {
-                r.status = crate::checks::Status::Warn;
-            }
-            r
-        }
-        (None, _) => not_evaluated(
+    // A screening measure in the preset (warns, never fails): the segmentation's doubt is not
+    // proof of a kept scene, as a translucent sleeve is doubtful too.
+    rules.push(match unsure_share {
+        Some(v) => judge_threshold(
+            &t,
+            "output.cutout_unsure",
+            f64::from(v),
+            "share",
+            &UNSURE,
+            None,
+        ),
+        None => not_evaluated(
             "output.cutout_unsure",
             "share",
             "预览不计算此项。",
             "The preview does not measure this.",
-        ),
-        (_, None) => not_evaluated(
-            "output.cutout_unsure",
-            "share",
-            "规格未规定此项。",
-            "The preset sets no range for this.",
         ),
     });
     // How many faces the file shows is measured only when the file is searched again; mapped,

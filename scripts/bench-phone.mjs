@@ -7,8 +7,8 @@
 //
 // For each profile: first paint, page ready, the camera guide live (from opening the page, the
 // camera opened as soon as the page allows), guide frames per second over 5 s, a 12 MP album pick
-// → first visible feedback (the photo or a status on screen) → result (the flow at 已自检), the
-// longest main-thread task, and the second visit's guide. The flow is walked to 待上传 (paid)
+// → first visible feedback (the photo or a status on screen) → the photo shown → result (the flow
+// at 已自检), the longest main-thread task, and the second visit's guide. The flow is walked to 待上传 (paid)
 // once, unthrottled, and each profile starts from that saved progress.
 //
 // CDP throttles the page's thread; Chromium slows a dedicated worker less (measured here with the
@@ -92,7 +92,7 @@ async function loopMs(page) {
  * observer), not when the harness next looks: on a throttled page that look costs 100–400 ms.
  */
 const INSTRUMENT = () => {
-  window.__bench = { longest: 0, tasks: [], stageAt: {}, pickAt: null, feedbackAt: null, readyAt: null, guideAt: null, cameraAt: null };
+  window.__bench = { longest: 0, tasks: [], stageAt: {}, pickAt: null, feedbackAt: null, shownAt: null, readyAt: null, guideAt: null, cameraAt: null };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       window.__bench.longest = Math.max(window.__bench.longest, e.duration);
@@ -131,7 +131,14 @@ const INSTRUMENT = () => {
       const el = document.getElementById(id);
       if (el) new MutationObserver(seen).observe(el, { attributes: true, childList: true, characterData: true, subtree: true });
     }
-    document.getElementById('photo-file')?.addEventListener('change', () => { window.__bench.pickAt = performance.now(); window.__bench.feedbackAt = null; }, { capture: true });
+    // The picked photo itself on screen (its preview while it is checked).
+    const preview = document.getElementById('pick-preview');
+    if (preview) {
+      new MutationObserver(() => {
+        if (window.__bench.pickAt != null && !preview.hidden) window.__bench.shownAt ??= performance.now();
+      }).observe(preview, { attributes: true, attributeFilter: ['hidden'] });
+    }
+    document.getElementById('photo-file')?.addEventListener('change', () => { window.__bench.pickAt = performance.now(); window.__bench.feedbackAt = null; window.__bench.shownAt = null; }, { capture: true });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch); else watch();
 };
@@ -228,6 +235,7 @@ async function profile(state, rate) {
     guideLive: first.guideLive,
     fps,
     feedback: b.feedbackAt - b.pickAt,
+    shown: b.shownAt == null ? null : b.shownAt - b.pickAt,
     result: resultAt - b.pickAt,
     longest: b.longest,
     secondGuideLive: second.guideLive,
@@ -257,6 +265,7 @@ line('page ready, ms', (r) => ms(r.ready));
 line('camera guide live (from opening), ms', (r) => ms(r.guideLive));
 line('guide frames per second', (r) => r.fps.toFixed(1));
 line('12 MP pick → first visible feedback, ms', (r) => ms(r.feedback));
+line('12 MP pick → the photo shown, ms', (r) => (r.shown == null ? '–' : ms(r.shown)));
 line('12 MP pick → result, ms', (r) => ms(r.result));
 line('… scaled to a worker as slow as the page, ms', (r) => {
   if (!base1 || r.rate === 1) return ms(r.result);

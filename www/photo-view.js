@@ -16,6 +16,7 @@ import { keepJpeg, clearJpegs } from './store.js';
 export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle, say, render, setStdUrl, nextPaint }) {
   const PRESET = preset;
   const SHOT_SIDE = 960; // the checked photo's preview, long side in canvas pixels
+  const PICK_PREVIEW_SIDE = 360; // the picked photo while it is checked, long side in canvas pixels
   const STAGES = ['decode', 'analyse', 'check', 'standardise']; // as the worker names them
 
   let analyzerPromise = null;
@@ -143,10 +144,21 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
     if (!file) return;
     const mine = ++latest;
     stopCamera();
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    // Rust reads the headers first (no pixels: milliseconds even for 12 MP): a file that is no
-    // photo is a typed error here, and the upright size sizes the preview.
-    const size = info(bytes);
+    // Said at once: reading and shrinking a 12 MP file takes a few hundred ms on a slow phone
+    // before its preview can show, and nothing on screen said the pick had registered.
+    $('photo-status').textContent = t('analysing');
+    hidePickPreview();
+    let bytes;
+    let size;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+      // Rust reads the headers first (no pixels: milliseconds even for 12 MP): a file that is no
+      // photo is a typed error here, and the upright size sizes the preview.
+      size = info(bytes);
+    } catch (e) {
+      if (mine === latest) $('photo-status').textContent = '';
+      throw e;
+    }
     const k = Math.min(1, SHOT_SIDE / Math.max(size.width, size.height));
     let bitmap = null;
     try {
@@ -159,7 +171,30 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
         ? await checkerReady.preview(file, width, height)
         : await createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
     } catch { /* Rust decodes it anyway */ }
-    await processPhoto({ bytes, bitmap, size, mine });
+    // The photo shows beside the status while it is checked (the result's own copy comes with
+    // the checklist).
+    if (bitmap && mine === latest) showPickPreview(bitmap);
+    try {
+      await processPhoto({ bytes, bitmap, size, mine });
+    } finally {
+      if (mine === latest) hidePickPreview();
+    }
+  }
+
+  /** The picked photo, small, under the photo step's buttons while it is checked. */
+  function showPickPreview(bitmap) {
+    const canvas = $('pick-preview');
+    const k = PICK_PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height);
+    canvas.width = Math.max(1, Math.round(bitmap.width * k));
+    canvas.height = Math.max(1, Math.round(bitmap.height * k));
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    canvas.hidden = false;
+  }
+
+  function hidePickPreview() {
+    const canvas = $('pick-preview');
+    canvas.hidden = true;
+    canvas.width = 0; // its pixels are not kept once hidden
   }
 
   /** One photo through Rust: the pre-check report and the standardised photo from one analysis. */

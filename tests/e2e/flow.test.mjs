@@ -562,6 +562,12 @@ test('a file that is no photo shows a typed error and the page keeps working; up
       const s = status.dataset.stage;
       if (s && window.__stages.at(-1) !== s) window.__stages.push(s);
     }).observe(status, { attributes: true, attributeFilter: ['data-stage'] });
+    // The picked photo shown while it is checked: when, and its size.
+    window.__previews = [];
+    const preview = document.getElementById('pick-preview');
+    new MutationObserver(() => {
+      if (!preview.hidden) window.__previews.push({ width: preview.width, height: preview.height, stage: document.body.dataset.stage });
+    }).observe(preview, { attributes: true, attributeFilter: ['hidden'] });
     window.__longest = 0;
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); })
       .observe({ type: 'longtask' });
@@ -572,11 +578,19 @@ test('a file that is no photo shows a typed error and the page keeps working; up
   const used = (await allowed(page)).prechecks_used;
   await page.setInputFiles('#photo-file', photo('astronaut.png'));
   await page.setInputFiles('#photo-file', twelve);
+  // What the graduate sees while it is checked (a screenshot only if the moment is caught).
+  await page.waitForSelector('#pick-preview:not([hidden])', { timeout: 30_000 })
+    .then(() => screenshot(page, '04-photo-checking', '#step-photo'), () => {});
   await waitStage(page, 'standardised', 240_000);
   await page.waitForFunction(() => !document.getElementById('photo-file').disabled);
   assert.equal((await allowed(page)).prechecks_used, used + 1, 'only the photo picked last was checked');
   assert.deepEqual(await page.$eval('#shot', (c) => [c.width, c.height]), [720, 960], 'the photo shown is the one picked last (the 12 MP one, not the 512×512 first)');
   assert.equal(await page.isHidden('#photo-msg'), true, 'superseding is not an error');
+  // The 12 MP photo was shown, small, before its result (the flow still at 已付款), and is gone
+  // once the result shows it.
+  const previews = await page.evaluate(() => window.__previews);
+  assert.ok(previews.some((p) => p.width === 270 && p.height === 360 && p.stage === 'paid'), `previews: ${JSON.stringify(previews)}`);
+  assert.equal(await page.isHidden('#pick-preview'), true);
   const stages = await page.evaluate(() => window.__stages);
   assert.deepEqual(stages.slice(-4), ['decode', 'analyse', 'check', 'standardise'], `stages shown: ${stages}`);
   const longest = await page.evaluate(() => window.__longest);

@@ -123,7 +123,13 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
         resizeQuality: 'high',
       });
       stopCamera();
-      await processPhoto({ capture: { bitmap: full, facing }, bitmap, size, mine });
+      // The photo just taken stays on screen while it is checked (the viewfinder has closed).
+      showPickPreview(bitmap);
+      try {
+        await processPhoto({ capture: { bitmap: full, facing }, bitmap, size, mine });
+      } finally {
+        if (mine === latest) hidePickPreview();
+      }
       return;
     }
     const frame = grabFrame(video); // full resolution, read on the page (no OffscreenCanvas)
@@ -181,7 +187,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
     }
   }
 
-  /** The picked photo, small, under the photo step's buttons while it is checked. */
+  /** The picked or taken photo, small, under the photo step's buttons while it is checked. */
   function showPickPreview(bitmap) {
     const canvas = $('pick-preview');
     const k = PICK_PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height);

@@ -153,8 +153,17 @@ async function captureFromCamera(page, timings, shot = null) {
   assert.deepEqual(frame, await page.$eval('#video', (v) => [v.videoWidth, v.videoHeight]));
   if (shot) await screenshot(page, shot, '#step-photo');
   t0 = Date.now();
+  // The photo taken stays on screen, small, while it is checked (the viewfinder closes).
+  await page.evaluate(() => {
+    window.__captureShown = false;
+    const preview = document.getElementById('pick-preview');
+    new MutationObserver(() => { if (!preview.hidden && preview.width > 0) window.__captureShown = true; })
+      .observe(preview, { attributes: true, attributeFilter: ['hidden'] });
+  });
   await page.click('#capture');
   await waitStage(page, 'standardised', 240_000);
+  assert.ok(await page.evaluate(() => window.__captureShown), 'the photo taken was shown while it was checked');
+  assert.equal(await page.isHidden('#pick-preview'), true);
   timings.push(`capture → check + standardise ${Date.now() - t0} ms (in page: ${await page.textContent('#photo-status')})`);
   return guide;
 }

@@ -123,13 +123,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
         resizeQuality: 'high',
       });
       stopCamera();
-      // The photo just taken stays on screen while it is checked (the viewfinder has closed).
-      showPickPreview(bitmap);
-      try {
-        await processPhoto({ capture: { bitmap: full, facing }, bitmap, size, mine });
-      } finally {
-        if (mine === latest) hidePickPreview();
-      }
+      await processPhoto({ capture: { bitmap: full, facing }, bitmap, size, mine });
       return;
     }
     const frame = grabFrame(video); // full resolution, read on the page (no OffscreenCanvas)
@@ -177,14 +171,7 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
         ? await checkerReady.preview(file, width, height)
         : await createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
     } catch { /* Rust decodes it anyway */ }
-    // The photo shows beside the status while it is checked (the result's own copy comes with
-    // the checklist).
-    if (bitmap && mine === latest) showPickPreview(bitmap);
-    try {
-      await processPhoto({ bytes, bitmap, size, mine });
-    } finally {
-      if (mine === latest) hidePickPreview();
-    }
+    await processPhoto({ bytes, bitmap, size, mine });
   }
 
   /** The picked or taken photo, small, under the photo step's buttons while it is checked. */
@@ -209,6 +196,9 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
     // the flow's state stay as they were.
     let out;
     let ms;
+    // The picked or taken photo shows under the buttons while it is checked (the viewfinder has
+    // closed; the result's own copy comes with the checklist).
+    if (bitmap && mine === latest) showPickPreview(bitmap);
     try {
       $('photo-status').textContent = t('analysing');
       const a = await checker();
@@ -235,11 +225,12 @@ export function createPhotoView({ $, t, view, preset, lang, flow, apply, settle,
       ms = performance.now() - t0;
       if (mine !== latest) throw superseded; // the page's own analyzer cannot be interrupted
     } catch (e) {
-      if (mine === latest) { $('photo-status').textContent = ''; delete $('photo-status').dataset.stage; }
+      if (mine === latest) { $('photo-status').textContent = ''; delete $('photo-status').dataset.stage; hidePickPreview(); }
       bitmap?.close();
       capture?.bitmap.close(); // a no-op once handed to the worker
       throw e;
     }
+    hidePickPreview(); // the result shows the photo from here on
     // The three events of one photo are applied together and the page drawn once (settle below).
     apply({ type: 'photo_captured', photo: `cap-${Date.now()}` }, { quiet: true });
     clearJpegs();

@@ -559,7 +559,7 @@ fn summary(r: &StandardizeReport) -> String {
             });
         let figure = |v: Option<f32>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
         format!(
-            "{crown}, eyes {:.0} px, face {:.0} px wide; edge steps {} px, band {} over {} columns ({} against the photo's own edge: steps {} px, band {})",
+            "{crown}, eyes {:.0} px, face {:.0} px wide; edge steps {} px, band {} over {} columns ({} against the photo's own edge: steps {} px, band {}; the edge {} px outside the photo's)",
             m.eye_line_px,
             m.face_width_px,
             figure(m.edges.steps_px),
@@ -568,6 +568,7 @@ fn summary(r: &StandardizeReport) -> String {
             m.edges.against_source,
             figure(m.edges.photo_steps_px),
             figure(m.edges.photo_band_share),
+            figure(m.edges.outside_px),
         )
     });
     format!("{file}; {geometry}; verdict {:?}", r.verdict)

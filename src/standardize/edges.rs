@@ -49,6 +49,11 @@ pub struct EdgeQuality {
     /// photographed edge reads, uncut); `None` where too few were read.
     pub photo_steps_px: Option<f32>,
     pub photo_band_share: Option<f32>,
+    /// How far the output's edge lies outside the photo's own, px (the median over the columns
+    /// read against the photo; negative: inside). A cut-out that keeps a strip of the old wall
+    /// along the shoulder shows it as a rim of the wall's colour on the new one, which neither
+    /// the steps nor the band see; `None` where too few columns were read against the photo.
+    pub outside_px: Option<f32>,
 }
 
 /// Colour distance (RGB, 0–441) under which a pixel is the flat background.
@@ -70,6 +75,8 @@ const FLAT: f32 = 0.08;
 const OPAQUE: f32 = 0.97;
 /// Pixels dwelling part-way that make a column's plateau.
 const PLATEAU: usize = 2;
+/// Fewest columns read against the photo for the output's edge to be placed against its own.
+const MIN_OUTSIDE: usize = 8;
 
 /// What the edge measure reads beside the image, where known.
 #[derive(Debug, Clone, Copy, Default)]
@@ -218,6 +225,7 @@ pub fn measure(
     let (mut columns, mut plateaus, mut against_source) = (0, 0, 0);
     let (mut residuals, mut own_residuals) = (Vec::new(), Vec::new());
     let (mut photo_plateaus, mut photo_residuals) = (0, Vec::new());
+    let mut outside = Vec::new();
     for run in runs.iter().filter(|r| r.len() >= 3) {
         let rows: Vec<f32> = run.iter().map(|c| c.row).collect();
         let smooth = gaussian(&rows, SMOOTH_SIGMA);
@@ -239,6 +247,7 @@ pub fn measure(
             against_source += usize::from(c.source.is_some());
             let beyond_source = c.source.is_none_or(|s| c.plateau > s.1);
             photo_plateaus += usize::from(c.source.is_some_and(|s| s.1 >= PLATEAU));
+            outside.extend(c.source.map(|s| s.0 - c.row));
             plateaus += usize::from(c.plateau >= PLATEAU && beyond_source);
             if run.len() >= MIN_RUN && (RUN_MARGIN..run.len() - RUN_MARGIN).contains(&i) {
                 residuals.push(rows[i] - smooth[i]);
@@ -265,6 +274,11 @@ pub fn measure(
             .then(|| rms(&photo_residuals)),
         photo_band_share: (against_source > 0)
             .then(|| photo_plateaus as f32 / against_source as f32),
+        outside_px: if outside.len() >= MIN_OUTSIDE {
+            crate::checks::median(&mut outside)
+        } else {
+            None
+        },
     }
 }
 
@@ -452,6 +466,29 @@ mod tests {
         // The photo itself reads as the output would alone.
         assert!(q.photo_band_share.unwrap() > 0.9, "{q:?}");
         assert!(q.photo_steps_px.unwrap() > 0.5, "{q:?}");
+    }
+
+    #[test]
+    fn a_strip_of_the_old_wall_kept_along_the_shoulder_is_read_as_outside() {
+        // Photographed on a dark grey wall; the cut-out keeps two rows of that wall above the
+        // shoulder (a dark rim on blue), or cuts two rows into the shoulder.
+        let dark = [90, 90, 90];
+        let source = shoulders_on(dark, slope, 1);
+        let faithful = against(&shoulders(slope, 1), &source);
+        assert!(faithful.outside_px.unwrap().abs() < 0.2, "{faithful:?}");
+        let mut rim = shoulders(slope, 1);
+        for x in 0..480 {
+            let top = slope(x as f32 + 0.5).round() as u32;
+            for y in top - 2..top {
+                rim.put_pixel(x, y, image::Rgb(dark));
+            }
+        }
+        let kept = against(&rim, &source);
+        assert!((kept.outside_px.unwrap() - 2.0).abs() < 0.4, "{kept:?}");
+        let cut = against(&shoulders(|x| slope(x) + 2.0, 1), &source);
+        assert!((cut.outside_px.unwrap() + 2.0).abs() < 0.4, "{cut:?}");
+        // Without the photo there is nothing to place the edge against.
+        assert_eq!(read(&rim, None).outside_px, None);
     }
 
     #[test]

@@ -238,7 +238,8 @@ fn cutout(analyzer: &Analyzer, image: &RgbImage, preset: &Preset) -> Result<Cuto
     let old = foreground::old_background(&channels, &r.matte);
     // Over black with no corrections, the composite is αF: divided by α where α is not tiny it
     // is the person's colour (decontaminated); elsewhere the photo's own.
-    let premultiplied = foreground::composite(channels.clone(), &r.matte, old, [0.0; 3], [1.0; 3]);
+    let premultiplied =
+        foreground::composite(channels.clone(), &r.matte, None, old, [0.0; 3], [1.0; 3]);
     let person = std::array::from_fn(|c| {
         let data = (0..truth.data.len())
             .map(|k| {

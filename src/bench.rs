@@ -248,13 +248,17 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
             &matte::coarse(mask, &framing.crop, ww, wh),
             &matte::FULL,
         );
-        let mut alpha = standardize::colourline::decide(
+        let standardize::colourline::Decided {
+            mut alpha,
+            mut blend,
+        } = standardize::colourline::decide_with_blend(
             &foreground::linear_channels(&work),
             &refined,
             standardize::eyes_row(face, &framing, f),
             standardize::chin_row(face, &framing, f),
         );
         standardize::face::floor(&mut alpha, face, &framing, f);
+        standardize::face::floor(&mut blend, face, &framing, f);
         // The closed loop's figure of what the matte kept unsure, made with the matte.
         let unsure = standardize::unsure::share(
             |w, h| matte::coarse(mask, &framing.crop, w, h),
@@ -263,25 +267,25 @@ fn standardize_stages(c: &Ctx, time: &Timer) -> Result<StandardizeTimings> {
             ow,
             oh,
         );
-        (alpha, unsure)
+        (alpha, blend, unsure)
     };
     let matte_ms = time(&mut || {
         matte_of();
         Ok(())
     })?;
-    let (alpha, unsure) = matte_of();
+    let (alpha, blend, unsure) = matte_of();
     let bg = parse_hex_color(&preset.background.color)?.map(linear);
     let composite_ms = time(&mut || {
         let channels = foreground::linear_channels(&work);
         let old = foreground::old_background(&channels, &alpha);
-        foreground::composite(channels, &alpha, old, bg, gains);
+        foreground::composite(channels, &alpha, Some(&blend), old, bg, gains);
         Ok(())
     })?;
     let channels = foreground::linear_channels(&work);
     // The photo's own channels stay for the edge measure's copy, as the render keeps them.
     let own_channels = channels.clone();
     let old = foreground::old_background(&channels, &alpha);
-    let [r, g, b] = foreground::composite(channels, &alpha, old, bg, gains);
+    let [r, g, b] = foreground::composite(channels, &alpha, Some(&blend), old, bg, gains);
     let edges_from = standardize::edges_from_row(face, &framing);
     let downscale_ms = if (ww, wh) == (ow, oh) {
         0.0

@@ -155,6 +155,72 @@ fn a_black_shirt_on_blue_has_neither_a_band_nor_steps() {
     assert!(edges.steps_px.unwrap() <= 0.3, "{edges:?}");
 }
 
+/// A dark garment photographed against a light wall: the pixels along its edge are part garment,
+/// part wall. Steepened to opaque below the chin, they used to be pasted as they were, and on
+/// #00A3E6 the wall's share showed as a light line a pixel wide along the shoulder
+/// (`deepface-img25`'s jacket: 62 of 283 columns; `ppp-000`'s: 17 of 285). Their colour is now
+/// unmixed with the share colour reads in them (`colourline::Decided::blend`). A column has a
+/// rim where a pixel near its edge is lighter than both the background and the garment a few
+/// rows in.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_dark_garment_on_a_light_wall_keeps_no_light_rim() {
+    for (name, img) in [
+        ("deepface-img25", portrait!("deepface-img25.jpg")),
+        ("ppp-000", portrait!("ppp-000.jpg")),
+    ] {
+        let Some(img) = img else {
+            return;
+        };
+        let (columns, rims) = light_rim(img, [0, 163, 230]);
+        assert!(
+            columns >= 100,
+            "{name}: {columns} dark garment columns read"
+        );
+        assert!(
+            rims * 50 <= columns,
+            "{name}: a light rim in {rims} of {columns} columns"
+        );
+    }
+}
+
+/// `img` standardised on `background`: of the columns that come down from it below the eyes onto
+/// a dark garment, how many have a pixel near that edge lighter than both.
+fn light_rim(img: RgbImage, background: [u8; 3]) -> (usize, usize) {
+    let (out, distance) = standardised_on(img, background);
+    let m = out.report.measured.unwrap();
+    let image = &out.image;
+    let luma =
+        |p: [u8; 3]| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
+    let wall = luma(background);
+    let from = (m.eye_line_px + 0.6 * m.face_width_px) as u32;
+    let (mut columns, mut rims) = (0, 0);
+    for x in 0..image.width() {
+        // Columns that come down from the background onto the garment (not those already on
+        // the person, the neck or the face, where they start).
+        if distance(x, from) >= 30.0 {
+            continue;
+        }
+        let Some(first) = (from..image.height() - 16).find(|&y| distance(x, y) >= 30.0) else {
+            continue;
+        };
+        let mut inside: Vec<f32> = (first + 8..first + 14)
+            .map(|y| luma(image.get_pixel(x, y).0))
+            .collect();
+        inside.sort_by(f32::total_cmp);
+        let garment = inside[inside.len() / 2];
+        if garment > wall - 40.0 {
+            continue; // not a dark garment
+        }
+        columns += 1;
+        let lightest = (first.saturating_sub(2)..first + 4)
+            .map(|y| luma(image.get_pixel(x, y).0))
+            .fold(f32::MIN, f32::max);
+        rims += usize::from(lightest > wall.max(garment) + 25.0);
+    }
+    (columns, rims)
+}
+
 /// `pulid-liuyifei`: pale make-up against a pale blue-grey wall. The person mask's edge along
 /// her jaw was a ramp as wide as its cells, which colour could not decide, and composited on
 /// blue a quarter of the face beside the mouth was translucent. Inside the face mesh's outline

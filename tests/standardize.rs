@@ -194,7 +194,7 @@ fn no_fringe_of_the_old_background_around_the_hair() {
     });
     let naive_fringe = green_fringe(naive);
     let old = foreground::old_background(&channels, &alpha);
-    let clean = foreground::composite(channels.clone(), &alpha, old, blue_lin, [1.0; 3]);
+    let clean = foreground::composite(channels.clone(), &alpha, None, old, blue_lin, [1.0; 3]);
     let clean_fringe = green_fringe(
         (0..(w * h) as usize)
             .map(|k| std::array::from_fn(|c| gradphoto::colour::srgb(clean[c].data[k]))),

@@ -57,21 +57,46 @@ const STEEPEN_FADE: f32 = 24.0;
 /// as well: clothing is opaque, and the blends colour reads there are the garment's own shading
 /// or the wall's light patches (a white T-shirt's sleeve against a white cloth, smeared into the
 /// new colour). Above the chin the blends colour reads stay: hair is soft.
+///
+/// Steepening decides how much of each pixel is composited, not what it is made of: a pixel
+/// colour reads as 70 % shoulder and 30 % of a light wall is made opaque, and pasted as it is it
+/// shows the wall's share, a light rim a pixel wide along the shoulder on the new colour (and a
+/// dark one from a dark wall). So [`decide_with_blend`] also gives the alpha before steepening,
+/// which the composite unmixes the pixel's colour with ([`super::foreground::composite`]).
 pub fn decide(
     channels: &[Plane; 3],
     alpha: &Plane,
     undecided_from: f32,
     clothing_from: f32,
 ) -> Plane {
+    decide_with_blend(channels, alpha, undecided_from, clothing_from).alpha
+}
+
+/// The matte [`decide`] makes and, beside it, each pixel's share of the person as colour (or,
+/// where colour cannot decide, the guided filter) reads it, before steepening.
+pub struct Decided {
+    /// What is composited: steepened as [`decide`] says.
+    pub alpha: Plane,
+    /// What the pixel's colour is unmixed with.
+    pub blend: Plane,
+}
+
+/// [`decide`], with the alpha before steepening beside it ([`Decided`]).
+pub fn decide_with_blend(
+    channels: &[Plane; 3],
+    alpha: &Plane,
+    undecided_from: f32,
+    clothing_from: f32,
+) -> Decided {
     let (w, h) = (alpha.width, alpha.height);
     let (person, person_share) = local_mean(channels, alpha, |a| a >= SURE_PERSON, [0.0; 3]);
     let (wall, wall_share) = local_mean(channels, alpha, |a| a <= SURE_WALL, [0.0; 3]);
     let up = Upsampler::new(SUBSAMPLE, wall_share.width, wall_share.height, w, h);
-    let data = (0..w * h)
+    let (data, blend): (Vec<f32>, Vec<f32>) = (0..w * h)
         .map(|k| {
             let a = alpha.data[k];
             if a <= 0.0 || a >= 1.0 {
-                return a;
+                return (a, a);
             }
             let (x, y) = (k % w, k / w);
             // How far each steepening applies here: of what colour decides, none above the chin
@@ -84,7 +109,8 @@ pub fn decide(
                 weight * s + (1.0 - weight) * a
             };
             if up.at(&person_share, x, y) < MIN_SHARE || up.at(&wall_share, x, y) < MIN_SHARE {
-                return steepened(0.0);
+                let a = steepened(0.0);
+                return (a, a);
             }
             let f: [f32; 3] = std::array::from_fn(|c| up.at(&person[c], x, y));
             let b: [f32; 3] = std::array::from_fn(|c| up.at(&wall[c], x, y));
@@ -93,7 +119,8 @@ pub fn decide(
             let n2: f32 = d.iter().map(|v| v * v).sum();
             let contrast = n2.sqrt();
             if contrast < CONTRAST.0 {
-                return steepened(0.0);
+                let a = steepened(0.0);
+                return (a, a);
             }
             let a = steepened(smoothstep(CONTRAST.0, CONTRAST.1, contrast));
             let t = (0..3).map(|c| (i[c] - b[c]) * d[c]).sum::<f32>() / n2;
@@ -117,10 +144,18 @@ pub fn decide(
             }
             let mixed = trust * by_colour + (1.0 - trust) * a;
             let s = smoothstep(0.5 - STEEPEN, 0.5 + STEEPEN, mixed).min(0.999);
-            clothing * s + (1.0 - clothing) * mixed
+            let alpha = clothing * s + (1.0 - clothing) * mixed;
+            // What the pixel is made of: colour's reading as far as it is trusted, on clothing
+            // (from the chin down, as its steepening). Above, hair beside the cheek: its strands
+            // are darker than the local mean colour reads them against, and unmixed with
+            // colour's share they showed as a dark, jagged outline.
+            (alpha, alpha + clothing * trust * (by_colour - alpha))
         })
-        .collect();
-    Plane::new(w, h, data)
+        .unzip();
+    Decided {
+        alpha: Plane::new(w, h, data),
+        blend: Plane::new(w, h, blend),
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +241,62 @@ mod tests {
             let before = alpha.data[y * 96 + 48];
             assert_eq!(at(y) >= 0.5, before >= 0.5, "row {y}: {before} → {}", at(y));
         }
+    }
+
+    #[test]
+    fn a_blend_steepened_to_opaque_is_composited_as_the_person_not_the_wall() {
+        // A dark shirt on a light wall; the shirt's first row is 70 % shirt, 30 % wall (in
+        // linear light), as a photographed edge leaves it. Below the chin that row is made
+        // opaque; pasted as it is, it would be a light line along the shirt on the new colour.
+        let (wall, shirt) = ([210u8, 215, 220], [20u8, 20, 24]);
+        let lin = crate::colour::linear_table();
+        let srgb = crate::colour::srgb;
+        let mixed: [u8; 3] = std::array::from_fn(|c| {
+            srgb(0.7 * lin[usize::from(shirt[c])] + 0.3 * lin[usize::from(wall[c])])
+        });
+        let guide = RgbImage::from_fn(96, 96, |_, y| {
+            image::Rgb(match y {
+                0..48 => wall,
+                48 => mixed,
+                _ => shirt,
+            })
+        });
+        let (_, alpha) = scene(wall, shirt);
+        let channels = linear_channels(&guide);
+        let decided = decide_with_blend(&channels, &alpha, -100.0, -100.0);
+        let k = 48 * 96 + 48;
+        assert!(decided.alpha.data[k] > 0.95, "{}", decided.alpha.data[k]);
+        assert!(
+            (decided.blend.data[k] - 0.7).abs() < 0.1,
+            "{}",
+            decided.blend.data[k]
+        );
+        let blue = [0.0, 0.37, 0.79];
+        let old = crate::standardize::foreground::old_background(&channels, &decided.alpha);
+        let shown = |blend: Option<&Plane>| {
+            let out = crate::standardize::foreground::composite(
+                channels.clone(),
+                &decided.alpha,
+                blend,
+                old,
+                blue,
+                [1.0; 3],
+            );
+            let p: [u8; 3] = std::array::from_fn(|c| srgb(out[c].data[k]));
+            let s = std::array::from_fn::<f32, 3, _>(|c| f32::from(shirt[c]));
+            (0..3)
+                .map(|c| (f32::from(p[c]) - s[c]).powi(2))
+                .sum::<f32>()
+                .sqrt()
+        };
+        // Unmixed with colour's share it is the shirt's; with the steepened alpha, the wall's
+        // share stays.
+        assert!(
+            shown(Some(&decided.blend)) < 12.0,
+            "{}",
+            shown(Some(&decided.blend))
+        );
+        assert!(shown(None) > 40.0, "{}", shown(None));
     }
 
     #[test]

@@ -74,6 +74,10 @@ fn global_mean(
     (total > 0.0).then(|| sums.map(|s| s / total))
 }
 
+/// Least share of the person, as colour reads it, with which a pixel steepened to more is
+/// unmixed ([`composite`]).
+const UNMIX_FROM: f32 = 0.5;
+
 /// Linear chroma (distance from grey) of a wall saturated enough to spill onto everything near it.
 const SATURATED_WALL: f32 = 0.3;
 
@@ -117,12 +121,16 @@ pub fn old_background(channels: &[Plane; 3], alpha: &Plane) -> Option<[f32; 3]> 
 
 /// Estimate the foreground colour, apply the global `gains` (exposure × white balance) to it,
 /// and composite over `background` (linear RGB). `old_wall` is [`old_background`] of the same
-/// channels and matte. The result replaces `channels`, pixel by pixel:
+/// channels and matte. Each pixel's colour is unmixed with `blend` where given (what the pixel
+/// is made of, before the matte was steepened: [`super::colourline::Decided`]) and composited
+/// with `alpha`: a pixel steepened to opaque that is part wall shows the person's colour, not
+/// the wall's share. The result replaces `channels`, pixel by pixel:
 /// each pixel reads only its own values and the local estimates made before the loop, so no
 /// second full-size image is needed (on a 50 MP photo the pipeline's peak memory is here).
 pub fn composite(
     mut channels: [Plane; 3],
     alpha: &Plane,
+    blend: Option<&Plane>,
     old_wall: Option<[f32; 3]>,
     background: [f32; 3],
     gains: [f32; 3],
@@ -145,17 +153,42 @@ pub fn composite(
         let (x, y) = (k % w, k / w);
         let i: [f32; 3] = std::array::from_fn(|c| channels[c].data[k]);
         let share = up.at(&wall_share, x, y);
+        // Where steepening made the pixel more opaque than colour says it is made of (from half
+        // up: below, the division amplifies noise), it is unmixed with colour's share too.
+        let u = blend
+            .map(|b| b.data[k])
+            .filter(|u| (UNMIX_FROM..a).contains(u));
         let mut f = i;
         // The local estimates are needed on the soft edge and wherever the wall is near.
         if a < 1.0 || share > 0.0 {
             let b: [f32; 3] = std::array::from_fn(|c| up.at(&old[c], x, y));
             let f_near: [f32; 3] = std::array::from_fn(|c| up.at(&near_fg[c], x, y));
-            if a < 1.0 {
-                f = std::array::from_fn(|c| {
-                    let solved = ((i[c] - (1.0 - a) * b[c]) / max(a, 0.01)).clamp(0.0, 1.0);
-                    let t = smoothstep(0.3, 0.9, a);
+            let unmixed = |u: f32| -> [f32; 3] {
+                std::array::from_fn(|c| {
+                    let solved = ((i[c] - (1.0 - u) * b[c]) / max(u, 0.01)).clamp(0.0, 1.0);
+                    let t = smoothstep(0.3, 0.9, u);
                     t * solved + (1.0 - t) * f_near[c]
-                });
+                })
+            };
+            if a < 1.0 {
+                f = unmixed(a);
+                // Taken only as far as it moves the pixel towards the person's colour nearby,
+                // never past it nor aside: along hair, whose strands are darker than the local
+                // mean of hair and skin, colour underrates the share, and the full unmixing
+                // overshoots into a dark, purple or saturated fringe.
+                if let Some(u) = u {
+                    let by_colour = unmixed(u);
+                    let towards: [f32; 3] = std::array::from_fn(|c| f_near[c] - f[c]);
+                    let n2: f32 = towards.iter().map(|v| v * v).sum();
+                    if n2 > 1e-6 {
+                        let t = ((0..3)
+                            .map(|c| (by_colour[c] - f[c]) * towards[c])
+                            .sum::<f32>()
+                            / n2)
+                            .clamp(0.0, 1.0);
+                        f = std::array::from_fn(|c| f[c] + t * towards[c]);
+                    }
+                }
             }
             if share > 0.0 {
                 let min_chroma = if a < 1.0 { 0.1 } else { SATURATED_WALL };

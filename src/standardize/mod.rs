@@ -513,6 +513,7 @@ pub fn render(
     let (probe_image, probe_corrections) = finish(
         foreground::linear_channels(&probe),
         &probe_alpha,
+        None,
         &face,
         &probe_framing,
         1.0,
@@ -549,13 +550,17 @@ pub fn render(
         let alpha = matte::refine(&work, &person.coarse(&framing.crop, ww, wh), &params);
         // In linear light once: the colour line reads them, then the composite takes them over.
         let channels = foreground::linear_channels(&work);
-        let mut alpha = colourline::decide(
+        let colourline::Decided {
+            mut alpha,
+            mut blend,
+        } = colourline::decide_with_blend(
             &channels,
             &alpha,
             eyes_row(face, &framing, f),
             chin_row(face, &framing, f),
         );
         self::face::floor(&mut alpha, face, &framing, f);
+        self::face::floor(&mut blend, face, &framing, f);
         let source = on_output_grid(&channels, ow, oh, edges_from_row(face, &framing))?;
         let unsure_share = unsure::share(
             |w, h| person.coarse(&framing.crop, w, h),
@@ -564,7 +569,16 @@ pub fn render(
             ow,
             oh,
         );
-        let (image, corrections) = finish(channels, &alpha, face, &framing, f, background, preset)?;
+        let (image, corrections) = finish(
+            channels,
+            &alpha,
+            Some(&blend),
+            face,
+            &framing,
+            f,
+            background,
+            preset,
+        )?;
         Ok(Rendered {
             image,
             framing,
@@ -648,9 +662,11 @@ pub fn pure_background(alpha: &boxfilter::Plane, width: u32, height: u32) -> Vec
 /// From the cut (its `channels` in linear light, [`foreground::linear_channels`]) and its matte
 /// on a working grid `f` times the output's size to the output's pixels: corrections,
 /// decontamination and composite in linear light, resampling, sRGB.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     channels: [boxfilter::Plane; 3],
     alpha: &boxfilter::Plane,
+    blend: Option<&boxfilter::Plane>,
     face: &crate::analysis::Face,
     framing: &Framing,
     f: f32,
@@ -668,7 +684,7 @@ fn finish(
         &preset.corrections,
     );
     let bg = background.map(linear);
-    let [r, g, b] = foreground::composite(channels, alpha, old, bg, corrections.gains());
+    let [r, g, b] = foreground::composite(channels, alpha, blend, old, bg, corrections.gains());
     let pixels = resample_linear_planes([&r.data, &g.data, &b.data], ww, wh, ow, oh)?;
     let rgb: Vec<u8> = pixels.into_iter().map(srgb).collect();
     let image = RgbImage::from_raw(ow, oh, rgb).ok_or(Error::Encode {

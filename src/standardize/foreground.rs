@@ -119,6 +119,53 @@ pub fn old_background(channels: &[Plane; 3], alpha: &Plane) -> Option<[f32; 3]> 
     global_mean(channels, alpha, sure_background)
 }
 
+/// Working pixels inwards (along the matte's rise) at which a rim pixel's colour is compared.
+const RIM_DEPTH: f32 = 4.0;
+
+/// The pixels (indices, ascending) that steepening made more opaque than colour says they are
+/// made of (`blend`, from [`UNMIX_FROM`] up: below, the division amplifies noise), and whose
+/// colour is a rim's: unlike the person's a few pixels further in, by at least half as much as
+/// it is unlike the person's colour nearby (`near_fg`); with that colour further in. A light
+/// garment's own edge (a metal ring, piping, a white collar) on a light wall reads as a blend
+/// too, but it goes on inwards; the wall's share in a dark jacket's outermost pixels does not.
+fn rim_pixels(
+    channels: &[Plane; 3],
+    alpha: &Plane,
+    blend: &Plane,
+    near_fg: &[Plane; 3],
+    up: &Upsampler,
+) -> Vec<(usize, [f32; 3])> {
+    let (w, h) = (alpha.width, alpha.height);
+    let at = |p: &Plane, x: usize, y: usize| p.data[y * w + x];
+    let d2 = |p: [f32; 3], q: [f32; 3]| (0..3).map(|c| (p[c] - q[c]).powi(2)).sum::<f32>();
+    (0..w * h)
+        .filter(|&k| (UNMIX_FROM..alpha.data[k]).contains(&blend.data[k]))
+        .filter_map(|k| {
+            let (x, y) = (k % w, k / w);
+            let (xl, xr) = (x.saturating_sub(1), (x + 1).min(w - 1));
+            let (yu, yd) = (y.saturating_sub(1), (y + 1).min(h - 1));
+            let (gx, gy) = (
+                at(alpha, xr, y) - at(alpha, xl, y),
+                at(alpha, x, yd) - at(alpha, x, yu),
+            );
+            let norm = (gx * gx + gy * gy).sqrt();
+            if norm < 1e-4 {
+                return None;
+            }
+            let step = |v: usize, g: f32, n: usize| {
+                (v as f32 + RIM_DEPTH * g / norm)
+                    .round()
+                    .clamp(0.0, (n - 1) as f32) as usize
+            };
+            let (xi, yi) = (step(x, gx, w), step(y, gy, h));
+            let i: [f32; 3] = std::array::from_fn(|c| channels[c].data[k]);
+            let inner: [f32; 3] = std::array::from_fn(|c| at(&channels[c], xi, yi));
+            let f_near: [f32; 3] = std::array::from_fn(|c| up.at(&near_fg[c], x, y));
+            (d2(i, inner) >= 0.25 * d2(i, f_near)).then_some((k, inner))
+        })
+        .collect()
+}
+
 /// Estimate the foreground colour, apply the global `gains` (exposure × white balance) to it,
 /// and composite over `background` (linear RGB). `old_wall` is [`old_background`] of the same
 /// channels and matte. Each pixel's colour is unmixed with `blend` where given (what the pixel
@@ -141,6 +188,8 @@ pub fn composite(
     let (old, wall_share) = local_mean(&channels, alpha, sure_background, bg_mean);
     let (near_fg, _) = local_mean(&channels, alpha, sure_person, fg_mean);
     let up = Upsampler::new(SUBSAMPLE, wall_share.width, wall_share.height, w, h);
+    let rims = blend.map_or_else(Vec::new, |b| rim_pixels(&channels, alpha, b, &near_fg, &up));
+    let mut rims = rims.into_iter().peekable();
     for k in 0..w * h {
         let a = alpha.data[k];
         if a <= 0.0 {
@@ -153,11 +202,11 @@ pub fn composite(
         let (x, y) = (k % w, k / w);
         let i: [f32; 3] = std::array::from_fn(|c| channels[c].data[k]);
         let share = up.at(&wall_share, x, y);
-        // Where steepening made the pixel more opaque than colour says it is made of (from half
-        // up: below, the division amplifies noise), it is unmixed with colour's share too.
-        let u = blend
-            .map(|b| b.data[k])
-            .filter(|u| (UNMIX_FROM..a).contains(u));
+        // A rim pixel ([`rim_pixels`]) is unmixed with colour's share too.
+        while rims.next_if(|r| r.0 < k).is_some() {}
+        let rim = rims
+            .next_if(|r| r.0 == k)
+            .and_then(|(_, inner)| Some((blend?.data[k], inner)));
         let mut f = i;
         // The local estimates are needed on the soft edge and wherever the wall is near.
         if a < 1.0 || share > 0.0 {
@@ -172,13 +221,14 @@ pub fn composite(
             };
             if a < 1.0 {
                 f = unmixed(a);
-                // Taken only as far as it moves the pixel towards the person's colour nearby,
-                // never past it nor aside: along hair, whose strands are darker than the local
-                // mean of hair and skin, colour underrates the share, and the full unmixing
-                // overshoots into a dark, purple or saturated fringe.
-                if let Some(u) = u {
+                // Taken only as far as it moves the pixel towards the person's own colour a few
+                // pixels in, never past it nor aside: along hair, whose strands are darker than
+                // the local mean of hair and skin, colour underrates the share and the full
+                // unmixing overshoots into a dark, purple or saturated fringe; towards that
+                // local mean, a grey jacket's edge took a dark line.
+                if let Some((u, inner)) = rim {
                     let by_colour = unmixed(u);
-                    let towards: [f32; 3] = std::array::from_fn(|c| f_near[c] - f[c]);
+                    let towards: [f32; 3] = std::array::from_fn(|c| inner[c] - f[c]);
                     let n2: f32 = towards.iter().map(|v| v * v).sum();
                     if n2 > 1e-6 {
                         let t = ((0..3)
